@@ -1,0 +1,30 @@
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+
+namespace RainStorm.Actors.Hosting;
+
+/// <summary>
+/// Embeds a RainStorm node in any .NET host:
+/// <c>services.AddAkka("rainstorm", b => b.WithRainStorm(options))</c>.
+/// </summary>
+public static class RainStormHostingExtensions
+{
+    public static AkkaConfigurationBuilder WithRainStorm(this AkkaConfigurationBuilder builder, RainStormOptions options)
+    {
+        Directory.CreateDirectory(options.DataDir);
+        if (options.ExtraHocon is { Length: > 0 } extra)
+            builder.AddHocon(extra, HoconAddMode.Prepend);
+        builder.AddHocon(RainStormHocon.DefaultText, HoconAddMode.Append);
+
+        var seeds = options.Seeds.Count > 0 ? options.Seeds : [options.SelfAddress];
+        builder
+            .WithRemoting(options.Host, options.Port)
+            .WithClustering(new ClusterOptions
+            {
+                Roles = options.Roles.ToArray(),
+                SeedNodes = seeds.Select(s => $"akka.tcp://{options.SystemName}@{s}").ToArray(),
+            });
+        return builder;
+    }
+}

@@ -1,0 +1,31 @@
+namespace RainStorm.Node;
+
+/// <summary>Entry point: dispatches to the sub-command named by the first argument.</summary>
+public static class Cli
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rest = args.Skip(1).ToArray();
+        try
+        {
+            return args.FirstOrDefault() switch
+            {
+                "node" => await NodeCommand.RunAsync(rest),
+                _ => Usage(),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"rainstorm: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("""
+            usage: rainstorm node --port P [--host H] [--seed host:port ...] [--roles leader,worker,hydfs] [--cmd-port C] [--data DIR]
+            """);
+        return 2;
+    }
+}

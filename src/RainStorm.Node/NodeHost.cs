@@ -1,0 +1,19 @@
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RainStorm.Actors.Hosting;
+
+namespace RainStorm.Node;
+
+/// <summary>Builds the generic host of one node; `node`, `local` and the tests all start nodes through here.</summary>
+public static class NodeHost
+{
+    public static IHost Build(RainStormOptions options)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options));
+        return builder.Build();
+    }
+}

@@ -1,0 +1,3 @@
+using RainStorm.Node;
+
+return await Cli.RunAsync(args);
