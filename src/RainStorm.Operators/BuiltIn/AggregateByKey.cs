@@ -43,6 +43,9 @@ public sealed class AggregateByKey : IStatefulOperator
     /// <summary>Number of distinct keys held.</summary>
     public int KeyCount => _counters.Count;
 
+    /// <summary>All current counts (a live view; for diagnostics and tests).</summary>
+    public IEnumerable<KeyValuePair<string, long>> Counts => _counters.Values.Select(c => KeyValuePair.Create(c.Key, c.Count));
+
     /// <summary>The current count of a key (0 when absent).</summary>
     public long CountOf(string key) => _counters.TryGetValue(key, out var counter) ? counter.Count : 0;
 

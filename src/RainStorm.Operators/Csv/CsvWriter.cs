@@ -3,12 +3,14 @@ using System.Text;
 
 namespace RainStorm.Operators.Csv;
 
-/// <summary>Writes CSV fields, quoting (RFC 4180) only the fields that need it: those with a comma, a quote, CR or LF.</summary>
+/// <summary>Writes CSV fields, quoting (RFC 4180) only the fields that need it: those with a comma, a quote, CR or LF,
+/// and one starting with U+FEFF (which a reader would take for a byte-order mark at the start of a line).</summary>
 public static class CsvWriter
 {
     private static readonly SearchValues<char> Special = SearchValues.Create(",\"\r\n");
 
-    public static bool NeedsQuotes(ReadOnlySpan<char> value) => value.ContainsAny(Special);
+    public static bool NeedsQuotes(ReadOnlySpan<char> value) =>
+        value.ContainsAny(Special) || (value.Length > 0 && value[0] == '\uFEFF');
 
     /// <summary>The length of <paramref name="value"/> once written as a field.</summary>
     public static int FieldLength(ReadOnlySpan<char> value) =>
