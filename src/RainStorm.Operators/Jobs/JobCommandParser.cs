@@ -94,7 +94,7 @@ public static class JobCommandParser
 
     private static string HydfsName(string field, string name) =>
         HydfsNames.Problem(name) is { } expected
-            ? throw Error($"{field} is '{Show(name)}'; expected {expected} for a HyDFS file.")
+            ? throw Error($"{field} is '{Show(name)}'; expected a HyDFS file name that is {expected}.")
             : name;
 
     private static bool Boolean(string field, string text) => text.ToLowerInvariant() switch
@@ -107,7 +107,7 @@ public static class JobCommandParser
     private static double Rate(string field, string text, string unit)
     {
         if (!double.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
-            || value < 0 || value > MaxRate)
+            || !double.IsFinite(value) || value < 0 || value > MaxRate)
             throw Error($"{field} is '{Show(text)}'; expected a non-negative number up to {MaxRate:0.#e0} ({unit}).");
         return value;
     }
