@@ -22,6 +22,16 @@ public ref struct CsvFieldEnumerator
         CurrentRange = default;
     }
 
+    /// <summary>Starts at a known field start (found by <see cref="FieldSeeker"/>).</summary>
+    internal CsvFieldEnumerator(ReadOnlySpan<char> line, int fieldStart)
+    {
+        _line = line;
+        _position = fieldStart;
+        _done = false;
+        Current = default;
+        CurrentRange = default;
+    }
+
     public CsvField Current { get; private set; }
 
     /// <summary>Where <see cref="Current"/>'s raw text lies in the line (see <see cref="CsvLine.FieldAt"/>).</summary>
