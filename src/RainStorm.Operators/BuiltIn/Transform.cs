@@ -26,7 +26,8 @@ public sealed class Transform : IOperator
 
     public IReadOnlyList<int> Columns => _columns;
 
-    /// <summary>Records skipped because they had fewer fields than the highest selected column needs.</summary>
+    /// <summary>Records skipped because they had fewer fields than the highest selected column needs (written by the
+    /// processing thread only; read safely from any thread).</summary>
     public long MalformedCount => Interlocked.Read(ref _malformed);
 
     public void Process(IReadOnlyList<StreamTuple> batch, List<StreamTuple> outputs)
@@ -35,7 +36,7 @@ public sealed class Transform : IOperator
         {
             var tuple = batch[i];
             var value = Select(tuple.Value);
-            if (value is null) Interlocked.Increment(ref _malformed);
+            if (value is null) _malformed++;
             else outputs.Add(new StreamTuple(tuple.Key, value));
         }
     }
