@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace RainStorm.Actors.Commands.Model;
 
 /// <summary>How an argument appears on the command line.</summary>
@@ -41,13 +43,16 @@ public sealed record ArgumentSpec(
     IReadOnlyList<string>? Aliases = null,
     string? ValueName = null)
 {
+    [JsonIgnore]
     public bool IsNamed => Kind is ArgumentKind.Option or ArgumentKind.Flag;
 
+    [JsonIgnore]
     public IEnumerable<string> Spellings => Aliases is null ? [Name] : [Name, .. Aliases];
 
     public bool IsSpelled(string token) => IsNamed && Spellings.Contains(token, StringComparer.Ordinal);
 
     /// <summary>How the argument reads in a usage line.</summary>
+    [JsonIgnore]
     public string Usage => Kind switch
     {
         ArgumentKind.Positional when Required => $"<{Name}>",

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace RainStorm.Actors.Commands.Model;
 
 /// <summary>
@@ -12,9 +14,12 @@ public sealed record CommandSpec(
     string Example,
     IReadOnlyList<string>? Aliases = null)
 {
+    [JsonIgnore]
     public IReadOnlyList<string> Words => Name.Split(' ');
 
+    [JsonIgnore]
     public IEnumerable<string> Names => Aliases is null ? [Name] : [Name, .. Aliases];
 
+    [JsonIgnore]
     public string Usage => string.Join(' ', new[] { Name }.Concat(Arguments.Select(a => a.Usage)));
 }
