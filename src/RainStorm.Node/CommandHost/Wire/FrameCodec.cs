@@ -67,8 +67,9 @@ public sealed class FrameWriter(Stream stream) : IDisposable
         await _gate.WaitAsync(ct);
         try
         {
-            await stream.WriteAsync(bytes, ct);
-            await stream.FlushAsync(ct);
+            // Never cancelled mid-frame: a half-written frame would corrupt the stream for every later request.
+            await stream.WriteAsync(bytes, CancellationToken.None);
+            await stream.FlushAsync(CancellationToken.None);
         }
         finally
         {
