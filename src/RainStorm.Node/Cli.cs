@@ -13,6 +13,7 @@ public static class Cli
             return args.FirstOrDefault() switch
             {
                 "node" => await NodeCommand.RunAsync(rest),
+                "op" => await OpCommand.RunAsync(rest),
                 "-h" or "--help" => Usage(),
                 // Anything else talks to a node's command endpoint: rainstorm [host:port] [command …]
                 _ => await ClientCommand.RunAsync(args),
@@ -30,6 +31,7 @@ public static class Cli
         Console.Error.WriteLine("""
             usage: rainstorm node --port P [--host H] [--seed host:port ...] [--roles leader,worker,hydfs] [--cmd-port C] [--data DIR]
                    rainstorm [host:port] [command ...]   (default 127.0.0.1:9110; no command = interactive prompt)
+                   rainstorm op <Filter|Transform|AggregateByKey> <arg>      (built-in operator as a filter: stdin -> stdout)
             """);
         return 2;
     }

@@ -2,6 +2,7 @@ using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using RainStorm.Actors.Commands.Hosting;
+using RainStorm.Actors.HyDfs;
 
 namespace RainStorm.Actors.Hosting;
 
@@ -26,6 +27,7 @@ public static class RainStormHostingExtensions
                 Roles = options.Roles.ToArray(),
                 SeedNodes = seeds.Select(s => $"akka.tcp://{options.SystemName}@{s}").ToArray(),
             });
+        builder.WithHyDfs(options);
         builder.WithRainStormCommandPalettes();
         return builder;
     }
