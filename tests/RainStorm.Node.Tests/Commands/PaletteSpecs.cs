@@ -7,7 +7,7 @@ namespace RainStorm.Node.Tests.Commands;
 public static class PaletteSpecs
 {
     public static IReadOnlyList<CommandPalette> Palettes { get; } =
-        [ClusterPalette.Create(), ActorPalette.Create(), RainStormPalette.Create()];
+        [ClusterPalette.Create(), ActorPalette.Create(), RainStormPalette.Create(), HyDfsPalette.Create()];
 
     public static IReadOnlyList<CommandSpec> All => Palettes.SelectMany(p => p.Commands).Select(c => c.Spec).ToList();
 }

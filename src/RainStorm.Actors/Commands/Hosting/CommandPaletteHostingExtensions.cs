@@ -17,5 +17,6 @@ public static class CommandPaletteHostingExtensions
         builder
             .WithCommandPalette(ClusterPalette.Create)
             .WithCommandPalette(ActorPalette.Create)
-            .WithCommandPalette(RainStormPalette.Create);
+            .WithCommandPalette(RainStormPalette.Create)
+            .WithCommandPalette(HyDfsPalette.Create);
 }
