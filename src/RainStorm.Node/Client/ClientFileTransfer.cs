@@ -26,8 +26,9 @@ internal sealed class ClientFileTransfer(long id, FrameWriter writer, int chunkB
             switch (frame.Type)
             {
                 case FrameTypes.Write:
-                    _downloadPath = Path.GetFullPath(frame.Path!);
-                    _download = new FileStream(_downloadPath, FileMode.Create, FileAccess.Write, FileShare.None, chunkBytes);
+                    var path = Path.GetFullPath(frame.Path!);
+                    _download = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, chunkBytes);
+                    _downloadPath = path; // only a file this transfer created is removed on failure
                     break;
                 case FrameTypes.Data:
                     _download?.Write(frame.Data ?? []);
