@@ -55,9 +55,9 @@ public sealed class UserOperatorTests(OperatorScripts scripts)
     public void A_hanging_operator_times_out_and_is_killed_with_its_children()
     {
         var pidFile = Path.Combine(scripts.Directory, $"hang-{Guid.NewGuid():N}.pid");
-        using var op = new UserOperator("hang", pidFile, scripts.Directory, TimeSpan.FromSeconds(2));
+        using var op = new UserOperator("hang", pidFile, scripts.Directory, TimeSpan.FromSeconds(3));
         var e = Assert.Throws<OperatorException>(() => op.Process(Input, []));
-        Assert.Equal("User operator 'hang' did not finish a batch of 3 tuples within 2 s and was killed; stderr was empty.", e.Message);
+        Assert.Equal("User operator 'hang' did not finish a batch of 3 tuples within 3 s and was killed; stderr was empty.", e.Message);
         var shellPid = op.CurrentPid!.Value;
         var sleepPid = int.Parse(File.ReadAllText(pidFile).Trim());
         Assert.True(SpinWait.SpinUntil(() => !IsRunning(shellPid) && !IsRunning(sleepPid), TimeSpan.FromSeconds(10)),
