@@ -14,12 +14,8 @@ public ref struct CsvFieldEnumerator
     private bool _done;
 
     public CsvFieldEnumerator(ReadOnlySpan<char> line)
+        : this(line, line.Length > 0 && line[0] == '\uFEFF' ? 1 : 0)
     {
-        _line = line;
-        _position = line.Length > 0 && line[0] == '\uFEFF' ? 1 : 0;
-        _done = false;
-        Current = default;
-        CurrentRange = default;
     }
 
     /// <summary>Starts at a known field start (found by <see cref="FieldSeeker"/>).</summary>
