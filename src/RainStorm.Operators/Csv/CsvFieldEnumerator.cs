@@ -30,7 +30,7 @@ public ref struct CsvFieldEnumerator
 
     public CsvField Current { get; private set; }
 
-    /// <summary>Where <see cref="Current"/>'s raw text lies in the line (see <see cref="CsvLine.FieldAt"/>).</summary>
+    /// <summary>Where <see cref="Current"/>'s raw text lies in the line (without the opening quote of a quoted field).</summary>
     public Range CurrentRange { get; private set; }
 
     public readonly CsvFieldEnumerator GetEnumerator() => this;
