@@ -1,6 +1,7 @@
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using RainStorm.Actors.Commands.Hosting;
 using RainStorm.Actors.HyDfs;
 
 namespace RainStorm.Actors.Hosting;
@@ -27,6 +28,7 @@ public static class RainStormHostingExtensions
                 SeedNodes = seeds.Select(s => $"akka.tcp://{options.SystemName}@{s}").ToArray(),
             });
         builder.WithHyDfs(options);
+        builder.WithRainStormCommandPalettes();
         return builder;
     }
 }
