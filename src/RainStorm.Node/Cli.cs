@@ -11,6 +11,7 @@ public static class Cli
             return args.FirstOrDefault() switch
             {
                 "node" => await NodeCommand.RunAsync(rest),
+                "op" => await OpCommand.RunAsync(rest),
                 _ => Usage(),
             };
         }
@@ -25,6 +26,7 @@ public static class Cli
     {
         Console.Error.WriteLine("""
             usage: rainstorm node --port P [--host H] [--seed host:port ...] [--roles leader,worker,hydfs] [--cmd-port C] [--data DIR]
+                   rainstorm op <Filter|Transform|AggregateByKey> <arg>      (built-in operator as a filter: stdin -> stdout)
             """);
         return 2;
     }

@@ -1,6 +1,7 @@
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using RainStorm.Actors.HyDfs;
 
 namespace RainStorm.Actors.Hosting;
 
@@ -25,6 +26,7 @@ public static class RainStormHostingExtensions
                 Roles = options.Roles.ToArray(),
                 SeedNodes = seeds.Select(s => $"akka.tcp://{options.SystemName}@{s}").ToArray(),
             });
+        builder.WithHyDfs(options);
         return builder;
     }
 }

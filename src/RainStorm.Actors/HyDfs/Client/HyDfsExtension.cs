@@ -1,0 +1,38 @@
+using Akka.Actor;
+using Akka.Cluster;
+using RainStorm.Actors.HyDfs.Ring;
+
+namespace RainStorm.Actors.HyDfs.Client;
+
+/// <summary>Per actor system: the current ring as clients see it, and the actor that runs the clients' append pipelines.</summary>
+internal sealed class HyDfsExtension : IExtension
+{
+    private volatile HashRing _ring;
+
+    public HyDfsExtension(ExtendedActorSystem system)
+    {
+        System = system;
+        Settings = HyDfsSettings.Create(system);
+        Peers = new PeerDirectory(system);
+        _ring = ClusterRing.From(Cluster.Get(system).State.Members);
+        Appender = system.SystemActorOf(ClientActor.Props(this), "hydfs-client");
+    }
+
+    public ExtendedActorSystem System { get; }
+    public HyDfsSettings Settings { get; }
+    public PeerDirectory Peers { get; }
+    public IActorRef Appender { get; }
+
+    public HashRing Ring
+    {
+        get => _ring;
+        set => _ring = value;
+    }
+
+    public static HyDfsExtension Get(ActorSystem system) => system.WithExtension<HyDfsExtension, HyDfsExtensionProvider>();
+}
+
+internal sealed class HyDfsExtensionProvider : ExtensionIdProvider<HyDfsExtension>
+{
+    public override HyDfsExtension CreateExtension(ExtendedActorSystem system) => new(system);
+}

@@ -1,0 +1,145 @@
+using System.IO.Hashing;
+using Microsoft.Win32.SafeHandles;
+
+namespace RainStorm.Actors.HyDfs.Storage;
+
+/// <summary>
+/// One HyDFS file on this node's disk: the raw bytes in <c>key.dat</c>, the metadata in <c>key.meta</c>.
+/// Data is written (and flushed to disk) before the metadata record that commits it, so after a crash the
+/// data file is cut back to the last committed length. Owned by exactly one actor, so not thread-safe.
+/// </summary>
+internal sealed class LocalFile : IDisposable
+{
+    private readonly SafeFileHandle _data;
+    private readonly MetaLog _meta;
+    private readonly bool _fsync;
+    private readonly Dictionary<string, long> _dedup;
+
+    private LocalFile(string name, string dataPath, string metaPath, SafeFileHandle data, MetaLog meta,
+        long length, Dictionary<string, long> dedup, bool fsync)
+    {
+        Name = name;
+        DataPath = dataPath;
+        MetaPath = metaPath;
+        _data = data;
+        _meta = meta;
+        Length = length;
+        _dedup = dedup;
+        _fsync = fsync;
+    }
+
+    public string Name { get; }
+    public string DataPath { get; }
+    public string MetaPath { get; }
+    public long Length { get; private set; }
+    public IReadOnlyDictionary<string, long> Dedup => _dedup;
+
+    public static LocalFile Create(string directory, string name, bool fsync)
+    {
+        var key = FileNames.DiskKey(name);
+        var dataPath = Path.Combine(directory, key + ".dat");
+        var metaPath = Path.Combine(directory, key + ".meta");
+        var data = File.OpenHandle(dataPath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
+        var meta = MetaLog.Create(metaPath, name, fsync);
+        return new LocalFile(name, dataPath, metaPath, data, meta, 0, new Dictionary<string, long>(StringComparer.Ordinal), fsync);
+    }
+
+    /// <summary>Opens a stored file; null (and the leftovers deleted) when its creation never completed.</summary>
+    public static LocalFile? Open(string metaPath, bool fsync)
+    {
+        var dataPath = Path.ChangeExtension(metaPath, ".dat");
+        var loaded = MetaLog.Open(metaPath);
+        if (loaded is null || !File.Exists(dataPath))
+        {
+            loaded?.Log.Dispose();
+            File.Delete(metaPath);
+            File.Delete(dataPath);
+            return null;
+        }
+        var (meta, name, committed, dedup) = loaded.Value;
+        var data = File.OpenHandle(dataPath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        var actual = RandomAccess.GetLength(data);
+        if (actual > committed) RandomAccess.SetLength(data, committed);
+        // A data file shorter than its commit record cannot happen with fsync on; without fsync trust the data.
+        var length = Math.Min(actual, committed);
+        return new LocalFile(name, dataPath, metaPath, data, meta, length, dedup, fsync);
+    }
+
+    public long HighestSeq(string clientId) => _dedup.TryGetValue(clientId, out var seq) ? seq : long.MinValue;
+
+    /// <summary>Appends <paramref name="parts"/> as one write and one commit record.</summary>
+    public void Append(IReadOnlyList<ReadOnlyMemory<byte>> parts, IReadOnlyCollection<KeyValuePair<string, long>> entries)
+    {
+        var offset = Length;
+        if (parts.Count == 1) RandomAccess.Write(_data, parts[0].Span, offset);
+        else RandomAccess.Write(_data, parts, offset);
+        foreach (var part in parts) offset += part.Length;
+        if (_fsync) RandomAccess.FlushToDisk(_data);
+        foreach (var (client, seq) in entries)
+            if (!_dedup.TryGetValue(client, out var old) || old < seq) _dedup[client] = seq;
+        _meta.Commit(offset, entries, _fsync);
+        Length = offset;
+        if (_meta.WantsCompaction) _meta.Reset(Name, Length, _dedup, _fsync);
+    }
+
+    public void Append(ReadOnlyMemory<byte> data, IReadOnlyCollection<KeyValuePair<string, long>> entries) =>
+        Append([data], entries);
+
+    /// <summary>Takes over a peer's dedup table after copying its bytes (replacing ours, or merged with it).</summary>
+    public void AdoptDedup(IReadOnlyCollection<KeyValuePair<string, long>> peer, bool replace)
+    {
+        if (replace) _dedup.Clear();
+        foreach (var (client, seq) in peer)
+            if (!_dedup.TryGetValue(client, out var old) || old < seq) _dedup[client] = seq;
+        _meta.Reset(Name, Length, _dedup, _fsync);
+    }
+
+    public void TruncateTo(long length)
+    {
+        if (length >= Length) return;
+        RandomAccess.SetLength(_data, length);
+        if (_fsync) RandomAccess.FlushToDisk(_data);
+        Length = length;
+        _meta.Reset(Name, Length, _dedup, _fsync);
+    }
+
+    public byte[] Read(long offset, int max)
+    {
+        if (offset >= Length || offset < 0) return [];
+        var buffer = new byte[(int)Math.Min(max, Length - offset)];
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = RandomAccess.Read(_data, buffer.AsSpan(read), offset + read);
+            if (n == 0) break;
+            read += n;
+        }
+        return read == buffer.Length ? buffer : buffer[..read];
+    }
+
+    /// <summary>CRC-32 of each <paramref name="blockSize"/> block of the first <paramref name="upTo"/> bytes.</summary>
+    public uint[] BlockChecksums(long upTo, int blockSize)
+    {
+        upTo = Math.Min(upTo, Length);
+        var result = new uint[(int)((upTo + blockSize - 1) / blockSize)];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var start = (long)i * blockSize;
+            result[i] = Crc32.HashToUInt32(Read(start, (int)Math.Min(blockSize, upTo - start)));
+        }
+        return result;
+    }
+
+    public void Delete()
+    {
+        Dispose();
+        File.Delete(DataPath);
+        File.Delete(MetaPath);
+    }
+
+    public void Dispose()
+    {
+        _data.Dispose();
+        _meta.Dispose();
+    }
+}

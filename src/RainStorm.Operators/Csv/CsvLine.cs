@@ -1,0 +1,41 @@
+namespace RainStorm.Operators.Csv;
+
+/// <summary>Reading fields of one CSV line (see <see cref="CsvFieldEnumerator"/> for the rules).</summary>
+public static class CsvLine
+{
+    public static CsvFieldEnumerator Fields(ReadOnlySpan<char> line) => new(line);
+
+    /// <summary>Finds the field at a 0-based index without allocating; false when the line has fewer fields.</summary>
+    public static bool TryGetField(ReadOnlySpan<char> line, int index, out CsvField field)
+    {
+        var fields = new CsvFieldEnumerator(line);
+        for (var i = 0; fields.MoveNext(); i++)
+        {
+            if (i == index)
+            {
+                field = fields.Current;
+                return true;
+            }
+        }
+        field = default;
+        return false;
+    }
+
+    /// <summary>Re-creates a field from a range and verbatim flag remembered during enumeration.</summary>
+    public static CsvField FieldAt(ReadOnlySpan<char> line, Range range, bool isVerbatim) => new(line[range], isVerbatim);
+
+    public static int CountFields(ReadOnlySpan<char> line)
+    {
+        var count = 0;
+        foreach (var _ in Fields(line)) count++;
+        return count;
+    }
+
+    /// <summary>All fields as strings (allocates; for tools and tests, not the hot path).</summary>
+    public static List<string> Split(ReadOnlySpan<char> line)
+    {
+        var result = new List<string>();
+        foreach (var field in Fields(line)) result.Add(field.ToString());
+        return result;
+    }
+}

@@ -1,0 +1,36 @@
+using RainStorm.Operators.BuiltIn;
+using RainStorm.Operators.Jobs;
+using RainStorm.Operators.Tests.Support;
+using RainStorm.Operators.UserOperators;
+
+namespace RainStorm.Operators.Tests.UserOperators;
+
+[Collection(ChildProcessCollection.Name)]
+public sealed class OperatorFactoryTests(OperatorScripts scripts)
+{
+    [Fact]
+    public void Built_ins_are_created_by_their_exact_names()
+    {
+        Assert.IsType<Filter>(OperatorFactory.Create(new StageSpec("Filter", "x"), scripts.Directory));
+        Assert.Equal([0, 3, 8], Assert.IsType<Transform>(OperatorFactory.Create(new StageSpec("Transform", "0,3,8"), scripts.Directory)).Columns);
+        Assert.Equal(8, Assert.IsType<AggregateByKey>(OperatorFactory.Create(new StageSpec("AggregateByKey", "8"), scripts.Directory)).Column);
+        Assert.True(OperatorFactory.IsBuiltIn("Filter"));
+        Assert.False(OperatorFactory.IsBuiltIn("filter"));
+    }
+
+    [Fact]
+    public void Other_names_are_user_operators_from_the_directory()
+    {
+        using var op = OperatorFactory.Create(new StageSpec("upper", ""), scripts.Directory);
+        Assert.Equal(Path.Combine(scripts.Directory, "upper"), Assert.IsType<UserOperator>(op).ExecutablePath);
+        var e = Assert.Throws<OperatorException>(() => OperatorFactory.Create(new StageSpec("filter", "x"), scripts.Directory));
+        Assert.StartsWith("User operator 'filter' is not in the operator directory", e.Message);
+    }
+
+    [Fact]
+    public void A_bad_built_in_argument_is_one_sentence()
+    {
+        var e = Assert.Throws<OperatorException>(() => OperatorFactory.Create(new StageSpec("AggregateByKey", "x"), scripts.Directory));
+        Assert.Equal("AggregateByKey column is 'x'; expected a 0-based column number from 0 to 9999.", e.Message);
+    }
+}
