@@ -11,6 +11,7 @@ public static class Cli
             return args.FirstOrDefault() switch
             {
                 "node" => await NodeCommand.RunAsync(rest),
+                "local" => await Local.LocalCommand.RunAsync(rest),
                 "op" => await OpCommand.RunAsync(rest),
                 _ => Usage(),
             };
@@ -25,7 +26,8 @@ public static class Cli
     private static int Usage()
     {
         Console.Error.WriteLine("""
-            usage: rainstorm node --port P [--host H] [--seed host:port ...] [--roles leader,worker,hydfs] [--cmd-port C] [--data DIR]
+            usage: rainstorm local [--nodes N] [--cmd-port C] [--data DIR] [--operators DIR] [--demo [--lines L] | job line]
+                   rainstorm node --port P [--host H] [--seed host:port ...] [--roles leader,worker,hydfs] [--cmd-port C] [--data DIR]
                    rainstorm op <Filter|Transform|AggregateByKey> <arg>      (built-in operator as a filter: stdin -> stdout)
             """);
         return 2;

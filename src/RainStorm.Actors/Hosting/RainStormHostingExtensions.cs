@@ -2,6 +2,7 @@ using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using RainStorm.Actors.HyDfs;
+using RainStorm.Actors.Runtime;
 
 namespace RainStorm.Actors.Hosting;
 
@@ -27,6 +28,7 @@ public static class RainStormHostingExtensions
                 SeedNodes = seeds.Select(s => $"akka.tcp://{options.SystemName}@{s}").ToArray(),
             });
         builder.WithHyDfs(options);
+        builder.WithRainStormRuntime(options);
         return builder;
     }
 }

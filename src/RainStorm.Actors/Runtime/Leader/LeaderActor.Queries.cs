@@ -10,6 +10,7 @@ public sealed partial class LeaderActor
 {
     private void ReceiveQueries()
     {
+        Receive<ListWorkers>(_ => Sender.Tell(new WorkerList(_workers.Keys.Order(StringComparer.Ordinal).ToList())));
         Receive<ListJobs>(_ => Sender.Tell(new JobList(OrderedJobs().Select(j => j.Summary()).ToList())));
         Receive<WaitJob>(wait =>
         {

@@ -22,6 +22,10 @@ public static class WorkerProtocol
     /// <summary>Leader → worker: crash the task abruptly (kill_task).</summary>
     public sealed record CrashTask(TaskId Id);
 
+    /// <summary>Anyone → leader: the registered workers. → <see cref="WorkerList"/></summary>
+    public sealed record ListWorkers;
+    public sealed record WorkerList(IReadOnlyList<string> Nodes);
+
     /// <summary>Worker → leader, every report interval: the latest report of each of its tasks.</summary>
     public sealed record WorkerReport(string Node, IReadOnlyList<TaskReport> Tasks);
 }

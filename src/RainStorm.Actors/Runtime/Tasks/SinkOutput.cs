@@ -35,6 +35,8 @@ public sealed class SinkOutput : ITaskOutput
     private readonly ILoggingAdapter _log;
     private readonly string _clientId;
     private ArrayBufferWriter<byte> _buffer = new(1 << 16);
+    private readonly Queue<ReadOnlyMemory<byte>> _sealed = new();
+    private long _sealedBytes;
     private long _bufferSince;
     private (long Seq, ReadOnlyMemory<byte> Data, int Attempts)? _inFlight;
     private long _seq;
@@ -55,9 +57,9 @@ public sealed class SinkOutput : ITaskOutput
         _clientId = $"sink:{spec.Id}";
     }
 
-    public bool HasRoom => _buffer.WrittenCount + (_inFlight?.Data.Length ?? 0) < _settings.SinkMaxPendingBytes;
+    public bool HasRoom => _buffer.WrittenCount + _sealedBytes + (_inFlight?.Data.Length ?? 0) < _settings.SinkMaxPendingBytes;
 
-    public bool Drained => _finishing && _inFlight is null && _buffer.WrittenCount == 0 && _followLines.Count == 0;
+    public bool Drained => _finishing && _inFlight is null && _sealed.Count == 0 && _buffer.WrittenCount == 0 && _followLines.Count == 0;
 
     public long BytesWritten { get; private set; }
 
@@ -73,20 +75,23 @@ public sealed class SinkOutput : ITaskOutput
             span[written] = (byte)'\n';
             _buffer.Advance(written + 1);
             if (_follow) Follow(value);
+            if (_buffer.WrittenCount >= _settings.SinkAppendBytes) Seal();
         }
-        if (_buffer.WrittenCount >= _settings.SinkAppendBytes) StartAppend();
+        StartAppend();
     }
 
     public void Tick()
     {
         if (_buffer.WrittenCount > 0 && Environment.TickCount64 - _bufferSince >= (long)_settings.SinkFlushInterval.TotalMilliseconds)
-            StartAppend();
+            Seal();
+        StartAppend();
         SendFollowLines();
     }
 
     public void Finish()
     {
         _finishing = true;
+        Seal();
         StartAppend();
         SendFollowLines();
     }
@@ -98,7 +103,8 @@ public sealed class SinkOutput : ITaskOutput
             case AppendDone done when _inFlight?.Seq == done.Seq:
                 BytesWritten += _inFlight.Value.Data.Length;
                 _inFlight = null;
-                if (_buffer.WrittenCount >= _settings.SinkAppendBytes || (_finishing && _buffer.WrittenCount > 0)) StartAppend();
+                if (_finishing) Seal();
+                StartAppend();
                 return true;
             case AppendFailed failed when _inFlight?.Seq == failed.Seq:
                 var attempts = _inFlight.Value.Attempts;
@@ -121,11 +127,21 @@ public sealed class SinkOutput : ITaskOutput
         }
     }
 
+    /// <summary>Closes the buffer into one append (at most about sink-append-bytes, so HyDFS applies it atomically).</summary>
+    private void Seal()
+    {
+        if (_buffer.WrittenCount == 0) return;
+        _sealed.Enqueue(_buffer.WrittenMemory);
+        _sealedBytes += _buffer.WrittenCount;
+        _buffer = new ArrayBufferWriter<byte>(Math.Min(_settings.SinkAppendBytes + (1 << 16), Math.Max(1 << 16, _buffer.WrittenCount)));
+    }
+
     private void StartAppend()
     {
-        if (_inFlight is not null || _buffer.WrittenCount == 0) return;
-        _inFlight = (++_seq, _buffer.WrittenMemory, 0);
-        _buffer = new ArrayBufferWriter<byte>(Math.Max(1 << 16, Math.Min(_settings.SinkAppendBytes * 2, _inFlight.Value.Data.Length)));
+        if (_inFlight is not null || _sealed.Count == 0) return;
+        var data = _sealed.Dequeue();
+        _sealedBytes -= data.Length;
+        _inFlight = (++_seq, data, 0);
         Send();
     }
 
