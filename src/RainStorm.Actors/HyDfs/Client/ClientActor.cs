@@ -41,6 +41,7 @@ internal sealed class ClientActor : ReceiveActor, IWithTimers
 
     private readonly HyDfsExtension _ext;
     private readonly Dictionary<(string, string), Pipeline> _pipelines = new();
+    private readonly Membership _membership = new();
 
     public ClientActor(HyDfsExtension ext)
     {
@@ -60,8 +61,8 @@ internal sealed class ClientActor : ReceiveActor, IWithTimers
         });
         Receive<Failed>(OnFailed);
         Receive<Tick>(_ => OnTick());
-        Receive<ClusterEvent.IMemberEvent>(_ => OnRingMaybeChanged());
-        Receive<ClusterEvent.CurrentClusterState>(_ => OnRingMaybeChanged());
+        Receive<ClusterEvent.IMemberEvent>(OnRingMaybeChanged);
+        Receive<ClusterEvent.CurrentClusterState>(OnRingMaybeChanged);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -81,9 +82,10 @@ internal sealed class ClientActor : ReceiveActor, IWithTimers
             item.Submit.Done.TrySetException(new HyDfsException("the HyDFS client stopped (actor system shutting down)."));
     }
 
-    private void OnRingMaybeChanged()
+    private void OnRingMaybeChanged(object clusterEvent)
     {
-        _ext.Ring = ClusterRing.From(Cluster.Get(Context.System).State.Members);
+        if (!_membership.Apply(clusterEvent)) return;
+        _ext.Ring = _membership.Ring;
         foreach (var pipeline in _pipelines.Values)
             if (pipeline.Sent > 0 && _ext.Ring.Primary(pipeline.Name) != pipeline.SentTo) ResendAll(pipeline);
     }

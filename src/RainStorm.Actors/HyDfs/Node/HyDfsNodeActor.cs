@@ -22,6 +22,7 @@ public sealed class HyDfsNodeActor : ReceiveActor
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly string _self;
     private readonly HashSet<string> _unreachable = new();
+    private readonly Membership _membership = new();
     private readonly Dictionary<string, IActorRef> _files = new();
     private readonly Dictionary<IActorRef, string> _keys = new();
     private HashRing _ring = HashRing.Empty;
@@ -34,9 +35,9 @@ public sealed class HyDfsNodeActor : ReceiveActor
         _peers = new PeerDirectory(Context.System);
         _self = PeerDirectory.NodeOf(_cluster.SelfAddress);
 
-        Receive<ClusterEvent.CurrentClusterState>(_ => RefreshRing());
-        Receive<ClusterEvent.IMemberEvent>(_ => RefreshRing());
-        Receive<ClusterEvent.IReachabilityEvent>(_ => RefreshRing());
+        Receive<ClusterEvent.CurrentClusterState>(RefreshRing);
+        Receive<ClusterEvent.IMemberEvent>(RefreshRing);
+        Receive<ClusterEvent.IReachabilityEvent>(RefreshRing);
         Receive<ListStore>(_ => Sender.Tell(new StoreListing(_self, StableHash.Of(_self), _index.Snapshot())));
         Receive<AppendLocalFile>(OnAppendLocalFile);
         Receive<IFileMessage>(Route);
@@ -68,16 +69,13 @@ public sealed class HyDfsNodeActor : ReceiveActor
 
     private RingChanged Current => new(_ring, new HashSet<string>(_unreachable));
 
-    private void RefreshRing()
+    private void RefreshRing(object clusterEvent)
     {
-        var state = _cluster.State;
-        var ring = ClusterRing.From(state.Members);
-        var unreachable = state.Unreachable.Select(m => PeerDirectory.NodeOf(m.Address)).ToHashSet();
-        if (ring.ToString() == _ring.ToString() && unreachable.SetEquals(_unreachable)) return;
-        _ring = ring;
+        if (!_membership.Apply(clusterEvent)) return;
+        _ring = _membership.Ring;
         _unreachable.Clear();
-        _unreachable.UnionWith(unreachable);
-        _log.Info("hydfs: ring is now [{0}]{1}", ring, unreachable.Count > 0 ? $" (unreachable: {string.Join(", ", unreachable)})" : "");
+        _unreachable.UnionWith(_membership.Unreachable);
+        _log.Info("hydfs: ring is now [{0}]{1}", _ring, _unreachable.Count > 0 ? $" (unreachable: {string.Join(", ", _unreachable)})" : "");
         var changed = Current;
         foreach (var child in _files.Values) child.Tell(changed);
     }

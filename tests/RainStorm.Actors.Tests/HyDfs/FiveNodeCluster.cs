@@ -1,0 +1,13 @@
+using RainStorm.Actors.Tests.Support;
+
+namespace RainStorm.Actors.Tests.HyDfs;
+
+/// <summary>Five in-process hydfs nodes shared by the tests of one class (each test uses its own file names).</summary>
+public sealed class FiveNodeCluster : IAsyncLifetime
+{
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Cluster = await TestCluster.StartAsync(5);
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
