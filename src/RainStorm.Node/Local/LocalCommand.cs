@@ -11,6 +11,20 @@ public static class LocalCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        try
+        {
+            return await RunLocalAsync(args);
+        }
+        catch (Exception e) when (e is JobRunner.JobRefusedException or Akka.Actor.AskTimeoutException or TimeoutException
+                                      or RainStorm.Actors.HyDfs.HyDfsException or IOException)
+        {
+            Console.Error.WriteLine($"rainstorm local: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> RunLocalAsync(string[] args)
+    {
         var arguments = LocalArguments.Parse(args);
         var dataRoot = Path.GetFullPath(arguments.DataRoot);
         ClearPreviousRun(dataRoot);

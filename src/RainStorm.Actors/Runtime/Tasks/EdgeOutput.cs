@@ -40,7 +40,8 @@ public sealed class EdgeOutput : ITaskOutput
         _edges.RetryDue();
     }
 
-    public void Finish() => _edges.Finish();
+    /// <summary>With forward routing only the task of the same index takes input from this one.</summary>
+    public void Finish() => _edges.Finish(_router.Routing.Mode == RoutingMode.Forward ? [_ownIndex] : null);
 
     public bool Handle(object message)
     {

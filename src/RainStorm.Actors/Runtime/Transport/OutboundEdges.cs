@@ -81,15 +81,15 @@ public sealed class OutboundEdges
         Pump();
     }
 
-    /// <summary>Ends every edge: the partial batches are sealed, then an end-of-stream batch follows on each edge.</summary>
-    public void Finish()
+    /// <summary>Ends the edges to <paramref name="destinations"/> (all when null), the ones the receivers expect input
+    /// from: partial batches are sealed, then an end-of-stream batch follows on each.</summary>
+    public void Finish(IEnumerable<int>? destinations = null)
     {
         if (Finishing) return;
         for (var d = 0; d < _edges.Length; d++)
-        {
             if (_building[d].Count > 0) Seal(d);
+        foreach (var d in destinations ?? Enumerable.Range(0, _edges.Length))
             _ready[d].Enqueue(new TupleBatch(_edges[d], ++_nextSeq[d], [], EndOfStream: true));
-        }
         Finishing = true;
         Pump();
     }
