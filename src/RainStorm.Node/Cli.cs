@@ -1,3 +1,5 @@
+using RainStorm.Node.Client;
+
 namespace RainStorm.Node;
 
 /// <summary>Entry point: dispatches to the sub-command named by the first argument.</summary>
@@ -13,7 +15,9 @@ public static class Cli
                 "node" => await NodeCommand.RunAsync(rest),
                 "local" => await Local.LocalCommand.RunAsync(rest),
                 "op" => await OpCommand.RunAsync(rest),
-                _ => Usage(),
+                "-h" or "--help" => Usage(),
+                // Anything else talks to a node's command endpoint: rainstorm [host:port] [command …]
+                _ => await ClientCommand.RunAsync(args),
             };
         }
         catch (UsageException e)
@@ -28,6 +32,7 @@ public static class Cli
         Console.Error.WriteLine("""
             usage: rainstorm local [--nodes N] [--cmd-port C] [--data DIR] [--operators DIR] [--demo [--lines L] | job line]
                    rainstorm node --port P [--host H] [--seed host:port ...] [--roles leader,worker,hydfs] [--cmd-port C] [--data DIR]
+                   rainstorm [host:port] [command ...]   (default 127.0.0.1:9110; no command = interactive prompt)
                    rainstorm op <Filter|Transform|AggregateByKey> <arg>      (built-in operator as a filter: stdin -> stdout)
             """);
         return 2;

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using RainStorm.Node.CommandHost;
 
 namespace RainStorm.Node;
 
@@ -16,7 +17,8 @@ public static class NodeCommand
         var system = host.Services.GetRequiredService<ActorSystem>();
         // Tests and scripts wait for this line before they talk to the node.
         var self = Cluster.Get(system).SelfAddress;
-        Console.WriteLine($"RainStorm node up at {self.Host}:{self.Port} (roles {string.Join(",", options.Roles)}, pid {Environment.ProcessId})");
+        var cmd = CommandEndpoint.Get(system).Bound is { } bound ? $"{bound.Address}:{bound.Port}" : "off";
+        Console.WriteLine($"RainStorm node up at {self.Host}:{self.Port} (roles {string.Join(",", options.Roles)}, cmd {cmd}, pid {Environment.ProcessId})");
         await Task.WhenAny(host.WaitForShutdownAsync(), system.WhenTerminated);
         await host.StopAsync();
         return 0;

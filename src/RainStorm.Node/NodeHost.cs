@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RainStorm.Actors.Hosting;
+using RainStorm.Node.CommandHost;
 
 namespace RainStorm.Node;
 
@@ -13,7 +14,7 @@ public static class NodeHost
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
-        builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options));
+        builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options).WithCommandHost(options));
         return builder.Build();
     }
 }

@@ -1,6 +1,7 @@
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using RainStorm.Actors.Commands.Hosting;
 using RainStorm.Actors.HyDfs;
 using RainStorm.Actors.Runtime;
 
@@ -28,7 +29,11 @@ public static class RainStormHostingExtensions
                 SeedNodes = seeds.Select(s => $"akka.tcp://{options.SystemName}@{s}").ToArray(),
             });
         builder.WithHyDfs(options);
+<<<<<<< HEAD
         builder.WithRainStormRuntime(options);
+=======
+        builder.WithRainStormCommandPalettes();
+>>>>>>> main
         return builder;
     }
 }

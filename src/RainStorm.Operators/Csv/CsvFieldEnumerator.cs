@@ -22,6 +22,16 @@ public ref struct CsvFieldEnumerator
         CurrentRange = default;
     }
 
+    /// <summary>Starts at a known field start (found by <see cref="FieldSeeker"/>).</summary>
+    internal CsvFieldEnumerator(ReadOnlySpan<char> line, int fieldStart)
+    {
+        _line = line;
+        _position = fieldStart;
+        _done = false;
+        Current = default;
+        CurrentRange = default;
+    }
+
     public CsvField Current { get; private set; }
 
     /// <summary>Where <see cref="Current"/>'s raw text lies in the line (see <see cref="CsvLine.FieldAt"/>).</summary>
@@ -36,13 +46,24 @@ public ref struct CsvFieldEnumerator
         var rest = _line[start..];
         if (rest.Length == 0 || rest[0] != '"')
         {
-            var comma = rest.IndexOf(',');
+            var comma = IndexOfComma(rest);
             var length = comma < 0 ? rest.Length : comma;
             Set(start, length, verbatim: true, next: comma < 0 ? -1 : start + comma + 1);
             return true;
         }
         MoveNextQuoted(start + 1);
         return true;
+    }
+
+    // Most fields are short: a plain loop over the first few characters beats the set-up of a vectorised search.
+    private static int IndexOfComma(ReadOnlySpan<char> text)
+    {
+        var shortRun = Math.Min(text.Length, 16);
+        for (var i = 0; i < shortRun; i++)
+            if (text[i] == ',') return i;
+        if (shortRun == text.Length) return -1;
+        var comma = text[shortRun..].IndexOf(',');
+        return comma < 0 ? -1 : comma + shortRun;
     }
 
     private void MoveNextQuoted(int bodyStart)

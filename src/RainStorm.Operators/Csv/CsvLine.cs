@@ -8,17 +8,16 @@ public static class CsvLine
     /// <summary>Finds the field at a 0-based index without allocating; false when the line has fewer fields.</summary>
     public static bool TryGetField(ReadOnlySpan<char> line, int index, out CsvField field)
     {
-        var fields = new CsvFieldEnumerator(line);
-        for (var i = 0; fields.MoveNext(); i++)
+        var start = index < 0 ? -1 : FieldSeeker.StartOf(line, index);
+        if (start < 0)
         {
-            if (i == index)
-            {
-                field = fields.Current;
-                return true;
-            }
+            field = default;
+            return false;
         }
-        field = default;
-        return false;
+        var fields = new CsvFieldEnumerator(line, start);
+        fields.MoveNext();
+        field = fields.Current;
+        return true;
     }
 
     /// <summary>Re-creates a field from a range and verbatim flag remembered during enumeration.</summary>

@@ -33,6 +33,36 @@ public sealed class CsvPropertyTests
     }
 
     [Fact]
+    public void Seeking_a_field_by_index_finds_what_enumerating_finds()
+    {
+        // Long enough lines to cross several vector blocks, with the characters that change field boundaries.
+        Gen.String[Gen.Char["a,,\"\"\uFEFF x"], 0, 90].Sample(line =>
+        {
+            var fields = CsvLine.Split(line);
+            for (var i = 0; i <= fields.Count; i++)
+            {
+                var found = CsvLine.TryGetField(line, i, out var field);
+                Assert.Equal(i < fields.Count, found);
+                if (found) Assert.Equal(fields[i], field.ToString());
+            }
+        }, iter: 20_000);
+    }
+
+    [Fact]
+    public void Seeking_fields_on_the_traffic_sign_file_matches_the_reference_reader()
+    {
+        foreach (var line in TrafficSigns.Lines)
+        {
+            var fields = ReferenceCsv.Fields(line);
+            for (var i = 0; i < 21; i++)
+            {
+                Assert.Equal(i < fields.Count, CsvLine.TryGetField(line, i, out var field));
+                if (i < fields.Count) Assert.Equal(fields[i], field.ToString());
+            }
+        }
+    }
+
+    [Fact]
     public void Only_fields_that_need_it_are_quoted()
     {
         Field.Sample(field =>

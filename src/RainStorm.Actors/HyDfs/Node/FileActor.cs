@@ -32,6 +32,7 @@ internal sealed partial class FileActor : ReceiveActor, IWithUnboundedStash, IWi
     private IReadOnlyList<string> _replicas = [];
     private IReadOnlySet<string> _unreachable = new HashSet<string>();
     private bool _isPrimary;
+    private readonly RingChanged _initialRing;
 
     public FileActor(string name, string self, string directory, HyDfsSettings settings, StoreIndex index,
         PeerDirectory peers, LocalFile? file, RingChanged ring)
@@ -50,7 +51,7 @@ internal sealed partial class FileActor : ReceiveActor, IWithUnboundedStash, IWi
         ReceivePrimary();
         ReceiveReplica();
         Receive<ReceiveTimeout>(_ => StopIfIdle());
-        OnRingChanged(ring);
+        _initialRing = ring;
     }
 
     public IStash Stash { get; set; } = null!;
@@ -64,6 +65,7 @@ internal sealed partial class FileActor : ReceiveActor, IWithUnboundedStash, IWi
     {
         Timers.StartPeriodicTimer("tick", new Tick(), _settings.ReplicaRetryInterval);
         Context.SetReceiveTimeout(TimeSpan.FromSeconds(60));
+        OnRingChanged(_initialRing);
     }
 
     protected override void PostStop() => _file?.Dispose();

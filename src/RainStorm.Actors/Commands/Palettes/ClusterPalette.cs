@@ -1,0 +1,90 @@
+using Akka.Actor;
+using Akka.Cluster;
+using RainStorm.Actors.Commands.Execution;
+using RainStorm.Actors.Commands.Model;
+using RainStorm.Actors.Commands.Output;
+
+namespace RainStorm.Actors.Commands.Palettes;
+
+/// <summary><c>cluster show|leave|down|tail</c>: membership as this node sees it.</summary>
+public static class ClusterPalette
+{
+    public const string Module = "cluster";
+
+    public static CommandPalette Create() => new(Module, "cluster membership", [
+        new(new CommandSpec("cluster show", "list the cluster's members: address, roles, status, then the count",
+            [Arg.Output], "cluster show -o json"), ShowAsync),
+        new(new CommandSpec("cluster leave", "ask a member to leave the cluster gracefully (its tasks and files move first)",
+            [Arg.Positional("address", "the member's host:port", ValueKind.Node)], "cluster leave 127.0.0.1:4055"), LeaveAsync),
+        new(new CommandSpec("cluster down", "mark an (unreachable) member as down, removing it from the cluster",
+            [Arg.Positional("address", "the member's host:port", ValueKind.Node)], "cluster down 127.0.0.1:4055"), DownAsync),
+        new(new CommandSpec("cluster tail", "stream membership and reachability events until cancelled (Ctrl+C)",
+            [], "cluster tail"), TailAsync),
+    ]);
+
+    public static string HostPort(Address address) => $"{address.Host}:{address.Port}";
+
+    private static async Task<int> ShowAsync(CommandCall call)
+    {
+        var state = Cluster.Get(call.System).State;
+        var table = new Table(new Column("ADDRESS", "address"), new Column("ROLES", "roles"), new Column("STATUS", "status"));
+        foreach (var m in state.Members.OrderBy(m => m.Address.Port).ThenBy(m => m.Address.Host))
+            table.Add(HostPort(m.Address), Roles(m), state.Unreachable.Contains(m) ? "Unreachable" : m.Status.ToString());
+        if (call.Args.Json) await call.WriteLineAsync(table.ToJsonText());
+        else await call.WriteLinesAsync([.. table.ToLines(), $"{table.Count} member{(table.Count == 1 ? "" : "s")}"]);
+        return 0;
+    }
+
+    private static async Task<int> LeaveAsync(CommandCall call)
+    {
+        var member = FindMember(call);
+        Cluster.Get(call.System).Leave(member.Address);
+        await call.WriteLineAsync($"{HostPort(member.Address)} is leaving the cluster");
+        return 0;
+    }
+
+    private static async Task<int> DownAsync(CommandCall call)
+    {
+        var member = FindMember(call);
+        Cluster.Get(call.System).Down(member.Address);
+        await call.WriteLineAsync($"{HostPort(member.Address)} is marked down");
+        return 0;
+    }
+
+    private static async Task<int> TailAsync(CommandCall call)
+    {
+        await using var inbox = new MessageInbox(call.System);
+        var cluster = Cluster.Get(call.System);
+        cluster.Subscribe(inbox.Ref, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+        try
+        {
+            await call.WriteLineAsync($"following cluster events of {HostPort(cluster.SelfAddress)} (Ctrl+C to stop)");
+            while (true)
+            {
+                var line = await inbox.ReceiveAsync(null, call.Cancellation) switch
+                {
+                    ClusterEvent.CurrentClusterState s => $"{s.Members.Count} members: {string.Join(", ", s.Members.Select(m => $"{HostPort(m.Address)} {m.Status}"))}",
+                    ClusterEvent.IMemberEvent e => $"{e.GetType().Name.Replace("Member", "member ")} {HostPort(e.Member.Address)} ({e.Member.Status})",
+                    ClusterEvent.UnreachableMember u => $"unreachable {HostPort(u.Member.Address)}",
+                    ClusterEvent.ReachableMember r => $"reachable again {HostPort(r.Member.Address)}",
+                    _ => null,
+                };
+                if (line is not null) await call.WriteLineAsync(line);
+            }
+        }
+        finally
+        {
+            cluster.Unsubscribe(inbox.Ref);
+        }
+    }
+
+    private static IReadOnlyList<string> Roles(Member m) => m.Roles.Where(r => !r.StartsWith("dc-", StringComparison.Ordinal)).Order().ToList();
+
+    private static Member FindMember(CommandCall call)
+    {
+        var address = call.Args["address"];
+        return Cluster.Get(call.System).State.Members.FirstOrDefault(m => HostPort(m.Address) == address)
+               ?? throw new CommandFailedException($"no cluster member at {address} (see 'cluster show').");
+    }
+}

@@ -1,0 +1,65 @@
+using Akka.Actor;
+using Akka.Persistence;
+using Akka.Serialization;
+
+namespace RainStorm.Actors.Persistence;
+
+/// <summary>The two kinds of journal records: an AtomicWrite's events, and a deletion marker.</summary>
+internal static class JournalRecord
+{
+    private const byte WriteKind = 1, DeleteKind = 2;
+
+    public static byte[] Write(Akka.Serialization.Serialization serialization, IReadOnlyList<IPersistentRepresentation> events)
+    {
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream);
+        writer.Write(WriteKind);
+        writer.Write(events.Count);
+        foreach (var e in events)
+        {
+            var serializer = serialization.FindSerializerFor(e.Payload);
+            writer.Write(e.SequenceNr);
+            writer.Write(e.Manifest ?? "");
+            writer.Write(e.WriterGuid ?? "");
+            writer.Write(e.Timestamp);
+            writer.Write(serializer.Identifier);
+            writer.Write(Serialization.ManifestFor(serializer, e.Payload));
+            var bytes = serializer.ToBinary(e.Payload);
+            writer.Write(bytes.Length);
+            writer.Write(bytes);
+        }
+        writer.Flush();
+        return stream.ToArray();
+    }
+
+    public static byte[] Delete(long toSequenceNr)
+    {
+        var payload = new byte[9];
+        payload[0] = DeleteKind;
+        BitConverter.TryWriteBytes(payload.AsSpan(1), toSequenceNr);
+        return payload;
+    }
+
+    /// <summary>Reads one record: its events (or none) and the deletion bound it sets (or 0).</summary>
+    public static (List<IPersistentRepresentation> Events, long DeletedTo) Read(byte[] payload, string persistenceId,
+        Akka.Serialization.Serialization serialization, bool deserialize)
+    {
+        var events = new List<IPersistentRepresentation>();
+        using var reader = new BinaryReader(new MemoryStream(payload));
+        if (reader.ReadByte() == DeleteKind) return (events, reader.ReadInt64());
+        var count = reader.ReadInt32();
+        for (var i = 0; i < count; i++)
+        {
+            var seq = reader.ReadInt64();
+            var manifest = reader.ReadString();
+            var writerGuid = reader.ReadString();
+            var timestamp = reader.ReadInt64();
+            var serializerId = reader.ReadInt32();
+            var serializerManifest = reader.ReadString();
+            var bytes = reader.ReadBytes(reader.ReadInt32());
+            var body = deserialize ? serialization.Deserialize(bytes, serializerId, serializerManifest) : null!;
+            events.Add(new Persistent(body, seq, persistenceId, manifest, false, ActorRefs.NoSender, writerGuid, timestamp));
+        }
+        return (events, 0);
+    }
+}

@@ -1,0 +1,53 @@
+using RainStorm.Actors.Hosting;
+
+namespace RainStorm.Node.Client;
+
+/// <summary>
+/// <c>rainstorm [host:port] [command …]</c>: one-shot when a command is given (exit code = the command's),
+/// the interactive prompt otherwise.
+/// </summary>
+public static class ClientCommand
+{
+    public const string DefaultEndpoint = "127.0.0.1:9110";
+
+    public static Task<int> RunAsync(string[] args)
+    {
+        var interactive = !Console.IsInputRedirected;
+        return RunAsync(args, Console.In, Console.Out, Console.Error, Interrupts.FromConsole(), interactive);
+    }
+
+    /// <summary>The client with its console abstracted (tests drive it with readers and writers).</summary>
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error,
+        Interrupts interrupts, bool terminal)
+    {
+        var endpoint = args.Length > 0 && LooksLikeEndpoint(args[0]) ? args[0] : DefaultEndpoint;
+        var command = endpoint == args.FirstOrDefault() ? args[1..] : args;
+        try
+        {
+            var (host, port) = RainStormOptions.ParseHostPort(endpoint, "endpoint");
+            await using var client = await CommandClient.ConnectAsync(host, port);
+            if (command.Length > 0)
+            {
+                using var cancel = new CancellationTokenSource();
+                using var subscription = interrupts.Subscribe(cancel.Cancel);
+                return await client.RunAsync(command, output, error, cancel.Token);
+            }
+            var session = new InteractiveSession(client, output, error, interrupts);
+            ILineReader reader = terminal
+                ? new ConsoleLineEditor(session.Completer, session.History)
+                : new PlainLineReader(input, output, session.Completer);
+            return await session.RunAsync(reader);
+        }
+        catch (ClientException e)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static bool LooksLikeEndpoint(string arg)
+    {
+        var colon = arg.LastIndexOf(':');
+        return colon > 0 && colon < arg.Length - 1 && arg[(colon + 1)..].All(char.IsAsciiDigit);
+    }
+}

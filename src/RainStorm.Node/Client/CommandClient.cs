@@ -1,0 +1,160 @@
+using System.Net.Sockets;
+using RainStorm.Actors.Commands.Execution;
+using RainStorm.Actors.Commands.Model;
+using RainStorm.Node.CommandHost.Wire;
+
+namespace RainStorm.Node.Client;
+
+/// <summary>
+/// A connection to a node's command endpoint: downloads the palettes on connect, runs commands, prints their
+/// streamed output, and moves the client's files when the host asks for them.
+/// </summary>
+public sealed class CommandClient : IAsyncDisposable
+{
+    /// <summary>How long connecting plus the host's greeting may take (the user hears back within 3 s).</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2.5);
+    private const int ChunkBytes = 256 * 1024;
+
+    private readonly TcpClient _tcp;
+    private readonly NetworkStream _stream;
+    private readonly FrameWriter _writer;
+    private long _nextId;
+
+    private CommandClient(string endpoint, TcpClient tcp, Frame welcome)
+    {
+        Endpoint = endpoint;
+        _tcp = tcp;
+        _stream = tcp.GetStream();
+        _writer = new FrameWriter(_stream);
+        Node = welcome.Node ?? endpoint;
+        Palettes = welcome.Palettes ?? [];
+    }
+
+    public string Endpoint { get; }
+    public string Node { get; }
+    public IReadOnlyList<PaletteInfo> Palettes { get; }
+    public IReadOnlyList<CommandSpec> Specs => Palettes.SelectMany(p => p.Commands).ToList();
+
+    public static async Task<CommandClient> ConnectAsync(string host, int port)
+    {
+        var endpoint = $"{host}:{port}";
+        var tcp = new TcpClient { NoDelay = true };
+        using var timeout = new CancellationTokenSource(ConnectTimeout);
+        try
+        {
+            await tcp.ConnectAsync(host, port, timeout.Token);
+            var welcome = await FrameCodec.ReadAsync(tcp.GetStream(), timeout.Token);
+            if (welcome?.Type != FrameTypes.Welcome)
+                throw new ClientException($"{endpoint} is not a RainStorm command endpoint.");
+            var client = new CommandClient(endpoint, tcp, welcome);
+            tcp = null!;
+            return client;
+        }
+        catch (OperationCanceledException)
+        {
+            throw new ClientException($"cannot reach {endpoint}: no answer within {ConnectTimeout.TotalSeconds:0.#} s (is the node up?).");
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            throw new ClientException($"cannot reach {endpoint}: nothing is listening there (is the node up, and is its --cmd-port {port}?).");
+        }
+        catch (Exception e) when (e is SocketException or IOException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            throw new ClientException($"cannot reach {endpoint}: {e.Message}");
+        }
+        finally
+        {
+            tcp?.Dispose();
+        }
+    }
+
+    /// <summary>Runs one command; output lines go to <paramref name="output"/>, the error line to <paramref name="error"/>.
+    /// Cancelling <paramref name="cancel"/> asks the host to stop the command. Returns the exit code.</summary>
+    public async Task<int> RunAsync(IReadOnlyList<string> tokens, TextWriter output, TextWriter error, CancellationToken cancel = default)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var transfer = new ClientFileTransfer(id, _writer, ChunkBytes);
+        try
+        {
+            await Send(new Frame { Type = FrameTypes.Run, Id = id, Args = tokens });
+            using var onCancel = cancel.Register(() => _ = SendQuietly(new Frame { Type = FrameTypes.Cancel, Id = id }));
+            while (true)
+            {
+                var frame = await Receive();
+                if (frame.Id != id) continue; // late frames of an earlier, cancelled request
+                switch (frame.Type)
+                {
+                    case FrameTypes.Out:
+                        await output.WriteLineAsync(frame.Text);
+                        await output.FlushAsync();
+                        break;
+                    case FrameTypes.Read:
+                        transfer.StartUpload(frame.Path!);
+                        break;
+                    case FrameTypes.Write:
+                    case FrameTypes.Data:
+                    case FrameTypes.Close:
+                        if (!transfer.Download(frame)) await SendQuietly(new Frame { Type = FrameTypes.Cancel, Id = id });
+                        break;
+                    case FrameTypes.Done:
+                        var localError = await transfer.FinishAsync(frame.Exit == 0);
+                        if (localError is not null)
+                        {
+                            await error.WriteLineAsync($"error: {localError}");
+                            return CommandOutcome.Failed;
+                        }
+                        if (frame.Error is { } message) await error.WriteLineAsync($"error: {message}");
+                        return frame.Exit;
+                }
+            }
+        }
+        finally
+        {
+            await transfer.DisposeAsync();
+        }
+    }
+
+    private async Task Send(Frame frame)
+    {
+        try
+        {
+            await _writer.WriteAsync(frame);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            throw new ClientException($"lost the connection to {Endpoint}: {e.Message}");
+        }
+    }
+
+    private async Task SendQuietly(Frame frame)
+    {
+        try
+        {
+            await _writer.WriteAsync(frame);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // The read loop reports the lost connection.
+        }
+    }
+
+    private async Task<Frame> Receive()
+    {
+        try
+        {
+            return await FrameCodec.ReadAsync(_stream, CancellationToken.None)
+                   ?? throw new ClientException($"{Endpoint} closed the connection (did the node stop?).");
+        }
+        catch (Exception e) when (e is IOException or SocketException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            throw new ClientException($"lost the connection to {Endpoint}: {e.Message}");
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _tcp.Dispose();
+        _writer.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

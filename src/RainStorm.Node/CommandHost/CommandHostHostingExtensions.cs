@@ -1,0 +1,59 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Hosting;
+using RainStorm.Actors.Hosting;
+
+namespace RainStorm.Node.CommandHost;
+
+/// <summary>Key of the command listener in Akka.Hosting's ActorRegistry.</summary>
+public sealed class CommandHostKey;
+
+/// <summary>Starts a node's command endpoint (pbm-style TCP host) with the actor system.</summary>
+public static class CommandHostHostingExtensions
+{
+    /// <summary>Binds <see cref="RainStormOptions.CmdHost"/>:<see cref="RainStormOptions.CmdPort"/> (0 = any free port,
+    /// -1 = no endpoint). The bound address is available from <see cref="CommandEndpoint.Get"/>.</summary>
+    public static AkkaConfigurationBuilder WithCommandHost(this AkkaConfigurationBuilder builder, RainStormOptions options)
+    {
+        if (options.CmdPort < 0) return builder;
+        return builder.WithActors((system, registry) =>
+        {
+            var listener = Bind(options.CmdHost, options.CmdPort);
+            var actor = system.ActorOf(CommandListener.Props(listener), "command-host");
+            registry.Register<CommandHostKey>(actor);
+            CommandEndpoint.Get(system).Bound = (IPEndPoint)listener.LocalEndpoint;
+        });
+    }
+
+    private static TcpListener Bind(string host, int port)
+    {
+        var address = IPAddress.TryParse(host, out var ip)
+            ? ip
+            : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new ArgumentException($"--cmd-host '{host}' does not resolve.");
+        var listener = new TcpListener(address, port);
+        try
+        {
+            listener.Start();
+        }
+        catch (SocketException e)
+        {
+            throw new InvalidOperationException(
+                $"the command endpoint {host}:{port} cannot be bound ({e.Message}); choose another with --cmd-port (0 = any free port, -1 = off).", e);
+        }
+        return listener;
+    }
+}
+
+/// <summary>Where this node's command endpoint listens (null while it is not bound or when it is off).</summary>
+public sealed class CommandEndpoint : IExtension
+{
+    public IPEndPoint? Bound { get; internal set; }
+
+    public static CommandEndpoint Get(ActorSystem system) => system.WithExtension<CommandEndpoint, CommandEndpointProvider>();
+}
+
+public sealed class CommandEndpointProvider : ExtensionIdProvider<CommandEndpoint>
+{
+    public override CommandEndpoint CreateExtension(ExtendedActorSystem system) => new();
+}

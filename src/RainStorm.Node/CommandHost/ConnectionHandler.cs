@@ -1,0 +1,143 @@
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using RainStorm.Actors.Commands.Execution;
+using RainStorm.Node.CommandHost.Wire;
+using static RainStorm.Node.CommandHost.CommandProtocol;
+
+namespace RainStorm.Node.CommandHost;
+
+/// <summary>
+/// One client connection: greets it with the palettes, runs its requests concurrently (each with its own
+/// cancellation), routes file chunks to the request that asked for them, and cancels everything when the
+/// client disconnects.
+/// </summary>
+public sealed class ConnectionHandler : ReceiveActor
+{
+    private sealed record Running(CancellationTokenSource Cancel, TcpCommandConsole Console);
+
+    private readonly TcpClient _client;
+    private readonly NetworkStream _stream;
+    private readonly FrameWriter _writer;
+    private readonly CommandExecutor _executor;
+    private readonly CommandSettings _settings;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Dictionary<long, Running> _running = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public static Props Props(TcpClient client) => Akka.Actor.Props.Create(() => new ConnectionHandler(client));
+
+    public ConnectionHandler(TcpClient client)
+    {
+        _client = client;
+        _stream = client.GetStream();
+        _writer = new FrameWriter(_stream);
+        _executor = new CommandExecutor(Context.System);
+        _settings = CommandSettings.Create(Context.System);
+
+        Receive<FrameReceived>(m => OnFrame(m.Frame));
+        Receive<RequestFinished>(m =>
+        {
+            if (_running.Remove(m.Id, out var r)) r.Cancel.Dispose();
+        });
+        Receive<ConnectionClosed>(m =>
+        {
+            _log.Debug("command connection from {0} closed: {1}", _client.Client.RemoteEndPoint, m.Reason);
+            Context.Stop(Self);
+        });
+    }
+
+    protected override void PreStart()
+    {
+        var self = Self;
+        var welcome = new Frame
+        {
+            Type = FrameTypes.Welcome,
+            Node = $"{Cluster.Get(Context.System).SelfAddress.Host}:{Cluster.Get(Context.System).SelfAddress.Port}",
+            Palettes = CommandRegistry.Get(Context.System).Infos,
+        };
+        _ = ReadLoopAsync(self, welcome, _lifetime.Token);
+    }
+
+    protected override void PostStop()
+    {
+        _lifetime.Cancel();
+        foreach (var r in _running.Values)
+        {
+            r.Cancel.Cancel();
+            r.Console.Complete();
+        }
+        _client.Dispose();
+        _lifetime.Dispose();
+    }
+
+    private async Task ReadLoopAsync(IActorRef self, Frame welcome, CancellationToken ct)
+    {
+        string reason;
+        try
+        {
+            await _writer.WriteAsync(welcome, ct);
+            while (await FrameCodec.ReadAsync(_stream, ct) is { } frame)
+                await self.Ask<FrameHandled>(new FrameReceived(frame), null, ct);
+            reason = "client closed the connection";
+        }
+        catch (Exception e)
+        {
+            reason = e.Message;
+        }
+        self.Tell(new ConnectionClosed(reason));
+    }
+
+    private void OnFrame(Frame frame)
+    {
+        switch (frame.Type)
+        {
+            case FrameTypes.Run:
+                Start(frame);
+                break;
+            case FrameTypes.Cancel:
+                if (_running.TryGetValue(frame.Id, out var toCancel)) toCancel.Cancel.Cancel();
+                break;
+            case FrameTypes.Data or FrameTypes.Close or FrameTypes.Fail when _running.TryGetValue(frame.Id, out var target):
+                target.Console.AcceptUploadAsync(frame).ContinueWith(_ => FrameHandled.Instance, TaskScheduler.Default).PipeTo(Sender);
+                return;
+            case FrameTypes.Data or FrameTypes.Close or FrameTypes.Fail:
+                break; // chunks of a request that already ended
+            default:
+                _ = _writer.WriteAsync(new Frame { Type = FrameTypes.Done, Id = frame.Id, Exit = CommandOutcome.BadUsage, Error = $"unknown frame type '{frame.Type}'." });
+                break;
+        }
+        Sender.Tell(FrameHandled.Instance);
+    }
+
+    private void Start(Frame frame)
+    {
+        var id = frame.Id;
+        if (_running.ContainsKey(id))
+        {
+            _ = _writer.WriteAsync(new Frame { Type = FrameTypes.Done, Id = id, Exit = CommandOutcome.BadUsage, Error = $"request {id} is already running." });
+            return;
+        }
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        var console = new TcpCommandConsole(id, _writer, _settings.ChunkBytes);
+        _running[id] = new Running(cancel, console);
+        var self = Self;
+        RunAsync(id, frame.Args ?? [], console, cancel.Token).PipeTo(self, success: () => new RequestFinished(id),
+            failure: _ => new RequestFinished(id));
+    }
+
+    private async Task RunAsync(long id, IReadOnlyList<string> args, TcpCommandConsole console, CancellationToken ct)
+    {
+        CommandOutcome outcome;
+        try
+        {
+            outcome = await _executor.ExecuteAsync(args, console, ct);
+        }
+        finally
+        {
+            console.Complete();
+        }
+        await _writer.WriteAsync(new Frame { Type = FrameTypes.Done, Id = id, Exit = outcome.ExitCode, Error = outcome.Error }, _lifetime.Token);
+    }
+}

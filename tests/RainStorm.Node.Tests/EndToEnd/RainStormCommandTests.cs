@@ -1,0 +1,60 @@
+using RainStorm.Actors.Hosting;
+using RainStorm.Node.Tests.Support;
+
+namespace RainStorm.Node.Tests.EndToEnd;
+
+[Collection(ClusterCollection.Name)]
+public sealed class RainStormCommandTests(ClusterFixture cluster)
+{
+    [Theory]
+    [InlineData(new[] { "submit" }, "RainStorm: missing <job>")]
+    [InlineData(new[] { "RainStorm" }, "RainStorm: missing <job>")]
+    [InlineData(new[] { "wait" }, "wait: missing <job>")]
+    [InlineData(new[] { "wait", "j1", "--timeout", "never" }, "'never' is not a number of seconds > 0")]
+    [InlineData(new[] { "wait", "j1", "--follow", "--loudly" }, "unknown option '--loudly'")]
+    [InlineData(new[] { "list_tasks", "j1", "j2" }, "unexpected argument 'j2'")]
+    [InlineData(new[] { "list_tasks", "-o", "csv" }, "'csv' is not one of table, json")]
+    [InlineData(new[] { "jobs", "extra" }, "unexpected argument 'extra'")]
+    [InlineData(new[] { "kill_task", "127.0.0.1:4053" }, "kill_task: missing <pid>")]
+    [InlineData(new[] { "kill_task", "node7", "12" }, "<node> 'node7' is not host:port")]
+    [InlineData(new[] { "kill_task", "127.0.0.1:4053", "-3" }, "<pid> '-3' is not a whole number")]
+    [InlineData(new[] { "kill" }, "kill: missing <job>")]
+    public async Task Job_commands_validate_their_arguments_before_asking_the_leader(string[] command, string message)
+    {
+        var result = await ClientRun.RunAsync(cluster.Nodes[1].CmdEndpoint, command);
+
+        Assert.Equal(2, result.Exit);
+        Assert.Equal("", result.Out);
+        Assert.Contains(message, result.Err);
+        Assert.Contains("Usage: ", result.Err);
+    }
+
+    [Fact]
+    public async Task Without_a_leader_every_job_command_says_the_leader_is_not_available()
+    {
+        var root = Directory.CreateTempSubdirectory("rainstorm-cmd-noleader-").FullName;
+        try
+        {
+            var options = TestNode.NewOptions(root, seed: null, roles: [RainStormOptions.WorkerRole, RainStormOptions.HyDfsRole],
+                extraHocon: "rainstorm.command.ask-timeout = 1s");
+            await using var node = await TestNode.StartAsync(options);
+            string[][] commands =
+            [
+                ["jobs"], ["list_tasks"], ["wait", "j1"], ["kill", "j1"], ["kill_task", "127.0.0.1:4053", "1"],
+                ["RainStorm", "1", "1", "Filter", "x", "src", "dst", "true", "false", "0", "0", "0"],
+            ];
+            foreach (var command in commands)
+            {
+                var result = await ClientRun.RunAsync(node.CmdEndpoint, command);
+                Assert.Equal(1, result.Exit);
+                Assert.Equal("", result.Out);
+                Assert.StartsWith("error: the leader is not available", result.Err);
+                Assert.Single(result.Err.Trim().Split('\n'));
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.RegularExpressions;
+using RainStorm.Node.Client;
+using RainStorm.Node.Tests.Support;
+
+namespace RainStorm.Node.Tests.EndToEnd;
+
+[Collection(ClusterCollection.Name)]
+public sealed class StreamingTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task Cluster_tail_streams_events_until_ctrl_c_and_the_host_cleans_up()
+    {
+        var output = new Transcript();
+        var error = new Transcript();
+        var interrupts = new Interrupts();
+        var endpoint = cluster.First.CmdEndpoint;
+        var tail = ClientCommand.RunAsync([endpoint, "cluster", "tail"], TextReader.Null, output.Writer, error.Writer, interrupts, terminal: false);
+
+        await Eventually.AssertAsync(() => Assert.Contains("3 members: ", output.Text));
+        string joined;
+        await using (var extra = await TestNode.StartAsync(TestNode.NewOptions(cluster.DataRoot, cluster.First.Address)))
+        {
+            joined = extra.Address;
+            await Eventually.AssertAsync(() => Assert.Contains($"member Up {joined}", output.Text), TimeSpan.FromSeconds(40));
+        }
+        await Eventually.AssertAsync(() => Assert.Contains($"member Removed {joined}", output.Text), TimeSpan.FromSeconds(40));
+        Assert.False(tail.IsCompleted);
+
+        Assert.True(interrupts.Raise());
+        var exit = await tail.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(130, exit);
+        Assert.Equal("error: cancelled.", error.Text.Trim());
+        await Eventually.AssertAsync(async () =>
+        {
+            var hierarchy = await ClientRun.RunAsync(endpoint, "actor", "hierarchy", "-d", "1");
+            Assert.DoesNotContain("command-inbox", hierarchy.Out);
+        });
+    }
+
+    [Fact]
+    public async Task The_interactive_prompt_shows_help_completion_history_and_a_cancellable_stream()
+    {
+        var input = new LineFeed();
+        var output = new Transcript();
+        var error = new Transcript();
+        var interrupts = new Interrupts();
+        var endpoint = cluster.Nodes[1].CmdEndpoint;
+        var prompt = $"[{endpoint}] rainstorm> ";
+        var session = ClientCommand.RunAsync([endpoint], input, output.Writer, error.Writer, interrupts, terminal: false);
+
+        input.Type("help");
+        input.Type("help wait");
+        input.Type("hy\t");
+        input.Type("hydfs l\t");
+        input.Type("cluster show -o \t");
+        input.Type("cluster tail");
+        await Eventually.AssertAsync(() => Assert.Contains("3 members: ", output.Text));
+        Assert.True(interrupts.Raise());
+        await Eventually.AssertAsync(() => Assert.Contains("error: cancelled.", error.Text));
+        input.Type("nonsense");
+        input.Type("history");
+        input.Type("exit");
+
+        Assert.Equal(0, await session.WaitAsync(TimeSpan.FromSeconds(20)));
+        var text = output.Text;
+        Assert.StartsWith($"connected to node {cluster.Nodes[1].Address}: ", text);
+        Assert.Contains($"{prompt}help\n", text);
+        Assert.Contains("  hydfs multiappend <name> <nodes-then-files>...", text);
+        Assert.Contains("usage: wait <job> [--timeout s] [--follow]", text);
+        Assert.Contains($"{prompt}hy\t\nhydfs\n", text);
+        Assert.Contains($"{prompt}hydfs l\t\nlist_mem_ids  liststore  ls\n", text);
+        Assert.Contains($"{prompt}cluster show -o \t\njson  table\n", text);
+        Assert.Contains("^C (cancelling)", text);
+        Assert.Matches(new Regex(@"\n\s+1  help\n\s+2  help wait\n\s+3  cluster tail\n\s+4  nonsense\n\s+5  history\n"), text);
+        Assert.Contains("error: unknown command 'nonsense'", error.Text);
+        Assert.EndsWith($"{prompt}exit\n", text);
+    }
+}
