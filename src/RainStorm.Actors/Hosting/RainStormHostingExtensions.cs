@@ -29,11 +29,8 @@ public static class RainStormHostingExtensions
                 SeedNodes = seeds.Select(s => $"akka.tcp://{options.SystemName}@{s}").ToArray(),
             });
         builder.WithHyDfs(options);
-<<<<<<< HEAD
-        builder.WithRainStormRuntime(options);
-=======
         builder.WithRainStormCommandPalettes();
->>>>>>> main
+        builder.WithRainStormRuntime(options);
         return builder;
     }
 }

@@ -1,7 +1,7 @@
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using RainStorm.Actors.Hosting;
-using RainStorm.Actors.Logging;
+using RainStorm.Actors.NodeLog;
 using RainStorm.Actors.Runtime.Leader;
 using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Actors.Runtime.Worker;

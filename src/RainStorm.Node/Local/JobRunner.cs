@@ -38,9 +38,31 @@ public static class JobRunner
         Action<IReadOnlyList<string>>? onLines = null, CancellationToken ct = default)
     {
         var ended = new TaskCompletionSource<JobSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var follower = system.ActorOf(JobFollower.Props(leader, jobId, onLines is not null, onLines ?? (_ => { }), ended));
+        var follower = system.ActorOf(JobFollower.Props(leader, new WaitJob(jobId, onLines is not null), onLines ?? (_ => { }), null, ended));
         await using var _ = ct.Register(() => follower.Tell(PoisonPill.Instance));
         return await ended.Task.WaitAsync(ct);
+    }
+
+    /// <summary>A submitted job, followed from its first output line: its id and its end.</summary>
+    public sealed record FollowedJob(string JobId, Task<JobSummary> Ended);
+
+    /// <summary>Submits the job and streams every output line to <paramref name="onLines"/> until it ends.
+    /// Throws <see cref="JobRefusedException"/> when it is refused.</summary>
+    public static async Task<FollowedJob> SubmitAndFollowAsync(ActorSystem system, IActorRef leader, string jobLine,
+        Action<IReadOnlyList<string>> onLines, TimeSpan? timeout = null)
+    {
+        var submitted = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ended = new TaskCompletionSource<JobSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var follower = system.ActorOf(JobFollower.Props(leader, new SubmitJob(jobLine, Follow: true), onLines, submitted, ended));
+        try
+        {
+            return new FollowedJob(await submitted.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(60)), ended.Task);
+        }
+        catch (TimeoutException)
+        {
+            follower.Tell(PoisonPill.Instance);
+            throw new TimeoutException("the leader did not answer the job submission within 60 s");
+        }
     }
 
     /// <summary>The job line with a local source file uploaded first (when a file by the source's name exists here).</summary>

@@ -42,21 +42,21 @@ public static class LocalCommand
     private static async Task<int> RunJobAsync(LocalCluster cluster, string line)
     {
         await JobRunner.UploadSourceIfLocalAsync(cluster.HyDfs, line, Console.Error);
-        string jobId;
+        JobRunner.FollowedJob job;
         try
         {
-            jobId = await JobRunner.SubmitAsync(cluster.Leader, line);
+            job = await JobRunner.SubmitAndFollowAsync(cluster.First, cluster.Leader, line, lines =>
+            {
+                foreach (var output in lines) Console.Out.WriteLine(output);
+            });
         }
         catch (JobRunner.JobRefusedException e)
         {
             Console.Error.WriteLine($"rainstorm: job refused: {e.Message}");
             return 1;
         }
-        Console.Error.WriteLine($"rainstorm local: {jobId} running");
-        var summary = await JobRunner.WaitAsync(cluster.First, cluster.Leader, jobId, lines =>
-        {
-            foreach (var output in lines) Console.Out.WriteLine(output);
-        });
+        Console.Error.WriteLine($"rainstorm local: {job.JobId} running");
+        var summary = await job.Ended;
         Console.Out.Flush();
         Console.Error.WriteLine($"rainstorm local: {JobRunner.Describe(summary)}");
         return summary.Status == "COMPLETED" ? 0 : 1;

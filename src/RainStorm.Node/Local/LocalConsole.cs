@@ -65,12 +65,14 @@ public sealed class LocalConsole(LocalCluster cluster, TextReader input, TextWri
             case "RainStorm" or "submit":
                 var jobLine = words[0] == "submit" ? line.TrimStart()["submit".Length..].Trim() : line.Trim();
                 await JobRunner.UploadSourceIfLocalAsync(cluster.HyDfs, jobLine, output);
-                var jobId = await JobRunner.SubmitAsync(cluster.Leader, jobLine);
-                await output.WriteLineAsync($"{jobId} submitted");
-                _ = JobRunner.WaitAsync(cluster.First, cluster.Leader, jobId, lines =>
+                string? jobId = null;
+                var followed = await JobRunner.SubmitAndFollowAsync(cluster.First, cluster.Leader, jobLine, lines =>
                 {
                     lock (output) foreach (var text in lines) output.WriteLine($"[{jobId}] {text}");
-                }).ContinueWith(t => { lock (output) output.WriteLine(t.IsCompletedSuccessfully ? JobRunner.Describe(t.Result) : $"{jobId}: {t.Exception?.InnerException?.Message}"); });
+                });
+                jobId = followed.JobId;
+                await output.WriteLineAsync($"{jobId} submitted");
+                _ = followed.Ended.ContinueWith(t => { lock (output) output.WriteLine(t.IsCompletedSuccessfully ? JobRunner.Describe(t.Result) : $"{jobId}: {t.Exception?.InnerException?.Message}"); });
                 break;
             case "jobs":
                 var jobs = await Ask<JobList>(new ListJobs(), timeout);

@@ -34,13 +34,13 @@ public static class LocalDemo
         Console.Out.WriteLine();
         Console.Out.WriteLine($"demo: {line}");
         var shown = 0;
-        var jobId = await JobRunner.SubmitAsync(cluster.Leader, line);
-        var summary = await JobRunner.WaitAsync(cluster.First, cluster.Leader, jobId, output =>
+        var job = await JobRunner.SubmitAndFollowAsync(cluster.First, cluster.Leader, line, output =>
         {
             foreach (var text in output.Take(Math.Max(0, LinesShown - shown))) Console.Out.WriteLine($"  {text}");
             if (shown < LinesShown && shown + output.Count >= LinesShown) Console.Out.WriteLine("  ...");
             shown += output.Count;
         });
+        var summary = await job.Ended;
         Console.Out.WriteLine($"demo: {JobRunner.Describe(summary)}");
         return summary.Status == "COMPLETED";
     }

@@ -20,14 +20,15 @@ public sealed class RuntimeControlTests(RuntimeClusterFixture fixture) : TestKit
     public async Task An_input_rate_of_2000_is_honoured_within_ten_percent_over_more_than_five_seconds_and_shows_in_list_tasks()
     {
         await GeneratedSourceAsync("rate_src.csv", 13_000);
-        var jobId = await JobRunner.SubmitAsync(fixture.Cluster.Leader, "RainStorm 1 3 Filter , rate_src.csv rate_out false false 2000 0 0");
         var arrivals = new List<(double Seconds, int Total)>();
         var clock = Stopwatch.StartNew();
         var total = 0;
-        var waiting = JobRunner.WaitAsync(fixture.Cluster.First, fixture.Cluster.Leader, jobId, lines =>
-        {
-            lock (arrivals) arrivals.Add((clock.Elapsed.TotalSeconds, total += lines.Count));
-        });
+        var followed = await JobRunner.SubmitAndFollowAsync(fixture.Cluster.First, fixture.Cluster.Leader,
+            "RainStorm 1 3 Filter , rate_src.csv rate_out false false 2000 0 0", lines =>
+            {
+                lock (arrivals) arrivals.Add((clock.Elapsed.TotalSeconds, total += lines.Count));
+            });
+        var jobId = followed.JobId;
 
         await AwaitAssertAsync(async () =>
         {
@@ -40,9 +41,10 @@ public sealed class RuntimeControlTests(RuntimeClusterFixture fixture) : TestKit
             Assert.Equal(3, tasks.Select(t => t.Node).Distinct().Count());
         }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(250));
 
-        var job = await waiting.WaitAsync(TimeSpan.FromMinutes(1));
+        var job = await followed.Ended.WaitAsync(TimeSpan.FromMinutes(1));
         Assert.Equal("COMPLETED", job.Status);
         Assert.Equal(13_001, job.TuplesOut);
+        Assert.Equal(13_001, total);
         (double Seconds, int Total) first, last;
         lock (arrivals) (first, last) = (arrivals[0], arrivals[^1]);
         var seconds = last.Seconds - first.Seconds;
@@ -71,7 +73,7 @@ public sealed class RuntimeControlTests(RuntimeClusterFixture fixture) : TestKit
         Assert.Equal("FAILED", job.Status);
         Assert.Contains(victim.Task, job.FailureReason);
         Assert.Contains("kill_task", job.FailureReason);
-        Assert.Empty((await fixture.AskLeaderAsync<TaskList>(new ListTasks(null))).Tasks.Where(t => t.JobId == jobId));
+        Assert.DoesNotContain((await fixture.AskLeaderAsync<TaskList>(new ListTasks(null))).Tasks, t => t.JobId == jobId);
         var unknown = await fixture.AskLeaderAsync<object>(new KillTask(victim.Node, 999_999));
         Assert.Contains("no running task", Assert.IsType<CommandFailed>(unknown).Message);
     }
@@ -80,10 +82,10 @@ public sealed class RuntimeControlTests(RuntimeClusterFixture fixture) : TestKit
     public async Task Following_a_job_streams_every_output_line_and_kill_job_stops_it()
     {
         await GeneratedSourceAsync("follow_src.csv", 3_000);
-        var jobId = await JobRunner.SubmitAsync(fixture.Cluster.Leader, "RainStorm 1 2 Filter Warning follow_src.csv follow_out false false 0 0 0");
         var followed = new List<string>();
-        var job = await JobRunner.WaitAsync(fixture.Cluster.First, fixture.Cluster.Leader, jobId, lines => { lock (followed) followed.AddRange(lines); })
-            .WaitAsync(TimeSpan.FromMinutes(1));
+        var submitted = await JobRunner.SubmitAndFollowAsync(fixture.Cluster.First, fixture.Cluster.Leader,
+            "RainStorm 1 2 Filter Warning follow_src.csv follow_out false false 0 0 0", lines => { lock (followed) followed.AddRange(lines); });
+        var job = await submitted.Ended.WaitAsync(TimeSpan.FromMinutes(1));
         Assert.Equal("COMPLETED", job.Status);
         var written = await fixture.ReadLinesAsync("follow_out");
         lock (followed) Assert.Equal(written.Order(StringComparer.Ordinal), followed.Order(StringComparer.Ordinal));

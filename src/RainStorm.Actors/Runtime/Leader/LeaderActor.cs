@@ -19,7 +19,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers
 {
     public const string Name = "leader";
 
-    private sealed record Checked(IActorRef Client, string CommandLine, JobPlan Plan, bool[] Stateful, string? Refusal);
+    private sealed record Checked(IActorRef Client, SubmitJob Submit, JobPlan Plan, bool[] Stateful, string? Refusal);
     private sealed record StartTimeout(string JobId);
 
     private readonly string _operatorDir;
@@ -95,9 +95,8 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers
             return;
         }
         var client = Sender;
-        var line = submit.CommandLine;
-        CheckStorage(plan).PipeTo(Self, success: refusal => new Checked(client, line, plan, stateful, refusal),
-            failure: e => new Checked(client, line, plan, stateful, $"HyDFS could not be checked: {Unwrap(e).Message}"));
+        CheckStorage(plan).PipeTo(Self, success: refusal => new Checked(client, submit, plan, stateful, refusal),
+            failure: e => new Checked(client, submit, plan, stateful, $"HyDFS could not be checked: {Unwrap(e).Message}"));
     }
 
     /// <summary>The source must exist and the destination must not; the destination is created (empty) here so two
@@ -132,11 +131,16 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers
             Refuse(check.Client, "no worker node is in the cluster any more");
             return;
         }
-        var job = new JobState($"job-{++_jobCounter}", check.CommandLine, check.Plan, check.Stateful);
+        var job = new JobState($"job-{++_jobCounter}", check.Submit.CommandLine, check.Plan, check.Stateful);
         _jobs[job.Id] = job;
-        _log.Info("Job {0} accepted: {1}", job.Id, check.CommandLine);
-        Schedule(job);
+        _log.Info("Job {0} accepted: {1}", job.Id, job.CommandLine);
         check.Client.Tell(new JobSubmitted(job.Id));
+        if (check.Submit.Follow)
+        {
+            job.Followers.Add(check.Client);
+            Context.Watch(check.Client);
+        }
+        Schedule(job);
         Timers.StartSingleTimer($"start-{job.Id}", new StartTimeout(job.Id), _settings.TaskStartTimeout);
     }
 
@@ -192,9 +196,8 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers
         for (var stage = 0; stage <= job.StageCount; stage++)
         {
             var downstream = stage < job.StageCount ? Placement.RoutingInto(job, stage + 1) : null;
-            foreach (var t in job.StageTasks(stage)) t.Actor!.Tell(new Routing(t.Id, downstream));
+            foreach (var t in job.StageTasks(stage)) t.Actor!.Tell(new Routing(t.Id, downstream, job.Followers.Count > 0));
         }
-        if (job.Followers.Count > 0) SetFollow(job, true);
         _log.Info("Job {0}: all {1} tasks running, routing sent", job.Id, job.Tasks.Count);
     }
 

@@ -37,8 +37,9 @@ public static class TaskProtocol
     }
 
     /// <summary>Leader → task: where the next stage lives (null for the last stage). Sent once all tasks started, and
-    /// again whenever a task moves; the task then resends what is unacknowledged.</summary>
-    public sealed record Routing(TaskId Task, StageRouting? Downstream);
+    /// again whenever a task moves; the task then resends what is unacknowledged. <see cref="Follow"/>: someone follows
+    /// the job's output already (for the last stage; later changes come as <see cref="SetFollow"/>).</summary>
+    public sealed record Routing(TaskId Task, StageRouting? Downstream, bool Follow = false);
 
     /// <summary>Leader → last-stage tasks: whether someone follows the job's output.</summary>
     public sealed record SetFollow(bool On);

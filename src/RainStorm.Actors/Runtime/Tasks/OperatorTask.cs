@@ -81,6 +81,7 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
             _output = _spec.IsLast
                 ? _sinkFactory!(Context)
                 : new EdgeOutput(_spec.Id, routing.Downstream!, NextOperatorForPartitioning(routing.Downstream!), _transport, Self);
+            if (routing.Follow) _output.Handle(new SetFollow(true));
         }
         else if (_output is EdgeOutput edges && routing.Downstream is not null)
         {

@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Event;
 
-namespace RainStorm.Actors.Logging;
+namespace RainStorm.Actors.NodeLog;
 
 /// <summary>
 /// The node's Akka logger: every event as one line (UTC timestamp, level, node, source, message) appended to
