@@ -52,10 +52,9 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers
         Receive<TaskCompleted>(OnTaskCompleted);
         Receive<TaskFailed>(failed =>
         {
-            if (!_jobs.TryGetValue(failed.Id.JobId, out var job) || !job.IsRunning) return;
-            if (job.Tasks.TryGetValue(failed.Id, out var task)) task.State = "FAILED";
-            _log.Error("Job {0}: {1}", job.Id, failed.Reason);
-            EndJob(job, JobState.Failed, failed.Reason);
+            if (!_jobs.TryGetValue(failed.Id.JobId, out var job) || !job.IsRunning || !job.Tasks.TryGetValue(failed.Id, out var task)) return;
+            if (task.State == "RESTARTING") return;
+            OnTaskDied(job, task, failed.Reason);
         });
         Receive<WorkerReport>(OnWorkerReport);
         Receive<OutputLines>(lines =>
@@ -66,6 +65,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers
         });
         Receive<Terminated>(OnTerminated);
         ReceiveQueries();
+        ReceiveRecovery();
     }
 
     protected override void PreStart() => _log.Info("Leader started on {0}", Akka.Cluster.Cluster.Get(Context.System).SelfAddress);
@@ -191,7 +191,12 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers
         task.Number = started.Pid;
         task.Log = started.Log;
         task.State = "RUNNING";
-        if (!job.AllStarted || job.RoutingSent) return;
+        if (job.RoutingSent)
+        {
+            OnTaskRestarted(job, task);
+            return;
+        }
+        if (!job.AllStarted) return;
         job.RoutingSent = true;
         for (var stage = 0; stage <= job.StageCount; stage++)
         {
@@ -253,8 +258,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers
         {
             _workers.Remove(node);
             _log.Warning("Worker {0} is gone ({1} workers left)", node, _workers.Count);
-            foreach (var job in _jobs.Values.Where(j => j.IsRunning && j.Tasks.Values.Any(t => t.Node == node)).ToList())
-                EndJob(job, JobState.Failed, $"worker node {node} left the cluster while running tasks of the job");
+            OnWorkerGone(node);
             return;
         }
         foreach (var job in _jobs.Values) StopWaiting(job, terminated.ActorRef);

@@ -13,6 +13,9 @@ public enum Arrival
     Done,
 }
 
+/// <summary>What one inbound edge has processed: every seq up to <see cref="DoneUpTo"/>, those in <see cref="DoneAbove"/>.</summary>
+public sealed record EdgeMark(Edge Edge, long DoneUpTo, long[] DoneAbove, bool Ended);
+
 /// <summary>
 /// The receiving side of a task's incoming edges: deduplicates by (edge, seq) so retried batches are harmless,
 /// and tracks which upstream edges have ended. Memory per edge stays within the sender's credit window.
@@ -62,6 +65,24 @@ public sealed class InboundEdges
             state.DoneAbove.Add(seq);
         }
         if (endOfStream) state.Ended = true;
+    }
+
+    /// <summary>The dedup marks of every edge (for exactly-once snapshots): processed up to, processed above, ended.</summary>
+    public IReadOnlyList<EdgeMark> Marks() =>
+        _edges.Select(p => new EdgeMark(p.Key, p.Value.DoneUpTo, p.Value.DoneAbove.Order().ToArray(), p.Value.Ended)).ToList();
+
+    /// <summary>Restores marks taken by <see cref="Marks"/>; edges not named keep their state.</summary>
+    public void Restore(IEnumerable<EdgeMark> marks)
+    {
+        foreach (var mark in marks)
+        {
+            if (!_edges.TryGetValue(mark.Edge, out var state)) continue;
+            state.DoneUpTo = mark.DoneUpTo;
+            state.DoneAbove.Clear();
+            state.DoneAbove.UnionWith(mark.DoneAbove);
+            state.Pending.Clear();
+            state.Ended = mark.Ended;
+        }
     }
 
     private EdgeState State(Edge edge) =>

@@ -61,6 +61,33 @@ public sealed class OutboundEdges
 
     public int Unacked => _unacked.Sum(u => u.Count);
 
+    /// <summary>The last seq used per edge (for exactly-once snapshots).</summary>
+    public long[] NextSeqs => (long[])_nextSeq.Clone();
+
+    /// <summary>Every sealed batch not yet acknowledged, per edge in seq order (for exactly-once snapshots).</summary>
+    public IReadOnlyList<TupleBatch> Outstanding() =>
+        Enumerable.Range(0, _edges.Length).SelectMany(d => _unacked[d].Values.Select(v => v.Batch).Concat(_ready[d])).OrderBy(b => b.Edge.ToTask).ThenBy(b => b.Seq).ToList();
+
+    /// <summary>The lowest seq of edge <paramref name="destination"/> that is sealed and not yet acknowledged, or the next seq when none is.</summary>
+    public long LowestOutstanding(int destination)
+    {
+        var lowest = _nextSeq[destination] + 1;
+        foreach (var seq in _unacked[destination].Keys) { lowest = Math.Min(lowest, seq); break; }
+        if (_ready[destination].TryPeek(out var first)) lowest = Math.Min(lowest, first.Seq);
+        return lowest;
+    }
+
+    /// <summary>After an exactly-once recovery, before anything else is added: the batches that were outstanding (queued
+    /// to be sent again through the windows) and the seqs to continue from. Building batches are left empty.</summary>
+    public void Restore(IEnumerable<TupleBatch> outstanding, long[] nextSeqs, bool finishing)
+    {
+        Finishing = finishing;
+        Array.Copy(nextSeqs, _nextSeq, Math.Min(nextSeqs.Length, _nextSeq.Length));
+        foreach (var batch in outstanding.OrderBy(b => b.Seq))
+            if (batch.Edge.ToTask < _edges.Length) _ready[batch.Edge.ToTask].Enqueue(batch with { Edge = _edges[batch.Edge.ToTask] });
+        Pump();
+    }
+
     public void Add(int destination, in StreamTuple tuple)
     {
         if (Finishing) throw new InvalidOperationException("Outputs were added after the end of stream.");

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using RainStorm.Actors.HyDfs;
+using RainStorm.Actors.Runtime.Recovery;
 using RainStorm.Actors.Runtime.Tasks;
 using RainStorm.Actors.Runtime.Transport;
 using RainStorm.Operators;
@@ -90,6 +91,8 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
         Receive<TaskCompleted>(completed => ToLeader(completed, settle: true));
         Receive<TaskFailed>(failed => ToLeader(failed, settle: true));
         Receive<OutputLines>(lines => _leader.Tell(lines));
+        Receive<RecoveryProtocol.TaskRecovered>(recovered => _leader.Tell(recovered));
+        Receive<RecoveryProtocol.FirstOutput>(first => _leader.Tell(first));
         Receive<Terminated>(OnTerminated);
         Receive<RegisterTick>(_ => _leader.Tell(new RegisterWorker(_node, Self)));
         Receive<ReportTick>(_ => _leader.Tell(new WorkerReport(_node,
@@ -127,9 +130,19 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
     private Props TaskProps(TaskSpec spec)
     {
         var hyDfs = HyDfsClient.For(Context.System);
+        if (spec.Plan.ExactlyOnce) return DurableTaskProps(spec, hyDfs);
         if (spec.IsSource) return SourceTask.Props(spec, _transport, hyDfs);
         Func<IActorContext, ITaskOutput>? sink = spec.IsLast ? context => new SinkOutput(spec, _settings, hyDfs, context) : null;
         var props = OperatorTask.Props(spec, _transport, sink);
+        return OperatorFactory.IsBuiltIn(spec.Operator!.Op) ? props : props.WithDispatcher(UserOperatorDispatcher);
+    }
+
+    /// <summary>exactly_once: persistent tasks journaling to HyDFS (the user operator dispatcher for user operators).</summary>
+    private Props DurableTaskProps(TaskSpec spec, HyDfsClient hyDfs)
+    {
+        var recovery = RecoverySettings.Create(Context.System);
+        if (spec.IsSource) return DurableSourceTask.Props(spec, _transport, recovery, hyDfs);
+        var props = DurableOperatorTask.Props(spec, _transport, recovery, context => new DurableSink(spec, _settings, hyDfs, context));
         return OperatorFactory.IsBuiltIn(spec.Operator!.Op) ? props : props.WithDispatcher(UserOperatorDispatcher);
     }
 

@@ -1,0 +1,299 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using RainStorm.Actors.HyDfs;
+using RainStorm.Actors.Persistence;
+using RainStorm.Actors.Runtime.Tasks;
+using RainStorm.Actors.Runtime.Transport;
+using RainStorm.Operators;
+using RainStorm.Operators.Contract;
+using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
+using static RainStorm.Actors.Runtime.Recovery.RecoveryProtocol;
+using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
+
+namespace RainStorm.Actors.Runtime.Recovery;
+
+/// <summary>
+/// The source task of an exactly_once job. Every round of owned lines it emits is journaled (its size only) before it
+/// is sent, and is cut into batches deterministically, so after a crash the source skips the lines acknowledged
+/// downstream, regenerates the unacknowledged rounds with the same batch seqs (downstream drops what it already has),
+/// then continues. A snapshot of the acknowledged progress bounds the replay.
+/// </summary>
+public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
+{
+    private const int MaxRoundTuples = 4096;
+
+    private sealed record ChunkRead(bool HasChunk);
+    private sealed record ReadFailed(Exception Error);
+
+    private readonly TaskSpec _spec;
+    private readonly TransportSettings _transport;
+    private readonly RecoverySettings _recovery;
+    private readonly HyDfsClient _client;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly LineSplitter _splitter;
+    private readonly RatePacer _pacer;
+    private readonly RateMeter _meter = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Stopwatch _recoveryClock = Stopwatch.StartNew();
+    private readonly Queue<int> _regenerate = new();
+    private readonly Queue<(int Count, long[] SeqsAfter)> _sent = new();
+    private readonly List<StreamTuple> _round = [];
+    private IAsyncEnumerator<ReadOnlyMemory<byte>>? _reader;
+    private EdgeOutput? _output;
+    private long _skip;
+    private long _ackedTuples;
+    private long[] _ackedSeqs = [];
+    private long _replayedEvents;
+    private bool _fromSnapshot;
+    private int _roundsSinceSnapshot;
+    private bool _reading;
+    private bool _endOfFile;
+    private bool _persisting;
+    private bool _completed;
+    private bool _firstOutputSent;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public override string PersistenceId { get; }
+
+    public static Props Props(TaskSpec spec, TransportSettings transport, RecoverySettings recovery, HyDfsClient client) =>
+        Akka.Actor.Props.Create(() => new DurableSourceTask(spec, transport, recovery, client));
+
+    public DurableSourceTask(TaskSpec spec, TransportSettings transport, RecoverySettings recovery, HyDfsClient client)
+    {
+        _spec = spec;
+        _transport = transport;
+        _recovery = recovery;
+        _client = client;
+        PersistenceId = "task/" + spec.Id;
+        JournalPluginId = HyDfsPersistenceHostingExtensions.JournalPluginId;
+        SnapshotPluginId = HyDfsPersistenceHostingExtensions.SnapshotPluginId;
+        _splitter = new LineSplitter(spec.Plan.Source, spec.Id.Index, spec.StageTasks);
+        _pacer = new RatePacer(spec.Plan.InputRate / spec.StageTasks);
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            var snapshot = (SourceSnapshot)offer.Snapshot;
+            _fromSnapshot = true;
+            _skip = _ackedTuples = snapshot.SkipTuples;
+            _ackedSeqs = snapshot.NextSeqs;
+            foreach (var count in snapshot.PendingRounds) _regenerate.Enqueue(count);
+        });
+        Recover<SourceRound>(round =>
+        {
+            _regenerate.Enqueue(round.Count);
+            _replayedEvents++;
+        });
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<Routing>(OnRouting);
+        Command<ChunkRead>(read =>
+        {
+            _reading = false;
+            if (read.HasChunk) _splitter.Feed(_reader!.Current);
+            else _endOfFile = true;
+            Emit();
+        });
+        Command<ReadFailed>(failed => Fail($"reading '{_spec.Plan.Source}' from HyDFS failed: {failed.Error.Message}"));
+        Command<TaskTicks.Flush>(_ =>
+        {
+            _meter.Sample(_output is { HasRoom: false });
+            _output?.Tick();
+            Emit();
+        });
+        Command<TaskTicks.Report>(_ =>
+        {
+            _meter.Roll();
+            Context.Parent.Tell(new TaskReport(_spec.Id, State, _meter.TuplesIn, _meter.TuplesOut,
+                _meter.InPerSecond, _meter.OutPerSecond, _meter.Backpressure, null));
+        });
+        Command<SaveSnapshotSuccess>(saved => DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(failed => _log.Warning("Task {0}: snapshot failed: {1}", _spec.Id, failed.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+        CommandAny(message =>
+        {
+            if (_output is not null && _output.Handle(message))
+            {
+                TrimAcknowledged();
+                Emit();
+            }
+            else Unhandled(message);
+        });
+    }
+
+    private string State => _completed ? "COMPLETED" : _endOfFile && _regenerate.Count == 0 ? "DRAINING" : _output is null ? "STARTING" : "RUNNING";
+
+    protected override void PostStop()
+    {
+        _stop.Cancel();
+        _reader?.DisposeAsync().AsTask().ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+    }
+
+    private void OnRecovered()
+    {
+        _recoveryClock.Stop();
+        Timers.StartPeriodicTimer("flush", TaskTicks.Flush.Instance, _transport.FlushInterval);
+        Timers.StartPeriodicTimer("report", TaskTicks.Report.Instance, TimeSpan.FromSeconds(1));
+        if (!_fromSnapshot && _replayedEvents == 0) return;
+        var tuples = _regenerate.Sum(c => (long)c);
+        _log.Info("Task {0} recovered from its journal in {1} ms: {2} lines acknowledged, {3} events replayed, {4} lines to resend",
+            _spec.Id, _recoveryClock.ElapsedMilliseconds, _skip, _replayedEvents, tuples);
+        Context.Parent.Tell(new TaskRecovered(_spec.Id, _replayedEvents, _fromSnapshot, tuples, _recoveryClock.Elapsed));
+    }
+
+    private void OnRouting(Routing routing)
+    {
+        if (_output is null)
+        {
+            var next = routing.Downstream!;
+            var partitioner = next.Mode == RoutingMode.KeyGroups ? OperatorFactory.Create(_spec.Downstream!, _spec.OperatorDir) : null;
+            _output = new EdgeOutput(_spec.Id, next, partitioner, _transport, Self);
+            if (_ackedSeqs.Length == 0) _ackedSeqs = _output.Edges.NextSeqs;
+            else _output.Edges.Restore([], _ackedSeqs, finishing: false);
+            _reader = _client.ReadAsync(_spec.Plan.Source, 0, _stop.Token).GetAsyncEnumerator(_stop.Token);
+        }
+        else
+        {
+            _output.Reroute(routing.Downstream!);
+        }
+        Emit();
+    }
+
+    /// <summary>Skips the acknowledged lines, regenerates the journaled rounds, then journals and sends new rounds as
+    /// the pace and the credit windows allow; ends the edges at the end of the file.</summary>
+    private void Emit()
+    {
+        if (_output is null || _completed || _persisting) return;
+        while (_skip > 0)
+        {
+            _round.Clear();
+            if (!Fill(_round, (int)Math.Min(_skip, MaxRoundTuples), out var filled)) return;
+            _skip -= _round.Count;
+            if (!filled && _endOfFile) break;
+        }
+        while (_regenerate.Count > 0 && _output.HasRoom)
+        {
+            _round.Clear();
+            if (!Fill(_round, _regenerate.Peek(), out _)) return;
+            _regenerate.Dequeue();
+            Send(_round);
+        }
+        if (_regenerate.Count > 0) return;
+        var allowance = _pacer.Allowance();
+        if (!Exhausted && allowance > 0 && _output.HasRoom)
+        {
+            _round.Clear();
+            if (!Fill(_round, (int)Math.Min(allowance, MaxRoundTuples), out _)) return;
+            if (_round.Count > 0)
+            {
+                _persisting = true;
+                Persist(new SourceRound(_round.Count), _ =>
+                {
+                    _persisting = false;
+                    _pacer.Used(_round.Count);
+                    Send(_round);
+                    if (!_firstOutputSent)
+                    {
+                        _firstOutputSent = true;
+                        Context.Parent.Tell(new FirstOutput(_spec.Id));
+                    }
+                    if (++_roundsSinceSnapshot >= _recovery.SnapshotEvery) TakeSnapshot();
+                    Emit();
+                });
+                return;
+            }
+        }
+        if (Exhausted && !_output.Edges.Finishing)
+        {
+            _output.Finish();
+            _log.Info("Task {0} read all of '{1}': {2} lines, {3} of them emitted here", _spec.Id, _spec.Plan.Source, _splitter.LinesSeen, _meter.TuplesOut);
+        }
+        if (_output.Edges.Finishing && _output.Drained && !_completed)
+        {
+            _completed = true;
+            _log.Info("Task {0} completed: {1} tuples emitted", _spec.Id, _meter.TuplesOut);
+            Context.Parent.Tell(new TaskCompleted(_spec.Id, _meter.TuplesIn, _meter.TuplesOut));
+        }
+    }
+
+    private bool FinalLineTaken { get; set; }
+
+    private bool Exhausted => _endOfFile && FinalLineTaken && _splitter.NeedsChunk;
+
+    /// <summary>Adds up to <paramref name="count"/> owned lines to <paramref name="into"/>, across chunks. False while a
+    /// chunk is being read (call again when it arrives); <paramref name="filled"/> tells whether all were found.</summary>
+    private bool Fill(List<StreamTuple> into, int count, out bool filled)
+    {
+        filled = false;
+        while (into.Count < count)
+        {
+            if (!_splitter.NeedsChunk)
+            {
+                _splitter.Take(into, count - into.Count);
+                continue;
+            }
+            if (!_endOfFile)
+            {
+                if (!_reading) ReadNext();
+                return false;
+            }
+            if (!FinalLineTaken)
+            {
+                FinalLineTaken = true;
+                if (_splitter.TakeLast() is { } last) into.Add(last);
+                continue;
+            }
+            return true;
+        }
+        filled = true;
+        return true;
+    }
+
+    private void Send(List<StreamTuple> tuples)
+    {
+        if (tuples.Count == 0) return;
+        _meter.CountIn(tuples.Count);
+        _meter.CountOut(tuples.Count);
+        _output!.Emit(tuples);
+        _output.Edges.Flush(force: true);
+        _sent.Enqueue((tuples.Count, _output.Edges.NextSeqs));
+    }
+
+    /// <summary>Rounds whose every batch is acknowledged move into the acknowledged progress.</summary>
+    private void TrimAcknowledged()
+    {
+        var edges = _output!.Edges;
+        while (_sent.TryPeek(out var round) && Enumerable.Range(0, round.SeqsAfter.Length).All(d => round.SeqsAfter[d] < edges.LowestOutstanding(d)))
+        {
+            _sent.Dequeue();
+            _ackedTuples += round.Count;
+            _ackedSeqs = round.SeqsAfter;
+        }
+    }
+
+    private void TakeSnapshot()
+    {
+        _roundsSinceSnapshot = 0;
+        TrimAcknowledged();
+        SaveSnapshot(new SourceSnapshot(_ackedTuples, _ackedSeqs, _sent.Select(r => r.Count).ToArray()));
+    }
+
+    private void ReadNext()
+    {
+        _reading = true;
+        _reader!.MoveNextAsync().AsTask().PipeTo(Self,
+            success: has => new ChunkRead(has),
+            failure: e => new ReadFailed(e is AggregateException { InnerException: { } inner } ? inner : e));
+    }
+
+    private void Fail(string reason)
+    {
+        _log.Error("Task {0} (source) failed: {1}", _spec.Id, reason);
+        Context.Parent.Tell(new TaskFailed(_spec.Id, $"task {_spec.Id} (source) failed: {reason}"));
+        _completed = true;
+        Context.Stop(Self);
+    }
+}

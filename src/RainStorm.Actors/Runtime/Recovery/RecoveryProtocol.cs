@@ -1,0 +1,22 @@
+using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
+
+namespace RainStorm.Actors.Runtime.Recovery;
+
+/// <summary>Messages about task recovery (task → worker → leader, and the leader's answers to tests and tools).</summary>
+public static class RecoveryProtocol
+{
+    /// <summary>An exactly-once task finished replaying its journal.</summary>
+    public sealed record TaskRecovered(TaskId Id, long ReplayedEvents, bool FromSnapshot, long ReplayedTuples, TimeSpan Duration);
+
+    /// <summary>A restarted task produced its first output (sent once per incarnation).</summary>
+    public sealed record FirstOutput(TaskId Id);
+
+    /// <summary>→ <see cref="RecoveryList"/>: every restart the leader did, oldest first.</summary>
+    public sealed record ListRecoveries;
+    public sealed record RecoveryList(IReadOnlyList<RecoveryInfo> Recoveries);
+
+    /// <summary>One restart: why, where from and to, and how long each part took (null while not yet seen).</summary>
+    public sealed record RecoveryInfo(
+        string Task, string Reason, string OldNode, string NewNode, DateTime FailedAt,
+        TimeSpan? Restarted, TimeSpan? FirstOutput, long ReplayedEvents, TimeSpan ReplayDuration);
+}

@@ -1,0 +1,136 @@
+using Akka.Actor;
+using Akka.Serialization;
+using RainStorm.Actors.Runtime.Transport;
+using RainStorm.Operators.Contract;
+using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
+using static RainStorm.Actors.Runtime.Transport.TupleTransport;
+
+namespace RainStorm.Actors.Runtime.Recovery;
+
+/// <summary>Compact binary format of the exactly-once journal events and snapshots (they carry many tuples: no Hyperion).</summary>
+public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int SerializerId = 4712;
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) => o switch
+    {
+        TaskRound => "R",
+        TaskSnapshot => "S",
+        SourceRound => "r",
+        SourceSnapshot => "s",
+        _ => throw new ArgumentException($"{nameof(RecoveryRecordSerializer)} cannot serialize {o.GetType()}."),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream))
+        {
+            switch (obj)
+            {
+                case TaskRound round:
+                    WriteArray(w, round.Inputs, i => { WriteEdge(w, i.Edge); w.Write(i.Seq); w.Write(i.EndOfStream); });
+                    WriteBytes(w, round.Delta);
+                    WriteTuples(w, round.Outputs);
+                    w.Write(round.TuplesIn);
+                    break;
+                case TaskSnapshot s:
+                    WriteArray(w, s.Marks, m => { WriteEdge(w, m.Edge); w.Write(m.DoneUpTo); WriteLongs(w, m.DoneAbove); w.Write(m.Ended); });
+                    WriteArray(w, s.State.ToArray(), p => { w.Write(p.Key); WriteBytes(w, p.Value); });
+                    WriteArray(w, s.Outstanding, b => { WriteEdge(w, b.Edge); w.Write(b.Seq); w.Write(b.EndOfStream); WriteTuples(w, b.Tuples); });
+                    WriteLongs(w, s.NextSeqs);
+                    w.Write(s.Finishing);
+                    WriteArray(w, s.Appends, a => { w.Write(a.Seq); WriteBytes(w, a.Data); });
+                    w.Write(s.SinkSeq);
+                    w.Write(s.TuplesIn);
+                    w.Write(s.TuplesOut);
+                    break;
+                case SourceRound r:
+                    w.Write(r.Count);
+                    break;
+                case SourceSnapshot s:
+                    w.Write(s.SkipTuples);
+                    WriteLongs(w, s.NextSeqs);
+                    WriteArray(w, s.PendingRounds, w.Write);
+                    break;
+                default:
+                    throw new ArgumentException($"{nameof(RecoveryRecordSerializer)} cannot serialize {obj.GetType()}.");
+            }
+        }
+        return stream.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        using var r = new BinaryReader(new MemoryStream(bytes));
+        return manifest switch
+        {
+            "R" => new TaskRound(
+                ReadArray(r, () => new InputMark(ReadEdge(r), r.ReadInt64(), r.ReadBoolean())),
+                ReadBytes(r), ReadTuples(r), r.ReadInt64()),
+            "S" => new TaskSnapshot(
+                ReadArray(r, () => new EdgeMark(ReadEdge(r), r.ReadInt64(), ReadLongs(r), r.ReadBoolean())),
+                ReadArray(r, () => new KeyValuePair<int, byte[]>(r.ReadInt32(), ReadBytes(r)!)).ToDictionary(),
+                ReadArray(r, () => ReadBatch(r)),
+                ReadLongs(r), r.ReadBoolean(),
+                ReadArray(r, () => new SinkAppend(r.ReadInt64(), ReadBytes(r)!)),
+                r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
+            "r" => new SourceRound(r.ReadInt32()),
+            "s" => new SourceSnapshot(r.ReadInt64(), ReadLongs(r), ReadArray(r, r.ReadInt32)),
+            _ => throw new System.Runtime.Serialization.SerializationException($"{nameof(RecoveryRecordSerializer)}: unknown manifest '{manifest}'."),
+        };
+    }
+
+    private static TupleBatch ReadBatch(BinaryReader r)
+    {
+        var edge = ReadEdge(r);
+        var seq = r.ReadInt64();
+        var end = r.ReadBoolean();
+        return new TupleBatch(edge, seq, ReadTuples(r), end);
+    }
+
+    private static void WriteArray<T>(BinaryWriter w, IReadOnlyCollection<T> items, Action<T> write)
+    {
+        w.Write(items.Count);
+        foreach (var item in items) write(item);
+    }
+
+    private static T[] ReadArray<T>(BinaryReader r, Func<T> read)
+    {
+        var items = new T[r.ReadInt32()];
+        for (var i = 0; i < items.Length; i++) items[i] = read();
+        return items;
+    }
+
+    private static void WriteEdge(BinaryWriter w, Edge e)
+    {
+        w.Write(e.JobId);
+        w.Write(e.FromStage);
+        w.Write(e.FromTask);
+        w.Write(e.ToTask);
+    }
+
+    private static Edge ReadEdge(BinaryReader r) => new(r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32());
+
+    private static void WriteBytes(BinaryWriter w, byte[]? bytes)
+    {
+        w.Write(bytes?.Length ?? -1);
+        if (bytes is not null) w.Write(bytes);
+    }
+
+    private static byte[]? ReadBytes(BinaryReader r)
+    {
+        var length = r.ReadInt32();
+        return length < 0 ? null : r.ReadBytes(length);
+    }
+
+    private static void WriteLongs(BinaryWriter w, long[] values) => WriteArray(w, values, w.Write);
+
+    private static long[] ReadLongs(BinaryReader r) => ReadArray(r, r.ReadInt64);
+
+    private static void WriteTuples(BinaryWriter w, StreamTuple[] tuples) => WriteArray(w, tuples, t => { w.Write(t.Key); w.Write(t.Value); });
+
+    private static StreamTuple[] ReadTuples(BinaryReader r) => ReadArray(r, () => new StreamTuple(r.ReadString(), r.ReadString()));
+}

@@ -1,0 +1,18 @@
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace RainStorm.Actors.Runtime.Recovery;
+
+/// <summary>The <c>rainstorm.recovery</c> section of the configuration.</summary>
+/// <param name="SnapshotEvery">A task snapshots after this many journal appends (bounds replay).</param>
+/// <param name="MaxBatchesPerRound">Input batches one journal append may cover.</param>
+/// <param name="MaxRestarts">Restarts of one task before the leader fails its job (an operator that always crashes).</param>
+public sealed record RecoverySettings(int SnapshotEvery, int MaxBatchesPerRound, int MaxRestarts)
+{
+    public static RecoverySettings Create(ActorSystem system) => Create(system.Settings.Config.GetConfig("rainstorm.recovery"));
+
+    public static RecoverySettings Create(Config? section) => new(
+        section?.GetInt("snapshot-every", 50) ?? 50,
+        Math.Max(1, section?.GetInt("max-batches-per-round", 64) ?? 64),
+        section?.GetInt("max-restarts", 10) ?? 10);
+}
