@@ -40,6 +40,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     private readonly Queue<int> _regenerate = new();
     private readonly Queue<(int Count, long[] SeqsAfter)> _sent = new();
     private readonly List<StreamTuple> _round = [];
+    private readonly List<StreamTuple> _skipped = [];
     private IAsyncEnumerator<ReadOnlyMemory<byte>>? _reader;
     private EdgeOutput? _output;
     private long _skip;
@@ -169,14 +170,15 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         if (_output is null || _completed || _persisting) return;
         while (_skip > 0)
         {
-            _round.Clear();
-            if (!Fill(_round, (int)Math.Min(_skip, MaxRoundTuples), out var filled)) return;
-            _skip -= _round.Count;
-            if (!filled && _endOfFile) break;
+            _skipped.Clear();
+            var done = Fill(_skipped, (int)Math.Min(_skip, MaxRoundTuples), out var filled);
+            _skip -= _skipped.Count;
+            if (!done) return;
+            if (!filled) _skip = 0;
         }
+        // A round being filled when a chunk is still being read stays in _round until the chunk arrives.
         while (_regenerate.Count > 0 && _output.HasRoom)
         {
-            _round.Clear();
             if (!Fill(_round, _regenerate.Peek(), out _)) return;
             _regenerate.Dequeue();
             Send(_round);
@@ -185,7 +187,6 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         var allowance = _pacer.Allowance();
         if (!Exhausted && allowance > 0 && _output.HasRoom)
         {
-            _round.Clear();
             if (!Fill(_round, (int)Math.Min(allowance, MaxRoundTuples), out _)) return;
             if (_round.Count > 0)
             {
@@ -260,6 +261,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         _output!.Emit(tuples);
         _output.Edges.Flush(force: true);
         _sent.Enqueue((tuples.Count, _output.Edges.NextSeqs));
+        tuples.Clear();
     }
 
     /// <summary>Rounds whose every batch is acknowledged move into the acknowledged progress.</summary>
