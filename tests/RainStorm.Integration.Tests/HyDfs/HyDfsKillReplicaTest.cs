@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RainStorm.Actors.Hosting;
 using RainStorm.Actors.HyDfs;
+using RainStorm.Integration.Tests.Support;
 using Xunit.Abstractions;
 
 namespace RainStorm.Integration.Tests.HyDfs;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace RainStorm.Integration.Tests.HyDfs;
+namespace RainStorm.Integration.Tests.Support;
 
 /// <summary>A real <c>rainstorm node</c> process (dotnet rainstorm.dll node ...), killed by PID when disposed.</summary>
 public sealed class NodeProcess : IDisposable
@@ -12,9 +12,13 @@ public sealed class NodeProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<string> _up = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private NodeProcess(Process process) => _process = process;
+    private NodeProcess(Process process)
+    {
+        _process = process;
+        Pid = process.Id;
+    }
 
-    public int Pid => _process.Id;
+    public int Pid { get; }
     public string Address { get; private set; } = "";
     public string Output { get { lock (_output) return _output.ToString(); } }
 

@@ -1,0 +1,116 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RainStorm.Actors.Hosting;
+using RainStorm.Actors.HyDfs;
+using RainStorm.Actors.Runtime.Protocol;
+using Xunit.Abstractions;
+using static RainStorm.Actors.Runtime.Protocol.WorkerProtocol;
+
+namespace RainStorm.Integration.Tests.Support;
+
+/// <summary>
+/// A cluster of real <c>rainstorm node</c> processes on 127.0.0.1 (free ports, all roles, the first one the seed and
+/// so the leader) plus an in-process client node without roles that submits jobs through the leader proxy and reads
+/// HyDFS. Every process is killed by PID on dispose, whatever happened, and the data directory is deleted.
+/// </summary>
+public sealed class ProcessCluster : IAsyncDisposable
+{
+    private readonly string _root;
+    private readonly ITestOutputHelper _output;
+    private IHost? _client;
+
+    private ProcessCluster(string root, ITestOutputHelper output)
+    {
+        _root = root;
+        _output = output;
+    }
+
+    public List<NodeProcess> Nodes { get; } = [];
+    public ActorSystem Client { get; private set; } = null!;
+    public IActorRef Leader => ActorRegistry.For(Client).Get<JobCommands.LeaderProxyKey>();
+    public HyDfsClient HyDfs => HyDfsClient.For(Client);
+
+    public static async Task<ProcessCluster> StartAsync(int nodes, ITestOutputHelper output)
+    {
+        var cluster = new ProcessCluster(Path.Combine(Path.GetTempPath(), "rainstorm-proc-" + Guid.NewGuid().ToString("N")[..10]), output);
+        try
+        {
+            Directory.CreateDirectory(cluster._root);
+            const string roles = "leader,worker,hydfs";
+            cluster.Nodes.Add(await NodeProcess.StartAsync(NodeProcess.FreePort(), null, Path.Combine(cluster._root, "n0"), roles));
+            var seed = cluster.Nodes[0].Address;
+            cluster.Nodes.AddRange(await Task.WhenAll(Enumerable.Range(1, nodes - 1)
+                .Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(cluster._root, $"n{i}"), roles))));
+            await cluster.StartClientAsync();
+            await cluster.WaitForWorkersAsync(nodes, TimeSpan.FromSeconds(60));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartClientAsync()
+    {
+        var options = new RainStormOptions
+        {
+            Port = 0,
+            Seeds = [Nodes[0].Address],
+            Roles = [],
+            CmdPort = -1,
+            DataDir = Path.Combine(_root, "client"),
+            ExtraHocon = "akka.loglevel = WARNING\nrainstorm.log.console-level = OFF",
+        };
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options));
+        _client = builder.Build();
+        await _client.StartAsync();
+        Client = _client.Services.GetRequiredService<ActorSystem>();
+        var up = new TaskCompletionSource();
+        Cluster.Get(Client).RegisterOnMemberUp(() => up.TrySetResult());
+        await up.Task.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Until the leader knows <paramref name="count"/> workers.</summary>
+    public Task WaitForWorkersAsync(int count, TimeSpan timeout) => Poll.UntilAsync(async () =>
+    {
+        try
+        {
+            return (await Leader.Ask<WorkerList>(new ListWorkers(), TimeSpan.FromSeconds(5))).Nodes.Count >= count;
+        }
+        catch (AskTimeoutException)
+        {
+            return false; // the singleton is still starting
+        }
+    }, timeout, $"{count} workers registered with the leader", 200);
+
+    public NodeProcess NodeAt(string address) => Nodes.Single(n => n.Address == address);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Nodes)
+        {
+            node.Dispose();
+            var log = Path.Combine(_root, $"n{Nodes.IndexOf(node)}", "logs", "node.log");
+            var text = File.Exists(log) ? await File.ReadAllTextAsync(log) : node.Output;
+            var interesting = text.Split('\n').Where(l => l.Contains("restart", StringComparison.OrdinalIgnoreCase)
+                || l.Contains("recover", StringComparison.OrdinalIgnoreCase) || l.Contains("failure detected", StringComparison.OrdinalIgnoreCase)
+                || l.Contains("ERROR", StringComparison.Ordinal) || l.Contains("Job ", StringComparison.Ordinal)).TakeLast(60);
+            _output.WriteLine($"--- node {node.Address} (pid {node.Pid}) ---\n{string.Join('\n', interesting)}");
+        }
+        if (_client is not null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try { await _client.StopAsync(timeout.Token); } catch (OperationCanceledException) { }
+            _client.Dispose();
+        }
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+}
