@@ -68,5 +68,14 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
         _clock.Stop();
     }
 
+    /// <summary>A job that had ended before the leader moved, as the job table recorded it.</summary>
+    public void Restore(string status, string? reason, long tuplesIn, long tuplesOut)
+    {
+        End(status, reason);
+        FinalTuplesIn = tuplesIn;
+        FinalTuplesOut = tuplesOut;
+        foreach (var task in Tasks.Values) task.State = status == Completed ? "COMPLETED" : "STOPPED";
+    }
+
     public JobSummary Summary() => new(Id, Status, StageCount, Tasks.Count, TuplesIn, TuplesOut, _clock.Elapsed, CommandLine, FailureReason);
 }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using RainStorm.Actors.HyDfs;
+using RainStorm.Actors.Runtime.Recovery;
 using RainStorm.Operators;
 using RainStorm.Operators.Contract;
 using RainStorm.Operators.Jobs;
@@ -15,7 +16,7 @@ namespace RainStorm.Actors.Runtime.Leader;
 /// routing tables once every task runs, tracks rates, and ends a job when all its tasks completed (source exhausted,
 /// every stage drained), when one fails, or on kill_job. Several jobs run at once.
 /// </summary>
-public sealed partial class LeaderActor : ReceiveActor, IWithTimers
+public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     public const string Name = "leader";
 
@@ -40,6 +41,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers
         _settings = RuntimeSettings.Create(Context.System);
         _hyDfs = HyDfsClient.For(Context.System);
 
+        ReceiveJobTableRecovery();
         Receive<SubmitJob>(OnSubmit);
         Receive<Checked>(OnChecked);
         Receive<StartTimeout>(timeout =>
@@ -68,7 +70,11 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers
         ReceiveRecovery();
     }
 
-    protected override void PreStart() => _log.Info("Leader started on {0}", Akka.Cluster.Cluster.Get(Context.System).SelfAddress);
+    protected override void PreStart()
+    {
+        _log.Info("Leader started on {0}", Akka.Cluster.Cluster.Get(Context.System).SelfAddress);
+        StartJobJournal();
+    }
 
     private void OnSubmit(SubmitJob submit)
     {
@@ -133,6 +139,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers
         }
         var job = new JobState($"job-{++_jobCounter}", check.Submit.CommandLine, check.Plan, check.Stateful);
         _jobs[job.Id] = job;
+        JournalJobAccepted(job);
         _log.Info("Job {0} accepted: {1}", job.Id, job.CommandLine);
         check.Client.Tell(new JobSubmitted(job.Id));
         if (check.Submit.Follow)
@@ -176,6 +183,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers
         if (_workers.TryGetValue(register.Node, out var known) && known.Equals(register.Worker)) return;
         _workers[register.Node] = register.Worker;
         Context.Watch(register.Worker);
+        if (_jobs.Values.Any(j => j.IsRunning)) register.Worker.Tell(new RecoveryProtocol.ReportTasks());
         _log.Info("Worker {0} registered ({1} workers)", register.Node, _workers.Count);
     }
 
@@ -229,6 +237,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers
     private void EndJob(JobState job, string status, string? reason)
     {
         job.End(status, reason);
+        JournalJobEnded(job);
         foreach (var task in job.Tasks.Values.Where(t => t.State is "SCHEDULED" or "RUNNING"))
             task.State = status == JobState.Killed ? "KILLED" : "STOPPED";
         foreach (var worker in _workers.Values) worker.Tell(new StopJobTasks(job.Id));

@@ -11,6 +11,10 @@ public static class RecoveryProtocol
     /// <summary>A restarted task produced its first output (sent once per incarnation).</summary>
     public sealed record FirstOutput(TaskId Id);
 
+    /// <summary>A new leader → worker: answer with TaskStarted (and TaskCompleted when done) for each task running here,
+    /// so the leader re-attaches to them.</summary>
+    public sealed record ReportTasks;
+
     /// <summary>→ <see cref="RecoveryList"/>: every restart the leader did, oldest first.</summary>
     public sealed record ListRecoveries;
     public sealed record RecoveryList(IReadOnlyList<RecoveryInfo> Recoveries);

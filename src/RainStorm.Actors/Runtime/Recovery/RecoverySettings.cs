@@ -7,12 +7,15 @@ namespace RainStorm.Actors.Runtime.Recovery;
 /// <param name="SnapshotEvery">A task snapshots after this many journal appends (bounds replay).</param>
 /// <param name="MaxBatchesPerRound">Input batches one journal append may cover.</param>
 /// <param name="MaxRestarts">Restarts of one task before the leader fails its job (an operator that always crashes).</param>
-public sealed record RecoverySettings(int SnapshotEvery, int MaxBatchesPerRound, int MaxRestarts)
+/// <param name="ReattachTimeout">After a leader moved: how long it waits for workers to report a running job's tasks
+/// before it restarts those nobody reported.</param>
+public sealed record RecoverySettings(int SnapshotEvery, int MaxBatchesPerRound, int MaxRestarts, TimeSpan ReattachTimeout)
 {
     public static RecoverySettings Create(ActorSystem system) => Create(system.Settings.Config.GetConfig("rainstorm.recovery"));
 
     public static RecoverySettings Create(Config? section) => new(
         section?.GetInt("snapshot-every", 50) ?? 50,
         Math.Max(1, section?.GetInt("max-batches-per-round", 64) ?? 64),
-        section?.GetInt("max-restarts", 10) ?? 10);
+        section?.GetInt("max-restarts", 10) ?? 10,
+        section?.GetTimeSpan("reattach-timeout", TimeSpan.FromSeconds(5)) ?? TimeSpan.FromSeconds(5));
 }

@@ -40,6 +40,7 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
         /// <summary>Ended, stopped by order or already reported: its Terminated is expected.</summary>
         public bool Settled { get; set; }
         public bool CrashRequested { get; set; }
+        public TaskCompleted? Completed { get; set; }
     }
 
     private readonly IActorRef _leader;
@@ -88,7 +89,19 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
         {
             if (_byActor.TryGetValue(Sender, out var task)) task.Report = report;
         });
-        Receive<TaskCompleted>(completed => ToLeader(completed, settle: true));
+        Receive<TaskCompleted>(completed =>
+        {
+            if (_byActor.TryGetValue(Sender, out var task)) task.Completed = completed;
+            ToLeader(completed, settle: true);
+        });
+        Receive<RecoveryProtocol.ReportTasks>(_ =>
+        {
+            foreach (var task in _byName.Values)
+            {
+                Sender.Tell(new TaskStarted(task.Id, _node, task.Actor, task.Number, _logPath));
+                if (task.Completed is { } completed) Sender.Tell(completed);
+            }
+        });
         Receive<TaskFailed>(failed => ToLeader(failed, settle: true));
         Receive<OutputLines>(lines => _leader.Tell(lines));
         Receive<RecoveryProtocol.TaskRecovered>(recovered => _leader.Tell(recovered));

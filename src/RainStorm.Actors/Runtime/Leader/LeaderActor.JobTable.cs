@@ -1,0 +1,92 @@
+using Akka.Actor;
+using Akka.Event;
+using RainStorm.Actors.Runtime.Recovery;
+using RainStorm.Operators;
+using RainStorm.Operators.Contract;
+using RainStorm.Operators.Jobs;
+using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
+
+namespace RainStorm.Actors.Runtime.Leader;
+
+/// <summary>
+/// The leader's persistence: the job table is journaled by a <see cref="JobJournal"/> child. A leader (the first one,
+/// or one taking over after the old leader's node died) stashes every message until the table is recovered, then
+/// rebuilds the running jobs, asks every worker which of their tasks run (<see cref="RecoveryProtocol.ReportTasks"/>),
+/// and restarts the tasks nobody reported (they died with the old leader's node).
+/// </summary>
+public sealed partial class LeaderActor
+{
+    private sealed record StartJournal;
+    private sealed record ReattachCheck(string JobId);
+
+    private IActorRef? _journal;
+    private bool _tableRecovered;
+
+    public IStash Stash { get; set; } = null!;
+
+    private void ReceiveJobTableRecovery()
+    {
+        Receive<JobJournal.Recovered>(OnJobTableRecovered);
+        Receive<StartJournal>(_ => StartJobJournal());
+        Receive<Terminated>(terminated =>
+        {
+            _log.Warning("Leader job table journal stopped; starting it again");
+            _journal = null;
+            Timers.StartSingleTimer("start-journal", new StartJournal(), TimeSpan.FromSeconds(1));
+        }, terminated => terminated.ActorRef.Equals(_journal));
+        Receive<ReattachCheck>(check =>
+        {
+            if (!_jobs.TryGetValue(check.JobId, out var job) || !job.IsRunning) return;
+            foreach (var task in job.Tasks.Values.Where(t => t.Actor is null && t.State == "RECOVERING").OrderBy(t => t.Id.Stage).ToList())
+            {
+                if (!job.IsRunning) break;
+                Restart(job, task, $"task {task.Id} was not reported by any worker after the leader moved (its node is gone)");
+            }
+        });
+        Receive<object>(_ => Stash.Stash(), _ => !_tableRecovered);
+    }
+
+    private void StartJobJournal()
+    {
+        _journal = Context.ActorOf(JobJournal.Props(), JobJournal.Name + "-" + Guid.NewGuid().ToString("N")[..6]);
+        Context.Watch(_journal);
+    }
+
+    private void JournalJobAccepted(JobState job) => _journal?.Tell(new JobJournal.JobAccepted(job.Id, job.CommandLine));
+
+    private void JournalJobEnded(JobState job) =>
+        _journal?.Tell(new JobJournal.JobEnded(job.Id, job.Status, job.FailureReason, job.TuplesIn, job.TuplesOut));
+
+    private void OnJobTableRecovered(JobJournal.Recovered recovered)
+    {
+        if (_tableRecovered) return;
+        foreach (var (accepted, ended) in recovered.Jobs)
+        {
+            _jobCounter = Math.Max(_jobCounter, int.Parse(accepted.JobId.AsSpan(4)));
+            var plan = JobCommandParser.Parse(accepted.CommandLine);
+            var stateful = plan.Stages.Select(stage =>
+            {
+                using var op = OperatorFactory.Create(stage, _operatorDir);
+                return op is IStatefulOperator;
+            }).ToArray();
+            var job = new JobState(accepted.JobId, accepted.CommandLine, plan, stateful) { RoutingSent = true };
+            _jobs[job.Id] = job;
+            for (var stage = 0; stage <= plan.Stages.Count; stage++)
+            for (var i = 0; i < plan.TasksPerStage; i++)
+            {
+                var id = new TaskId(job.Id, stage, i);
+                job.Tasks[id] = new TaskState(id, stage == 0 ? "source" : plan.Stages[stage - 1].Op, "?") { State = "RECOVERING" };
+            }
+            if (ended is not null)
+            {
+                job.Restore(ended.Status, ended.Reason, ended.TuplesIn, ended.TuplesOut);
+                continue;
+            }
+            _log.Warning("Job {0} was running when the previous leader stopped: re-attaching to its tasks", job.Id);
+            Timers.StartSingleTimer($"reattach-{job.Id}", new ReattachCheck(job.Id), RecoveryConfig.ReattachTimeout);
+            foreach (var worker in _workers.Values) worker.Tell(new RecoveryProtocol.ReportTasks());
+        }
+        _tableRecovered = true;
+        Stash.UnstashAll();
+    }
+}

@@ -1,0 +1,55 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using RainStorm.Actors.Persistence;
+
+namespace RainStorm.Actors.Runtime.Recovery;
+
+/// <summary>
+/// The leader's job table on HyDFS (persistence id <c>rainstorm-leader</c>): which jobs were accepted and how each
+/// ended. A leader singleton starting on any node gets the table back (<see cref="Recovered"/>) before it serves, so
+/// it re-attaches to the jobs still running and keeps numbering jobs where the previous leader stopped.
+/// </summary>
+public sealed class JobJournal : ReceivePersistentActor
+{
+    public const string Name = "job-journal";
+
+    public sealed record JobAccepted(string JobId, string CommandLine);
+    public sealed record JobEnded(string JobId, string Status, string? Reason, long TuplesIn, long TuplesOut);
+
+    /// <summary>Journal → leader, once: the table as journaled. Ended is null for a job still running.</summary>
+    public sealed record Recovered(IReadOnlyList<(JobAccepted Job, JobEnded? Ended)> Jobs, TimeSpan Duration);
+
+    private readonly List<JobAccepted> _accepted = [];
+    private readonly Dictionary<string, JobEnded> _ended = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+    public override string PersistenceId => "rainstorm-leader";
+
+    public static Props Props() => Akka.Actor.Props.Create(() => new JobJournal());
+
+    public JobJournal()
+    {
+        JournalPluginId = HyDfsPersistenceHostingExtensions.JournalPluginId;
+        SnapshotPluginId = HyDfsPersistenceHostingExtensions.SnapshotPluginId;
+        Recover<JobAccepted>(_accepted.Add);
+        Recover<JobEnded>(ended => _ended[ended.JobId] = ended);
+        Recover<RecoveryCompleted>(_ =>
+        {
+            _clock.Stop();
+            if (_accepted.Count > 0)
+                _log.Info("Leader job table recovered in {0} ms: {1} jobs, {2} still running", _clock.ElapsedMilliseconds,
+                    _accepted.Count, _accepted.Count(j => !_ended.ContainsKey(j.JobId)));
+            Context.Parent.Tell(new Recovered(_accepted.Select(j => (j, _ended.GetValueOrDefault(j.JobId))).ToList(), _clock.Elapsed));
+        });
+        Command<JobAccepted>(accepted => PersistAsync(accepted, _accepted.Add));
+        Command<JobEnded>(ended => PersistAsync(ended, e => _ended[e.JobId] = e));
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        _log.Error("Leader job table could not be recovered: {0}", reason.Message);
+        base.OnRecoveryFailure(reason, message);
+    }
+}
