@@ -133,6 +133,15 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
     }
 
     [Fact]
+    public async Task Kill_task_on_a_node_that_runs_no_task_names_the_node_and_pid()
+    {
+        var result = await ClientRun.RunAsync(Endpoint(1), "kill_task", "127.0.0.1:1", "77");
+
+        Assert.Equal(1, result.Exit);
+        Assert.Contains("no running task with pid 77 on node 127.0.0.1:1", result.Err);
+    }
+
+    [Fact]
     public async Task A_bad_job_line_is_refused_with_the_leaders_reason_and_nothing_starts()
     {
         var before = await ClientRun.RunAsync(Endpoint(), "jobs", "-o", "json");
