@@ -6,14 +6,18 @@ using RainStorm.Node.Local;
 var lines = 5_000_000L;
 var nodes = 3;
 var tasks = 3;
-for (var i = 0; i + 1 < args.Length; i += 2)
+var baselines = true;
+var hocon = "";
+for (var i = 0; i < args.Length; i += 2)
 {
     switch (args[i])
     {
+        case "--no-baselines": baselines = false; i--; break;
+        case "--hocon": hocon = args[i + 1]; break;
         case "--lines": lines = long.Parse(args[i + 1]); break;
         case "--nodes": nodes = int.Parse(args[i + 1]); break;
         case "--tasks": tasks = int.Parse(args[i + 1]); break;
-        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks)"); return 2;
+        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --hocon TEXT)"); return 2;
     }
 }
 
@@ -39,13 +43,13 @@ void Report(string app, string runner, long n, long outputs, TimeSpan elapsed)
 // Warm-up (JIT, Akka.Streams start-up) on a small file so the timed baselines measure steady work.
 var warmup = Path.Combine(work, "warmup.csv");
 if (!File.Exists(warmup)) TrafficSignGenerator.Write(warmup, 50_000, seed: 1);
-foreach (var app in new[] { App.App2, App.App1 })
+foreach (var app in baselines ? new[] { App.App2, App.App1 } : [])
 {
     Baselines.SingleThread(app, warmup, Path.Combine(work, "single.out"));
     await Baselines.AkkaStreams(app, warmup, Path.Combine(work, "streams.out"));
 }
 
-foreach (var app in new[] { App.App2, App.App1 })
+foreach (var app in baselines ? new[] { App.App2, App.App1 } : [])
 {
     var single = Baselines.SingleThread(app, source, Path.Combine(work, "single.out"));
     Report(app.Name, "single-thread loop", single.Lines, single.Outputs, single.Elapsed);
@@ -55,7 +59,7 @@ foreach (var app in new[] { App.App2, App.App1 })
 
 var data = Path.Combine(work, "cluster");
 if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
-await using (var cluster = await LocalCluster.StartAsync(nodes, data, extraHocon: "rainstorm.log.console-level = ERROR"))
+await using (var cluster = await LocalCluster.StartAsync(nodes, data, extraHocon: "rainstorm.log.console-level = ERROR\n" + hocon))
 {
     var name = Path.GetFileName(source);
     var upload = Stopwatch.StartNew();

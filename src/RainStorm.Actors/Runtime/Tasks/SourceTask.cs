@@ -137,7 +137,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
             if (_splitter.TakeLast() is { } last) _tuples.Add(last);
             Send(_tuples.Count);
             _output.Finish();
-            _log.Info("Task {0} read all of '{1}': {2} lines, {3} of them emitted here", _spec.Id, _spec.Plan.Source, _splitter.LinesSeen, _meter.TuplesOut);
+            _log.Info("Task {0} read all of '{1}' and emitted its {2} lines", _spec.Id, _spec.Plan.Source, _meter.TuplesOut);
         }
         if (_output.Edges.Finishing && _output.Drained && !_completed)
         {
