@@ -286,7 +286,18 @@ public sealed class HyDfsClient
             object reply;
             try
             {
-                reply = await _ext.Peers.Of(primary).Ask<object>(message, perTry ?? TimeSpan.FromSeconds(5), ct);
+                var ringChange = _ext.NextRingChange;
+                var ask = _ext.Peers.Of(primary).Ask<object>(message, perTry ?? TimeSpan.FromSeconds(5), ct);
+                // A request to a node that just left would wait for its timeout: follow the ring instead.
+                while (await Task.WhenAny(ask, ringChange) != ask && _ext.Ring.Primary(name) == primary)
+                    ringChange = _ext.NextRingChange;
+                if (!ask.IsCompleted)
+                {
+                    last = $"{primary} left the ring";
+                    _ = ask.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                    continue;
+                }
+                reply = await ask;
             }
             catch (AskTimeoutException)
             {

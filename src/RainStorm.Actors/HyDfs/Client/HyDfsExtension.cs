@@ -23,11 +23,20 @@ internal sealed class HyDfsExtension : IExtension
     public PeerDirectory Peers { get; }
     public IActorRef Appender { get; }
 
+    private volatile TaskCompletionSource _ringChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public HashRing Ring
     {
         get => _ring;
-        set => _ring = value;
+        set
+        {
+            _ring = value;
+            Interlocked.Exchange(ref _ringChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
     }
+
+    /// <summary>Completes at the next ring change: a request waiting on a node that left can be re-routed at once.</summary>
+    public Task NextRingChange => _ringChanged.Task;
 
     public static HyDfsExtension Get(ActorSystem system) => system.WithExtension<HyDfsExtension, HyDfsExtensionProvider>();
 }

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Text;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RainStorm.Actors.Hosting;
+using RainStorm.Actors.HyDfs;
+using Xunit.Abstractions;
+
+namespace RainStorm.Integration.Tests.HyDfs;
+
+/// <summary>
+/// Four real node processes; an in-process client node (no hydfs role) appends while one replica is killed with
+/// SIGKILL. Every acknowledged append must survive, and the file must have 3 live replicas again within 10 s.
+/// </summary>
+public sealed class HyDfsKillReplicaTest(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "rainstorm-hydfs-kill-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly List<NodeProcess> _nodes = [];
+    private IHost? _client;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_root);
+        var seedPort = NodeProcess.FreePort();
+        _nodes.Add(await NodeProcess.StartAsync(seedPort, null, Path.Combine(_root, "n0")));
+        var seed = _nodes[0].Address;
+        var rest = await Task.WhenAll(Enumerable.Range(1, 3).Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(_root, $"n{i}"))));
+        _nodes.AddRange(rest);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            output.WriteLine($"--- node {node.Address} (pid {node.Pid}) ---");
+            output.WriteLine(node.Output.Length > 4000 ? node.Output[^4000..] : node.Output);
+            node.Dispose();
+        }
+        if (_client is not null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try { await _client.StopAsync(timeout.Token); } catch (OperationCanceledException) { }
+            _client.Dispose();
+        }
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+
+    private async Task<ActorSystem> StartClientAsync()
+    {
+        var options = new RainStormOptions
+        {
+            Port = 0,
+            Seeds = [_nodes[0].Address],
+            Roles = [],
+            CmdPort = -1,
+            DataDir = Path.Combine(_root, "client"),
+            ExtraHocon = "akka.loglevel = WARNING",
+        };
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options));
+        _client = builder.Build();
+        await _client.StartAsync();
+        var system = _client.Services.GetRequiredService<ActorSystem>();
+        var up = new TaskCompletionSource();
+        Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
+        await up.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return system;
+    }
+
+    [Fact]
+    public async Task Killing_a_replica_loses_no_acknowledged_append_and_three_replicas_return_within_10s()
+    {
+        var system = await StartClientAsync();
+        var client = HyDfsClient.For(system);
+        await WaitForAsync(async () => (await client.ListMembersAsync()).Count == 4, TimeSpan.FromSeconds(30), "4 hydfs members");
+        await client.CreateAsync("kill.log", Encoding.UTF8.GetBytes("start\n"));
+        var replicas = (await client.LsAsync("kill.log")).Replicas.Select(r => r.Node).ToList();
+        Assert.Equal(3, replicas.Count);
+        // the primary is the hardest case (a new primary must take over the file); the seed is kept alive
+        var victim = _nodes.Skip(1).FirstOrDefault(n => n.Address == replicas[0]) ?? _nodes.Skip(1).First(n => replicas.Contains(n.Address));
+
+        var acknowledged = new List<int>();
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            var window = new Queue<(int, Task)>();
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                window.Enqueue((i, client.AppendAsync("kill.log", Encoding.UTF8.GetBytes($"rec-{i}\n"))));
+                while (window.Count >= 8 || (stop.IsCancellationRequested && window.Count > 0))
+                {
+                    var (n, task) = window.Dequeue();
+                    await task;
+                    lock (acknowledged) acknowledged.Add(n);
+                }
+            }
+            while (window.Count > 0)
+            {
+                var (n, task) = window.Dequeue();
+                await task;
+                lock (acknowledged) acknowledged.Add(n);
+            }
+        });
+
+        await WaitForAsync(() => Task.FromResult(Count(acknowledged) >= 200), TimeSpan.FromSeconds(60), "200 appends before the kill");
+        output.WriteLine($"killing {victim.Address} (pid {victim.Pid}) after {Count(acknowledged)} acknowledged appends");
+        var killedAt = Stopwatch.StartNew();
+        victim.Kill();
+
+        await WaitForAsync(async () =>
+        {
+            if ((await client.ListMembersAsync()).Any(m => m.Node == victim.Address)) return false;
+            var location = await client.LsAsync("kill.log");
+            return location.Replicas.Count == 3 && location.Replicas.All(r => r.Node != victim.Address);
+        }, TimeSpan.FromSeconds(10), "ls showing 3 live replicas");
+        output.WriteLine($"ls shows 3 live replicas {killedAt.Elapsed.TotalSeconds:0.0}s after the kill");
+        List<int> ackedBeforeKill;
+        lock (acknowledged) ackedBeforeKill = acknowledged.Where(n => n < 200).ToList();
+        await WaitForAsync(async () =>
+        {
+            foreach (var replica in (await client.LsAsync("kill.log")).Replicas)
+            {
+                var local = Path.Combine(_root, $"early-{replica.RingId}");
+                try
+                {
+                    await client.GetFromReplicaAsync(replica.Node, "kill.log", local);
+                }
+                catch (HyDfsException)
+                {
+                    return false; // not copied there yet
+                }
+                var text = await File.ReadAllTextAsync(local);
+                if (!ackedBeforeKill.All(n => text.Contains($"rec-{n}\n"))) return false;
+            }
+            return true;
+        }, TimeSpan.FromSeconds(10) - killedAt.Elapsed, "3 live replicas holding every append acknowledged before the kill");
+        output.WriteLine($"3 live replicas hold the file {killedAt.Elapsed.TotalSeconds:0.0}s after the kill");
+        var afterKill = Count(acknowledged);
+        await WaitForAsync(() => Task.FromResult(Count(acknowledged) >= afterKill + 100), TimeSpan.FromSeconds(30), "100 appends after the kill");
+        stop.Cancel();
+        await writer.WaitAsync(TimeSpan.FromSeconds(60));
+
+        var content = Encoding.UTF8.GetString(await client.GetAsync("kill.log"));
+        var records = content.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(r => int.Parse(r["rec-".Length..])).ToList();
+        Assert.All(acknowledged, n => Assert.Contains(n, records));
+        Assert.Equal(records.Distinct().Count(), records.Count);
+        Assert.Equal(records.Order(), records);
+        output.WriteLine($"{acknowledged.Count} acknowledged appends, {records.Count} in the file");
+
+        await client.MergeAsync("kill.log");
+        var live = (await client.LsAsync("kill.log")).Replicas;
+        foreach (var replica in live)
+        {
+            var local = Path.Combine(_root, $"copy-{replica.RingId}");
+            await client.GetFromReplicaAsync(replica.Node, "kill.log", local);
+            Assert.Equal(content, await File.ReadAllTextAsync(local));
+        }
+    }
+
+    private static int Count(List<int> list)
+    {
+        lock (list) return list.Count;
+    }
+
+    /// <summary>Polls a condition until it holds or the time is up (then fails naming what was awaited).</summary>
+    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (!await condition())
+        {
+            if (deadline.Elapsed > timeout) throw new TimeoutException($"timed out after {timeout.TotalSeconds:0}s waiting for {what}");
+            await timer.WaitForNextTickAsync();
+        }
+    }
+}

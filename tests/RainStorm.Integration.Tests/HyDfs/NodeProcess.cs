@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace RainStorm.Integration.Tests.HyDfs;
+
+/// <summary>A real <c>rainstorm node</c> process (dotnet rainstorm.dll node ...), killed by PID when disposed.</summary>
+public sealed class NodeProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<string> _up = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private NodeProcess(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+    public string Address { get; private set; } = "";
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public static async Task<NodeProcess> StartAsync(int port, string? seed, string dataDir, string roles = "hydfs")
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { RainstormDll(), "node", "--host", "127.0.0.1", "--port", port.ToString(), "--roles", roles, "--cmd-port", "-1", "--data", dataDir })
+            info.ArgumentList.Add(arg);
+        if (seed is not null)
+        {
+            info.ArgumentList.Add("--seed");
+            info.ArgumentList.Add(seed);
+        }
+        var node = new NodeProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
+        node._process.OutputDataReceived += (_, e) => node.OnLine(e.Data);
+        node._process.ErrorDataReceived += (_, e) => node.OnLine(e.Data);
+        node._process.BeginOutputReadLine();
+        node._process.BeginErrorReadLine();
+        try
+        {
+            node.Address = await node._up.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            node.Dispose();
+            throw new InvalidOperationException($"node on port {port} did not come up:\n{node.Output}");
+        }
+        return node;
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+        const string marker = "RainStorm node up at ";
+        var at = line.IndexOf(marker, StringComparison.Ordinal);
+        if (at >= 0) _up.TrySetResult(line[(at + marker.Length)..].Split(' ')[0]);
+    }
+
+    /// <summary>kill -9.</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The rainstorm.dll built from src/RainStorm.Node (next to the tests, or in its own bin folder).</summary>
+    public static string RainstormDll()
+    {
+        var here = AppContext.BaseDirectory;
+        if (File.Exists(Path.Combine(here, "rainstorm.runtimeconfig.json"))) return Path.Combine(here, "rainstorm.dll");
+        var dir = new DirectoryInfo(here);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RainStorm.sln"))) dir = dir.Parent;
+        if (dir is null) throw new InvalidOperationException("cannot find RainStorm.sln above " + here);
+        var configuration = here.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
+        var candidate = Path.Combine(dir.FullName, "src", "RainStorm.Node", "bin", configuration, "net10.0", "rainstorm.dll");
+        return File.Exists(candidate) ? candidate : throw new InvalidOperationException($"rainstorm.dll not built at {candidate}");
+    }
+}
