@@ -151,6 +151,7 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
         Timers.StartPeriodicTimer("flush", TaskTicks.Flush.Instance, _transport.FlushInterval);
         Timers.StartPeriodicTimer("report", TaskTicks.Report.Instance, TimeSpan.FromSeconds(1));
         if (_snapshot is null && _replayedEvents == 0) return;
+        _roundsSinceSnapshot = (int)_replayedEvents;
         var tuples = _replayed.Sum(r => (long)r.Length) + (_snapshot?.Outstanding.Sum(b => (long)b.Tuples.Length) ?? 0);
         _log.Info("Task {0} recovered from its journal in {1} ms: snapshot {2}, {3} events replayed, {4} outputs to resend",
             _spec.Id, _recoveryClock.ElapsedMilliseconds, _snapshot is null ? "none" : "loaded", _replayedEvents, tuples);

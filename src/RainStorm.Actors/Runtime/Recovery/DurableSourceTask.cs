@@ -139,6 +139,9 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         Timers.StartPeriodicTimer("flush", TaskTicks.Flush.Instance, _transport.FlushInterval);
         Timers.StartPeriodicTimer("report", TaskTicks.Report.Instance, TimeSpan.FromSeconds(1));
         if (!_fromSnapshot && _replayedEvents == 0) return;
+        _meter.CountIn((int)_skip);
+        _meter.CountOut((int)_skip);
+        _roundsSinceSnapshot = (int)_replayedEvents;
         var tuples = _regenerate.Sum(c => (long)c);
         _log.Info("Task {0} recovered from its journal in {1} ms: {2} lines acknowledged, {3} events replayed, {4} lines to resend",
             _spec.Id, _recoveryClock.ElapsedMilliseconds, _skip, _replayedEvents, tuples);
