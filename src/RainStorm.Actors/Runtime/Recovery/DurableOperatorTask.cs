@@ -24,6 +24,9 @@ namespace RainStorm.Actors.Runtime.Recovery;
 /// </summary>
 public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
 {
+    /// <summary>Rounds whose journal append is under way at once (PersistAsync pipelines them, in order).</summary>
+    private const int MaxRoundsInFlight = 3;
+
     private readonly TaskSpec _spec;
     private readonly TransportSettings _transport;
     private readonly RecoverySettings _recovery;
@@ -41,6 +44,7 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
     private long _replayedEvents;
     private ITaskOutput? _output;
     private int _roundsSinceSnapshot;
+    private int _inFlight;
     private bool _finishing;
     private bool _completed;
     private bool _firstOutputSent;
@@ -217,11 +221,11 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
     private void Work()
     {
         if (_output is null || _completed) return;
-        if (_queue.Count > 0 && _output.HasRoom)
+        while (_queue.Count > 0 && _output.HasRoom && _inFlight < MaxRoundsInFlight)
         {
-            Guard(PersistRound);
-            return;
+            if (!Guard(PersistRound)) return;
         }
+        if (_inFlight > 0) return;
         if (!_finishing && _queue.Count == 0 && _inbound.AllEnded)
         {
             _finishing = true;
@@ -235,25 +239,31 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
         }
     }
 
-    /// <summary>Processes up to max-batches-per-round queued batches and persists them as one round; Persist stashes
-    /// every other message until the append is durable, so the round's effects are applied in order.</summary>
+    /// <summary>Processes up to max-batches-per-round queued batches and persists them as one round. Rounds are
+    /// pipelined (PersistAsync, handlers in order); a round's inputs are acknowledged and its outputs sent only once it
+    /// is durable. A retry of a batch in a round under way is still Pending in the dedup marks and dropped.</summary>
     private void PersistRound()
     {
         var inputs = new List<InputMark>();
         var senders = new List<IActorRef>();
         long tuplesIn = 0;
         _outputs.Clear();
-        while (_queue.Count > 0 && inputs.Count < _recovery.MaxBatchesPerRound)
+        var outputChars = 0L;
+        while (_queue.Count > 0 && inputs.Count < _recovery.MaxBatchesPerRound && outputChars < _recovery.MaxRoundChars)
         {
             var (batch, sender) = _queue.Dequeue();
+            var before = _outputs.Count;
             if (batch.Tuples.Length > 0) _operator!.Process(batch.Tuples, _outputs);
+            for (var i = before; i < _outputs.Count; i++) outputChars += _outputs[i].Key.Length + _outputs[i].Value.Length + 8;
             tuplesIn += batch.Tuples.Length;
             inputs.Add(new InputMark(batch.Edge, batch.Seq, batch.EndOfStream));
             senders.Add(sender);
         }
         var round = new TaskRound(inputs.ToArray(), Stateful?.TakeDelta(), _outputs.ToArray(), tuplesIn);
-        Persist(round, persisted =>
+        _inFlight++;
+        PersistAsync(round, persisted =>
         {
+            _inFlight--;
             foreach (var input in persisted.Inputs) _inbound.Complete(input.Edge, input.Seq, input.EndOfStream);
             _meter.CountIn((int)persisted.TuplesIn);
             _meter.CountOut(persisted.Outputs.Length);
@@ -265,7 +275,8 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
                 _firstOutputSent = true;
                 Context.Parent.Tell(new FirstOutput(_spec.Id));
             }
-            if (++_roundsSinceSnapshot >= _recovery.SnapshotEvery) TakeSnapshot();
+            // A snapshot must cover exactly the journal up to its sequence number: only with no round under way.
+            if (++_roundsSinceSnapshot >= _recovery.SnapshotEvery && _inFlight == 0) TakeSnapshot();
             Work();
         });
     }

@@ -22,9 +22,12 @@ namespace RainStorm.Actors.Runtime.Recovery;
 /// </summary>
 public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
 {
-    private const int MaxRoundTuples = 4096;
+    private const int MaxRoundTuples = 8192;
+    /// <summary>Rounds whose journal append is under way at once (PersistAsync pipelines them, in order).</summary>
+    private const int MaxRoundsInFlight = 4;
 
-    private sealed record ChunkRead(bool HasChunk);
+    private sealed record Opened(SourceReader Reader);
+    private sealed record ChunkRead(ReadOnlyMemory<byte>? Chunk);
     private sealed record ReadFailed(Exception Error);
 
     private readonly TaskSpec _spec;
@@ -41,7 +44,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     private readonly Queue<(int Count, long[] SeqsAfter)> _sent = new();
     private readonly List<StreamTuple> _round = [];
     private readonly List<StreamTuple> _skipped = [];
-    private IAsyncEnumerator<ReadOnlyMemory<byte>>? _reader;
+    private SourceReader? _reader;
     private EdgeOutput? _output;
     private long _skip;
     private long _ackedTuples;
@@ -51,7 +54,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     private int _roundsSinceSnapshot;
     private bool _reading;
     private bool _endOfFile;
-    private bool _persisting;
+    private int _inFlight;
     private bool _completed;
     private bool _firstOutputSent;
 
@@ -90,10 +93,17 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<Routing>(OnRouting);
+        Command<Opened>(opened =>
+        {
+            _reader = opened.Reader;
+            _reading = false;
+            _log.Info("Task {0} reads '{1}' from {2}", _spec.Id, _spec.Plan.Source, _reader.IsLocal ? "the local replica" : "the primary");
+            Emit();
+        });
         Command<ChunkRead>(read =>
         {
             _reading = false;
-            if (read.HasChunk) _splitter.Feed(_reader!.Current);
+            if (read.Chunk is { } chunk) _splitter.Feed(chunk);
             else _endOfFile = true;
             Emit();
         });
@@ -157,7 +167,10 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
             _output = new EdgeOutput(_spec.Id, next, partitioner, _transport, Self);
             if (_ackedSeqs.Length == 0) _ackedSeqs = _output.Edges.NextSeqs;
             else _output.Edges.Restore([], _ackedSeqs, finishing: false);
-            _reader = _client.ReadAsync(_spec.Plan.Source, 0, _stop.Token).GetAsyncEnumerator(_stop.Token);
+            _reading = true;
+            SourceReader.OpenAsync(Context.System, _client, _spec.Plan.Source, _stop.Token).PipeTo(Self,
+                success: reader => new Opened(reader),
+                failure: e => new ReadFailed(e is AggregateException { InnerException: { } inner } ? inner : e));
         }
         else
         {
@@ -170,7 +183,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     /// the pace and the credit windows allow; ends the edges at the end of the file.</summary>
     private void Emit()
     {
-        if (_output is null || _completed || _persisting) return;
+        if (_output is null || _completed || _reader is null) return;
         while (_skip > 0)
         {
             _skipped.Clear();
@@ -188,29 +201,18 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         }
         if (_regenerate.Count > 0) return;
         var allowance = _pacer.Allowance();
-        if (!Exhausted && allowance > 0 && _output.HasRoom)
+        while (!Exhausted && allowance > 0 && _output.HasRoom && _inFlight < MaxRoundsInFlight)
         {
             if (!Fill(_round, (int)Math.Min(allowance, MaxRoundTuples), out _)) return;
-            if (_round.Count > 0)
-            {
-                _persisting = true;
-                Persist(new SourceRound(_round.Count), _ =>
-                {
-                    _persisting = false;
-                    _pacer.Used(_round.Count);
-                    Send(_round);
-                    if (!_firstOutputSent)
-                    {
-                        _firstOutputSent = true;
-                        Context.Parent.Tell(new FirstOutput(_spec.Id));
-                    }
-                    if (++_roundsSinceSnapshot >= _recovery.SnapshotEvery) TakeSnapshot();
-                    Emit();
-                });
-                return;
-            }
+            if (_round.Count == 0) break;
+            var round = _round.ToList();
+            _round.Clear();
+            allowance -= round.Count;
+            _pacer.Used(round.Count);
+            _inFlight++;
+            PersistAsync(new SourceRound(round.Count), _ => OnRoundPersisted(round));
         }
-        if (Exhausted && !_output.Edges.Finishing)
+        if (Exhausted && _inFlight == 0 && !_output.Edges.Finishing)
         {
             _output.Finish();
             _log.Info("Task {0} read all of '{1}': {2} lines, {3} of them emitted here", _spec.Id, _spec.Plan.Source, _splitter.LinesSeen, _meter.TuplesOut);
@@ -221,6 +223,21 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
             _log.Info("Task {0} completed: {1} tuples emitted", _spec.Id, _meter.TuplesOut);
             Context.Parent.Tell(new TaskCompleted(_spec.Id, _meter.TuplesIn, _meter.TuplesOut));
         }
+    }
+
+    /// <summary>The round is in the journal: send it. A snapshot is taken only with no round in flight, so it covers
+    /// exactly the journal up to its sequence number.</summary>
+    private void OnRoundPersisted(List<StreamTuple> round)
+    {
+        _inFlight--;
+        Send(round);
+        if (!_firstOutputSent)
+        {
+            _firstOutputSent = true;
+            Context.Parent.Tell(new FirstOutput(_spec.Id));
+        }
+        if (++_roundsSinceSnapshot >= _recovery.SnapshotEvery && _inFlight == 0) TakeSnapshot();
+        Emit();
     }
 
     private bool FinalLineTaken { get; set; }
@@ -289,8 +306,8 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     private void ReadNext()
     {
         _reading = true;
-        _reader!.MoveNextAsync().AsTask().PipeTo(Self,
-            success: has => new ChunkRead(has),
+        _reader!.NextAsync(_stop.Token).PipeTo(Self,
+            success: chunk => new ChunkRead(chunk),
             failure: e => new ReadFailed(e is AggregateException { InnerException: { } inner } ? inner : e));
     }
 

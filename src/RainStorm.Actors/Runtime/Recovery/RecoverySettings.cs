@@ -9,7 +9,9 @@ namespace RainStorm.Actors.Runtime.Recovery;
 /// <param name="MaxRestarts">Restarts of one task before the leader fails its job (an operator that always crashes).</param>
 /// <param name="ReattachTimeout">After a leader moved: how long it waits for workers to report a running job's tasks
 /// before it restarts those nobody reported.</param>
-public sealed record RecoverySettings(int SnapshotEvery, int MaxBatchesPerRound, int MaxRestarts, TimeSpan ReattachTimeout)
+/// <param name="MaxRoundChars">A round stops taking batches once its outputs reach this many characters, so its journal
+/// record stays one atomic HyDFS append (at most 2 MiB, UTF-8 may grow characters).</param>
+public sealed record RecoverySettings(int SnapshotEvery, int MaxBatchesPerRound, int MaxRestarts, TimeSpan ReattachTimeout, long MaxRoundChars)
 {
     public static RecoverySettings Create(ActorSystem system) => Create(system.Settings.Config.GetConfig("rainstorm.recovery"));
 
@@ -17,5 +19,6 @@ public sealed record RecoverySettings(int SnapshotEvery, int MaxBatchesPerRound,
         section?.GetInt("snapshot-every", 50) ?? 50,
         Math.Max(1, section?.GetInt("max-batches-per-round", 64) ?? 64),
         section?.GetInt("max-restarts", 10) ?? 10,
-        section?.GetTimeSpan("reattach-timeout", TimeSpan.FromSeconds(5)) ?? TimeSpan.FromSeconds(5));
+        section?.GetTimeSpan("reattach-timeout", TimeSpan.FromSeconds(5)) ?? TimeSpan.FromSeconds(5),
+        section?.GetByteSize("max-round-chars") ?? 400_000);
 }
