@@ -13,13 +13,14 @@ public sealed class HyDfsSerializer(ExtendedActorSystem system) : SerializerWith
     public const int Id = 7301;
 
     public static readonly IReadOnlyList<Type> BoundTypes =
-        [typeof(Append), typeof(AppendAck), typeof(ReplicaWrite), typeof(ReplicaProgress), typeof(Chunk), typeof(Pull), typeof(Read), typeof(ReadResult), typeof(ReadLocal)];
+        [typeof(Append), typeof(AppendBatch), typeof(AppendAck), typeof(ReplicaWrite), typeof(ReplicaProgress), typeof(Chunk), typeof(Pull), typeof(Read), typeof(ReadResult), typeof(ReadLocal)];
 
     public override int Identifier => Id;
 
     public override string Manifest(object o) => o switch
     {
         Append => "A",
+        AppendBatch => "B",
         AppendAck => "K",
         ReplicaWrite => "W",
         ReplicaProgress => "P",
@@ -33,11 +34,20 @@ public sealed class HyDfsSerializer(ExtendedActorSystem system) : SerializerWith
 
     public override byte[] ToBinary(object obj)
     {
-        using var stream = new MemoryStream(obj switch { Append a => a.Data.Length + 96, ReplicaWrite rw => rw.Data.Length + 128, Chunk c => c.Data.Length + 128, ReadResult r => r.Data.Length + 64, _ => 64 });
+        using var stream = new MemoryStream(obj switch { Append a => a.Data.Length + 96, AppendBatch b => b.Data.Sum(d => d.Length + 20) + 96, ReplicaWrite rw => rw.Data.Length + 128, Chunk c => c.Data.Length + 128, ReadResult r => r.Data.Length + 64, _ => 64 });
         using var w = new BinaryWriter(stream);
         switch (obj)
         {
             case Append a: w.Write(a.Name); w.Write(a.ClientId); w.Write(a.Seq); w.Write(a.PrevSeq); Bytes(w, a.Data); break;
+            case AppendBatch b:
+                w.Write(b.Name); w.Write(b.ClientId); w.Write(b.Seqs.Length);
+                for (var i = 0; i < b.Seqs.Length; i++)
+                {
+                    w.Write(b.Seqs[i]);
+                    w.Write(b.PrevSeqs[i]);
+                    Bytes(w, b.Data[i]);
+                }
+                break;
             case AppendAck k: w.Write(k.Name); w.Write(k.ClientId); w.Write(k.Seq); break;
             case ReplicaWrite rw:
                 w.Write(rw.Name); w.Write(rw.Offset); w.Write(rw.Primary); Entries(w, rw.Entries); Bytes(w, rw.Data);
@@ -64,6 +74,7 @@ public sealed class HyDfsSerializer(ExtendedActorSystem system) : SerializerWith
         return manifest switch
         {
             "A" => ReadAppend(r),
+            "B" => ReadAppendBatch(r),
             "K" => new AppendAck(r.ReadString(), r.ReadString(), r.ReadInt64()),
             "W" => ReadWrite(r),
             "P" => new ReplicaProgress(r.ReadString(), r.ReadString(), r.ReadInt64()),
@@ -83,6 +94,23 @@ public sealed class HyDfsSerializer(ExtendedActorSystem system) : SerializerWith
         var seq = r.ReadInt64();
         var prev = r.ReadInt64();
         return new Append(name, Bytes(r), client, seq, prev);
+    }
+
+    private static AppendBatch ReadAppendBatch(BinaryReader r)
+    {
+        var name = r.ReadString();
+        var client = r.ReadString();
+        var count = r.ReadInt32();
+        var seqs = new long[count];
+        var prevs = new long[count];
+        var data = new byte[count][];
+        for (var i = 0; i < count; i++)
+        {
+            seqs[i] = r.ReadInt64();
+            prevs[i] = r.ReadInt64();
+            data[i] = Bytes(r);
+        }
+        return new AppendBatch(name, client, seqs, prevs, data);
     }
 
     private static ReplicaWrite ReadWrite(BinaryReader r)
