@@ -13,6 +13,7 @@ public static class Cli
             return args.FirstOrDefault() switch
             {
                 "node" => await NodeCommand.RunAsync(rest),
+                "local" => await Local.LocalCommand.RunAsync(rest),
                 "op" => await OpCommand.RunAsync(rest),
                 "-h" or "--help" => Usage(),
                 // Anything else talks to a node's command endpoint: rainstorm [host:port] [command …]
@@ -29,7 +30,8 @@ public static class Cli
     private static int Usage()
     {
         Console.Error.WriteLine("""
-            usage: rainstorm node --port P [--host H] [--seed host:port ...] [--roles leader,worker,hydfs] [--cmd-port C] [--data DIR]
+            usage: rainstorm local [--nodes N] [--cmd-port C] [--data DIR] [--operators DIR] [--demo [--lines L] | job line]
+                   rainstorm node --port P [--host H] [--seed host:port ...] [--roles leader,worker,hydfs] [--cmd-port C] [--data DIR]
                    rainstorm [host:port] [command ...]   (default 127.0.0.1:9110; no command = interactive prompt)
                    rainstorm op <Filter|Transform|AggregateByKey> <arg>      (built-in operator as a filter: stdin -> stdout)
             """);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using Microsoft.Win32.SafeHandles;
 using RainStorm.Operators;
 using RainStorm.Operators.BuiltIn;
 using RainStorm.Operators.Contract;
@@ -33,7 +34,8 @@ public static class OpCommand
         }
         using (op)
         {
-            await PumpAsync(op);
+            // The reader going away (`| head`) ends the filter quietly, as SIGPIPE would end a C filter.
+            if (!await PumpAsync(op)) return 0;
         }
         var malformed = op switch
         {
@@ -45,12 +47,16 @@ public static class OpCommand
         return 0;
     }
 
-    private static async Task PumpAsync(IOperator op)
+    /// <summary>Runs the operator over stdin until end of input (true) or until stdout is closed (false).</summary>
+    private static async Task<bool> PumpAsync(IOperator op)
     {
         var lines = Channel.CreateBounded<string>(new BoundedChannelOptions(4 * MaxBatch) { SingleReader = true, SingleWriter = true });
         // No byte-order-mark detection: a BOM is passed through as part of the first line, like any Unix filter would.
-        using var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
-        await using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), bufferSize: 1 << 16) { AutoFlush = false, NewLine = "\n" };
+        var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+        // fd 1 as a FileStream rather than the console stream, which ignores EPIPE: writing after the reader has gone
+        // must fail, or `endless | rainstorm op ... | head` would never end.
+        var stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        var output = new StreamWriter(stdout, new UTF8Encoding(false), bufferSize: 1 << 16) { AutoFlush = false, NewLine = "\n" };
         var reading = Task.Run(async () =>
         {
             try
@@ -66,16 +72,25 @@ public static class OpCommand
         var batch = new List<StreamTuple>(MaxBatch);
         var outputs = new List<StreamTuple>(MaxBatch);
         long lineNumber = 0;
-        while (await lines.Reader.WaitToReadAsync())
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && lines.Reader.TryRead(out var line))
-                batch.Add(new StreamTuple($"stdin:{++lineNumber}", line));
-            outputs.Clear();
-            op.Process(batch, outputs);
-            foreach (var tuple in outputs) output.WriteLine(tuple.Value);
-            if (!lines.Reader.TryPeek(out _)) await output.FlushAsync();
+            while (await lines.Reader.WaitToReadAsync())
+            {
+                batch.Clear();
+                while (batch.Count < MaxBatch && lines.Reader.TryRead(out var line))
+                    batch.Add(new StreamTuple($"stdin:{++lineNumber}", line));
+                outputs.Clear();
+                op.Process(batch, outputs);
+                foreach (var tuple in outputs) output.WriteLine(tuple.Value);
+                if (!lines.Reader.TryPeek(out _)) await output.FlushAsync();
+            }
+            await output.FlushAsync();
+        }
+        catch (IOException)
+        {
+            return false; // stdout closed; stdin may still be open and endless, so do not wait for the reader
         }
         await reading;
+        return true;
     }
 }

@@ -23,6 +23,15 @@ public static class OperatorFactory
         _ => new UserOperator(stage.Op, stage.Arg, operatorDirectory, userOperatorTimeout),
     };
 
+    /// <summary>How the stream into a stage is partitioned, without creating its operator (an upstream task routes by
+    /// this): AggregateByKey by its column's value, every other operator by the tuple's key.</summary>
+    public static Func<StreamTuple, string> PartitionKeyOf(StageSpec stage)
+    {
+        if (stage.Op != "AggregateByKey") return static tuple => tuple.Key;
+        var aggregate = new AggregateByKey(ParseColumn(stage.Arg));
+        return tuple => aggregate.PartitionKey(tuple);
+    }
+
     /// <summary>A 0-based column number as AggregateByKey takes it, or null when the text is not one.</summary>
     public static int? TryParseColumn(string arg) =>
         arg.Length is > 0 and <= 4 && arg.All(char.IsAsciiDigit) ? int.Parse(arg) : null;

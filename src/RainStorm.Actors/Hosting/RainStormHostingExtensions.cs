@@ -3,6 +3,7 @@ using Akka.Hosting;
 using Akka.Remote.Hosting;
 using RainStorm.Actors.Commands.Hosting;
 using RainStorm.Actors.HyDfs;
+using RainStorm.Actors.Runtime;
 
 namespace RainStorm.Actors.Hosting;
 
@@ -29,6 +30,7 @@ public static class RainStormHostingExtensions
             });
         builder.WithHyDfs(options);
         builder.WithRainStormCommandPalettes();
+        builder.WithRainStormRuntime(options);
         return builder;
     }
 }

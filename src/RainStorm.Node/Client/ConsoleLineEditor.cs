@@ -116,7 +116,6 @@ public sealed class ConsoleLineEditor(CommandCompleter completer, LineHistory hi
         {
             Console.WriteLine();
             Console.WriteLine(string.Join("  ", completion.Candidates));
-            Console.Write(_prompt);
             Redraw();
         }
     }

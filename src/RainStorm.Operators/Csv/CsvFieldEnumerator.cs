@@ -14,12 +14,8 @@ public ref struct CsvFieldEnumerator
     private bool _done;
 
     public CsvFieldEnumerator(ReadOnlySpan<char> line)
+        : this(line, line.Length > 0 && line[0] == '\uFEFF' ? 1 : 0)
     {
-        _line = line;
-        _position = line.Length > 0 && line[0] == '\uFEFF' ? 1 : 0;
-        _done = false;
-        Current = default;
-        CurrentRange = default;
     }
 
     /// <summary>Starts at a known field start (found by <see cref="FieldSeeker"/>).</summary>
@@ -34,7 +30,7 @@ public ref struct CsvFieldEnumerator
 
     public CsvField Current { get; private set; }
 
-    /// <summary>Where <see cref="Current"/>'s raw text lies in the line (see <see cref="CsvLine.FieldAt"/>).</summary>
+    /// <summary>Where <see cref="Current"/>'s raw text lies in the line (without the opening quote of a quoted field).</summary>
     public Range CurrentRange { get; private set; }
 
     public readonly CsvFieldEnumerator GetEnumerator() => this;

@@ -6,19 +6,41 @@ using System.Runtime.Intrinsics;
 namespace RainStorm.Operators.Csv;
 
 /// <summary>
-/// Finds where the n-th field of a CSV line starts, looking at 16 (or 8) characters per step: commas and quotes are
-/// located with vector compares and only those positions are examined. Follows the same rules as
+/// Finds where fields of a CSV line start, looking at 16 (or 8) characters per step: commas and quotes are located
+/// with vector compares and only those positions are examined. Follows the same rules as
 /// <see cref="CsvFieldEnumerator"/>: a quote opens a quoted field only at the start of a field, <c>""</c> inside
 /// quotes is an escaped quote, an unterminated quote runs to the end of the line.
 /// </summary>
 internal static class FieldSeeker
 {
     /// <summary>The index in <paramref name="line"/> where field <paramref name="index"/> starts, or -1 when the line has fewer fields.</summary>
-    public static int StartOf(ReadOnlySpan<char> line, int index)
+    public static int StartOf(ReadOnlySpan<char> line, int index) => Seek(line, index, []);
+
+    /// <summary>Fills <paramref name="starts"/> with the start of fields 0, 1, …; returns how many fields were found
+    /// (less than the span's length when the line has fewer fields).</summary>
+    public static int StartsOf(ReadOnlySpan<char> line, Span<int> starts)
+    {
+        if (starts.IsEmpty) return 0;
+        return Seek(line, starts.Length - 1, starts) >= 0 ? starts.Length : CountRecorded(line, starts);
+    }
+
+    private static int CountRecorded(ReadOnlySpan<char> line, Span<int> starts)
+    {
+        // Seek stopped early: the recorded starts are those before the first slot it did not reach (marked -1).
+        var count = starts.IndexOf(-1);
+        return count < 0 ? starts.Length : count;
+    }
+
+    private static int Seek(ReadOnlySpan<char> line, int index, Span<int> record)
     {
         var start = line.Length > 0 && line[0] == '\uFEFF' ? 1 : 0;
+        if (!record.IsEmpty)
+        {
+            record.Fill(-1);
+            record[0] = start;
+        }
         if (index == 0) return start;
-        var state = new State { FieldStart = start, Remaining = index, SkipUntil = start };
+        var state = new State { FieldStart = start, Found = 0, Target = index, SkipUntil = start, Record = record };
         ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(line));
         var position = start;
         if (Vector256.IsHardwareAccelerated)
@@ -53,14 +75,17 @@ internal static class FieldSeeker
         return -1;
     }
 
-    private struct State
+    private ref struct State
     {
         public int FieldStart;
-        public int Remaining;
+        public int Found;
+        public int Target;
         public int SkipUntil;
         public bool InQuotes;
+        public Span<int> Record;
 
-        /// <summary>Examines the commas and quotes of one block (bit i = character at offset + i), in order.</summary>
+        /// <summary>Examines the commas and quotes of one block (bit i = character at offset + i), in order; returns
+        /// the start of the target field once reached, else -1.</summary>
         public int Visit(ReadOnlySpan<char> line, int offset, uint commas, uint quotes)
         {
             var specials = commas | quotes;
@@ -74,7 +99,9 @@ internal static class FieldSeeker
                 {
                     if (InQuotes) continue;
                     FieldStart = position + 1;
-                    if (--Remaining == 0) return FieldStart;
+                    Found++;
+                    if (Found < Record.Length) Record[Found] = FieldStart;
+                    if (Found == Target) return FieldStart;
                 }
                 else if (InQuotes)
                 {

@@ -85,10 +85,8 @@ public static class JobCommandParser
         if (index >= tokens.Count)
             throw Error($"{field} is missing; expected a positive integer from 1 to {max} (syntax: '{Syntax}').");
         var text = tokens[index];
-        if (text.Length == 0 || text.Length > 9 || !text.All(char.IsAsciiDigit) || int.Parse(text, CultureInfo.InvariantCulture) is < 1)
+        if (text.Length == 0 || text.Length > 9 || !text.All(char.IsAsciiDigit) || int.Parse(text, CultureInfo.InvariantCulture) is var value && (value < 1 || value > max))
             throw Error($"{field} is '{Show(text)}'; expected a positive integer from 1 to {max}.");
-        var value = int.Parse(text, CultureInfo.InvariantCulture);
-        if (value > max) throw Error($"{field} is {value}; expected a positive integer from 1 to {max}.");
         return value;
     }
 

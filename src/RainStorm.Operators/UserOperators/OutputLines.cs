@@ -12,7 +12,7 @@ internal static class OutputLines
     public static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Reads to the end; throws <see cref="InvalidOutputException"/> when the output breaks a rule.</summary>
-    public static List<string> ReadAll(TextReader reader)
+    public static async Task<List<string>> ReadAllAsync(TextReader reader)
     {
         var lines = new List<string>();
         var line = new StringBuilder();
@@ -21,22 +21,11 @@ internal static class OutputLines
         int read;
         try
         {
-            while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+            while ((read = await reader.ReadAsync(buffer.AsMemory())) > 0)
             {
                 total += read;
                 if (total > MaxTotalChars) throw new InvalidOutputException($"more than {MaxTotalChars} characters of output for one batch");
-                var chunk = buffer.AsSpan(0, read);
-                while (chunk.Length > 0)
-                {
-                    var newline = chunk.IndexOf('\n');
-                    var part = newline < 0 ? chunk : chunk[..newline];
-                    if (line.Length + part.Length > MaxLineChars) throw new InvalidOutputException($"an output line longer than {MaxLineChars} characters");
-                    line.Append(part);
-                    if (newline < 0) break;
-                    lines.Add(TrimCarriageReturn(line));
-                    line.Clear();
-                    chunk = chunk[(newline + 1)..];
-                }
+                SplitLines(buffer.AsSpan(0, read), line, lines);
             }
         }
         catch (DecoderFallbackException)
@@ -45,6 +34,21 @@ internal static class OutputLines
         }
         if (line.Length > 0) lines.Add(TrimCarriageReturn(line));
         return lines;
+    }
+
+    private static void SplitLines(ReadOnlySpan<char> chunk, StringBuilder line, List<string> lines)
+    {
+        while (chunk.Length > 0)
+        {
+            var newline = chunk.IndexOf('\n');
+            var part = newline < 0 ? chunk : chunk[..newline];
+            if (line.Length + part.Length > MaxLineChars) throw new InvalidOutputException($"an output line longer than {MaxLineChars} characters");
+            line.Append(part);
+            if (newline < 0) return;
+            lines.Add(TrimCarriageReturn(line));
+            line.Clear();
+            chunk = chunk[(newline + 1)..];
+        }
     }
 
     private static string TrimCarriageReturn(StringBuilder line) =>

@@ -49,8 +49,8 @@ public sealed class UserOperator : IOperator
         var stderr = new StderrTail();
         child.ErrorDataReceived += (_, e) => stderr.Add(e.Data);
         child.BeginErrorReadLine();
-        var writing = Task.Run(() => WriteInput(child, batch));
-        var reading = Task.Run(() => OutputLines.ReadAll(child.StandardOutput));
+        var writing = WriteInputAsync(child, batch);
+        var reading = OutputLines.ReadAllAsync(child.StandardOutput);
         var all = Task.WhenAll(writing, reading, child.WaitForExitAsync());
         try
         {
@@ -117,16 +117,18 @@ public sealed class UserOperator : IOperator
         }
     }
 
-    private static void WriteInput(Process child, IReadOnlyList<StreamTuple> batch)
+    private static async Task WriteInputAsync(Process child, IReadOnlyList<StreamTuple> batch)
     {
+        await Task.Yield(); // the caller goes on to start reading stdout at once
         var stdin = child.StandardInput;
         try
         {
             foreach (var tuple in batch)
             {
-                stdin.Write(tuple.Value);
-                stdin.Write('\n');
+                await stdin.WriteAsync(tuple.Value);
+                await stdin.WriteAsync('\n');
             }
+            await stdin.FlushAsync();
             stdin.Close();
         }
         catch (IOException)

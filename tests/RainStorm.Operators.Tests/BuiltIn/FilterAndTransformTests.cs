@@ -1,3 +1,4 @@
+using CsCheck;
 using RainStorm.Operators.BuiltIn;
 using RainStorm.Operators.Contract;
 using RainStorm.Operators.Tests.Support;
@@ -58,6 +59,21 @@ public sealed class FilterAndTransformTests
         var outputs = Tuples.Run(transform, input);
         Assert.Equal([new StreamTuple("Traffic_Signs.csv:1", "\"c \"\"q\"\"\",\"a,1\""), new StreamTuple("Traffic_Signs.csv:3", "r,p")], outputs);
         Assert.Equal(1, transform.MalformedCount);
+    }
+
+    [Fact]
+    public void Transform_selects_what_the_reference_reader_reads_for_any_line()
+    {
+        var lines = Gen.String[Gen.Char["ab,\"\n "], 0, 40];
+        var specs = Gen.OneOfConst("0-2", "0,3,8", "2,0", "1", "4-6,0");
+        Gen.Select(lines, specs).Sample((line, spec) =>
+        {
+            var transform = new Transform(spec);
+            var fields = ReferenceCsv.Fields(line);
+            var output = transform.Select(line);
+            if (fields.Count <= transform.Columns.Max()) Assert.Null(output);
+            else Assert.Equal(transform.Columns.Select(c => fields[c]), ReferenceCsv.Fields(output!));
+        }, iter: 20_000);
     }
 
     [Fact]

@@ -47,6 +47,28 @@ public sealed class OpCommandTests
         Assert.Equal(0, await op.WaitForExitAsync());
     }
 
+    [Fact]
+    public async Task Endless_input_ends_when_the_reader_of_stdout_goes_away_like_with_head()
+    {
+        using var op = new RainstormProcess("op", "Filter", "a");
+        var feeding = Task.Run(async () =>
+        {
+            try
+            {
+                while (true) await op.StandardInput.WriteAsync("a,b\nc,d\n");
+            }
+            catch (IOException)
+            {
+                // The filter exited: the expected end.
+            }
+        });
+        Assert.Equal("a,b", await op.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)));
+        op.StandardOutput.Close();
+        Assert.Equal(0, await op.WaitForExitAsync());
+        await feeding.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal("", await op.StandardError);
+    }
+
     [Theory]
     [InlineData(new[] { "op", "Grep", "x" }, "rainstorm: op 'Grep' is not a built-in operator; expected one of Filter, Transform, AggregateByKey.")]
     [InlineData(new[] { "op", "Filter" }, "rainstorm: op takes 2 arguments, <Op> <arg>, but got 1; expected e.g. 'rainstorm op Filter Warning < file.csv'.")]

@@ -49,6 +49,19 @@ public sealed class CsvPropertyTests
     }
 
     [Fact]
+    public void Finding_all_field_starts_in_one_pass_finds_what_enumerating_finds()
+    {
+        Gen.Select(Gen.String[Gen.Char["a,,\"\"\uFEFF x"], 0, 90], Gen.Int[0, 12]).Sample((line, wanted) =>
+        {
+            var fields = CsvLine.Split(line);
+            Span<int> starts = stackalloc int[wanted];
+            var found = CsvLine.FieldStarts(line, starts);
+            Assert.Equal(Math.Min(wanted, fields.Count), found);
+            for (var i = 0; i < found; i++) Assert.Equal(fields[i], CsvLine.FieldStartingAt(line, starts[i]).ToString());
+        }, iter: 20_000);
+    }
+
+    [Fact]
     public void Seeking_fields_on_the_traffic_sign_file_matches_the_reference_reader()
     {
         foreach (var line in TrafficSigns.Lines)
@@ -59,6 +72,8 @@ public sealed class CsvPropertyTests
                 Assert.Equal(i < fields.Count, CsvLine.TryGetField(line, i, out var field));
                 if (i < fields.Count) Assert.Equal(fields[i], field.ToString());
             }
+            Span<int> starts = stackalloc int[21];
+            Assert.Equal(Math.Min(21, fields.Count), CsvLine.FieldStarts(line, starts));
         }
     }
 

@@ -18,11 +18,12 @@ public sealed class JobCommandParserTests
         { "RainStorm two 1 Filter x a b true false 0 0 0", "Nstages is 'two'; expected a positive integer from 1 to 16." },
         { "RainStorm 0 1 a b true false 0 0 0", "Nstages is '0'; expected a positive integer from 1 to 16." },
         { "RainStorm -1 1 Filter x a b true false 0 0 0", "Nstages is '-1'; expected a positive integer from 1 to 16." },
-        { "RainStorm 17 1 Filter x a b true false 0 0 0", "Nstages is 17; expected a positive integer from 1 to 16." },
+        { "RainStorm 17 1 Filter x a b true false 0 0 0", "Nstages is '17'; expected a positive integer from 1 to 16." },
         { "RainStorm 1", $"Ntasks_per_stage is missing; expected a positive integer from 1 to 64 (syntax: '{Syntax}')." },
         { "RainStorm 1 0 Filter x a b true false 0 0 0", "Ntasks_per_stage is '0'; expected a positive integer from 1 to 64." },
         { "RainStorm 1 1.5 Filter x a b true false 0 0 0", "Ntasks_per_stage is '1.5'; expected a positive integer from 1 to 64." },
-        { "RainStorm 1 65 Filter x a b true false 0 0 0", "Ntasks_per_stage is 65; expected a positive integer from 1 to 64." },
+        { "RainStorm 1 65 Filter x a b true false 0 0 0", "Ntasks_per_stage is '65'; expected a positive integer from 1 to 64." },
+        { "RainStorm 1 9999999999 Filter x a b true false 0 0 0", "Ntasks_per_stage is '9999999999'; expected a positive integer from 1 to 64." },
         {
             "RainStorm 2 3 Filter \"Punched Telespar\" Traffic_Signs.csv out.txt true false 100000 0 0",
             $"The job line has 12 words but Nstages 2 needs 14 ('RainStorm', Nstages, Ntasks_per_stage, 2 op/arg pairs, then hydfs_src hydfs_dest exactly_once autoscale input_rate low_wm high_wm); expected '{Syntax}'."

@@ -28,6 +28,16 @@ public sealed class OperatorFactoryTests(OperatorScripts scripts)
     }
 
     [Fact]
+    public void Partition_keys_are_known_without_creating_the_operator()
+    {
+        var tuple = new Contract.StreamTuple("f:7", "a,\"b,c\",d");
+        Assert.Equal("b,c", OperatorFactory.PartitionKeyOf(new StageSpec("AggregateByKey", "1"))(tuple));
+        Assert.Equal("f:7", OperatorFactory.PartitionKeyOf(new StageSpec("AggregateByKey", "5"))(tuple));
+        Assert.Equal("f:7", OperatorFactory.PartitionKeyOf(new StageSpec("Filter", "x"))(tuple));
+        Assert.Equal("f:7", OperatorFactory.PartitionKeyOf(new StageSpec("no_such_user_op", "x"))(tuple));
+    }
+
+    [Fact]
     public void A_bad_built_in_argument_is_one_sentence()
     {
         var e = Assert.Throws<OperatorException>(() => OperatorFactory.Create(new StageSpec("AggregateByKey", "x"), scripts.Directory));

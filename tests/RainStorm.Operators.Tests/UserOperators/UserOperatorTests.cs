@@ -34,11 +34,19 @@ public sealed class UserOperatorTests(OperatorScripts scripts)
     }
 
     [Fact]
-    public void An_operator_may_stop_reading_early_and_crlf_output_is_read_as_lines()
+    public void Big_batches_stream_both_ways_without_deadlock_and_an_operator_may_stop_reading_early()
     {
         var many = Tuples.FromLines(Enumerable.Range(0, 50_000).Select(i => $"line {i} {new string('x', 100)}"));
+        using var upper = new UserOperator("upper", "", scripts.Directory);
+        var shouted = Tuples.Run(upper, many, batchSize: many.Count);
+        Assert.Equal(many.Select(t => t.Value.ToUpperInvariant()), shouted.Select(t => t.Value));
         using var first = new UserOperator("first_only", "", scripts.Directory);
         Assert.Equal([many[0].Value], Tuples.Run(first, many, batchSize: many.Count).Select(t => t.Value));
+    }
+
+    [Fact]
+    public void Crlf_output_is_read_as_lines()
+    {
         using var crlf = new UserOperator("crlf", "", scripts.Directory);
         Assert.Equal(["a", "b"], Tuples.Run(crlf, Input).Select(t => t.Value));
     }
@@ -55,9 +63,9 @@ public sealed class UserOperatorTests(OperatorScripts scripts)
     public void A_hanging_operator_times_out_and_is_killed_with_its_children()
     {
         var pidFile = Path.Combine(scripts.Directory, $"hang-{Guid.NewGuid():N}.pid");
-        using var op = new UserOperator("hang", pidFile, scripts.Directory, TimeSpan.FromSeconds(2));
+        using var op = new UserOperator("hang", pidFile, scripts.Directory, TimeSpan.FromSeconds(3));
         var e = Assert.Throws<OperatorException>(() => op.Process(Input, []));
-        Assert.Equal("User operator 'hang' did not finish a batch of 3 tuples within 2 s and was killed; stderr was empty.", e.Message);
+        Assert.Equal("User operator 'hang' did not finish a batch of 3 tuples within 3 s and was killed; stderr was empty.", e.Message);
         var shellPid = op.CurrentPid!.Value;
         var sleepPid = int.Parse(File.ReadAllText(pidFile).Trim());
         Assert.True(SpinWait.SpinUntil(() => !IsRunning(shellPid) && !IsRunning(sleepPid), TimeSpan.FromSeconds(10)),

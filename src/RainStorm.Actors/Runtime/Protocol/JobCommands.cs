@@ -12,7 +12,9 @@ public static class JobCommands
     public sealed class LeaderProxyKey;
 
     /// <summary>The full job line, e.g. <c>RainStorm 2 3 Filter "x" AggregateByKey 8 src dst true false 0 0 0</c>. → <see cref="JobSubmitted"/></summary>
-    public sealed record SubmitJob(string CommandLine);
+    /// <remarks>With <paramref name="Follow"/> the sender follows the job from its first output line on: after
+    /// <see cref="JobSubmitted"/> it receives <see cref="JobOutput"/> batches, then <see cref="JobEnded"/>.</remarks>
+    public sealed record SubmitJob(string CommandLine, bool Follow = false);
     public sealed record JobSubmitted(string JobId);
 
     /// <summary>→ <see cref="JobList"/></summary>

@@ -1,0 +1,35 @@
+namespace RainStorm.Actors.Commands.Execution;
+
+/// <summary>
+/// The console of a command run in the same process as its user (<c>rainstorm local</c>, tests): lines go to a
+/// writer, and "client files" are this process's files, opened directly.
+/// </summary>
+public sealed class TextWriterConsole(TextWriter output) : ICommandConsole
+{
+    private const int BufferBytes = 1 << 16;
+
+    public async Task WriteLineAsync(string line, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        await output.WriteLineAsync(line);
+        await output.FlushAsync(ct);
+    }
+
+    public Task<Stream> OpenReadAsync(string clientPath, CancellationToken ct) =>
+        Open(clientPath, "read", () => new FileStream(clientPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferBytes, useAsync: true));
+
+    public Task<Stream> OpenWriteAsync(string clientPath, CancellationToken ct) =>
+        Open(clientPath, "write", () => new FileStream(clientPath, FileMode.Create, FileAccess.Write, FileShare.None, BufferBytes, useAsync: true));
+
+    private static Task<Stream> Open(string path, string verb, Func<Stream> open)
+    {
+        try
+        {
+            return Task.FromResult(open());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CommandFailedException($"cannot {verb} local file {path}: {e.Message}");
+        }
+    }
+}

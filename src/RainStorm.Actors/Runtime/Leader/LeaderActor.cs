@@ -1,0 +1,276 @@
+using Akka.Actor;
+using Akka.Event;
+using RainStorm.Actors.HyDfs;
+using RainStorm.Operators;
+using RainStorm.Operators.Contract;
+using RainStorm.Operators.Jobs;
+using static RainStorm.Actors.Runtime.Protocol.JobCommands;
+using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
+using static RainStorm.Actors.Runtime.Protocol.WorkerProtocol;
+
+namespace RainStorm.Actors.Runtime.Leader;
+
+/// <summary>
+/// The leader (a cluster singleton): validates and accepts jobs, places their tasks on the workers by load, pushes
+/// routing tables once every task runs, tracks rates, and ends a job when all its tasks completed (source exhausted,
+/// every stage drained), when one fails, or on kill_job. Several jobs run at once.
+/// </summary>
+public sealed partial class LeaderActor : ReceiveActor, IWithTimers
+{
+    public const string Name = "leader";
+
+    private sealed record Checked(IActorRef Client, SubmitJob Submit, JobPlan Plan, bool[] Stateful, string? Refusal);
+    private sealed record StartTimeout(string JobId);
+
+    private readonly string _operatorDir;
+    private readonly RuntimeSettings _settings;
+    private readonly HyDfsClient _hyDfs;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, IActorRef> _workers = new();
+    private readonly Dictionary<string, JobState> _jobs = new();
+    private int _jobCounter;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string operatorDir) => Akka.Actor.Props.Create(() => new LeaderActor(operatorDir));
+
+    public LeaderActor(string operatorDir)
+    {
+        _operatorDir = Path.GetFullPath(operatorDir);
+        _settings = RuntimeSettings.Create(Context.System);
+        _hyDfs = HyDfsClient.For(Context.System);
+
+        Receive<SubmitJob>(OnSubmit);
+        Receive<Checked>(OnChecked);
+        Receive<StartTimeout>(timeout =>
+        {
+            if (_jobs.TryGetValue(timeout.JobId, out var job) && job.IsRunning && !job.AllStarted)
+                EndJob(job, JobState.Failed, $"not every task started within {_settings.TaskStartTimeout.TotalSeconds:0} s");
+        });
+        Receive<RegisterWorker>(OnRegisterWorker);
+        Receive<TaskStarted>(OnTaskStarted);
+        Receive<TaskCompleted>(OnTaskCompleted);
+        Receive<TaskFailed>(failed =>
+        {
+            if (!_jobs.TryGetValue(failed.Id.JobId, out var job) || !job.IsRunning) return;
+            if (job.Tasks.TryGetValue(failed.Id, out var task)) task.State = "FAILED";
+            _log.Error("Job {0}: {1}", job.Id, failed.Reason);
+            EndJob(job, JobState.Failed, failed.Reason);
+        });
+        Receive<WorkerReport>(OnWorkerReport);
+        Receive<OutputLines>(lines =>
+        {
+            if (!_jobs.TryGetValue(lines.JobId, out var job)) return;
+            var output = new JobOutput(job.Id, lines.Lines);
+            foreach (var follower in job.Followers) follower.Tell(output);
+        });
+        Receive<Terminated>(OnTerminated);
+        ReceiveQueries();
+    }
+
+    protected override void PreStart() => _log.Info("Leader started on {0}", Akka.Cluster.Cluster.Get(Context.System).SelfAddress);
+
+    private void OnSubmit(SubmitJob submit)
+    {
+        _log.Info("Job received: {0}", submit.CommandLine);
+        JobPlan plan;
+        bool[] stateful;
+        try
+        {
+            plan = JobCommandParser.Parse(submit.CommandLine);
+            stateful = plan.Stages.Select(stage =>
+            {
+                using var op = OperatorFactory.Create(stage, _operatorDir);
+                return op is IStatefulOperator;
+            }).ToArray();
+        }
+        catch (Exception e) when (e is JobCommandException or OperatorException)
+        {
+            Refuse(Sender, e.Message);
+            return;
+        }
+        if (_workers.Count == 0)
+        {
+            Refuse(Sender, "no worker node has joined the cluster yet; start a node with role worker");
+            return;
+        }
+        var client = Sender;
+        CheckStorage(plan).PipeTo(Self, success: refusal => new Checked(client, submit, plan, stateful, refusal),
+            failure: e => new Checked(client, submit, plan, stateful, $"HyDFS could not be checked: {Unwrap(e).Message}"));
+    }
+
+    /// <summary>The source must exist and the destination must not; the destination is created (empty) here so two
+    /// jobs cannot write to one file.</summary>
+    private async Task<string?> CheckStorage(JobPlan plan)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            if (!await _hyDfs.ExistsAsync(plan.Source, timeout.Token))
+                return $"source file '{plan.Source}' does not exist in HyDFS; upload it first (hydfs create {plan.Source} <local file>)";
+            if (await _hyDfs.ExistsAsync(plan.Destination, timeout.Token))
+                return $"destination file '{plan.Destination}' already exists in HyDFS; choose a new name";
+            await _hyDfs.CreateAsync(plan.Destination, ReadOnlyMemory<byte>.Empty, timeout.Token);
+            return null;
+        }
+        catch (HyDfsException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private void OnChecked(Checked check)
+    {
+        if (check.Refusal is not null)
+        {
+            Refuse(check.Client, check.Refusal);
+            return;
+        }
+        if (_workers.Count == 0)
+        {
+            Refuse(check.Client, "no worker node is in the cluster any more");
+            return;
+        }
+        var job = new JobState($"job-{++_jobCounter}", check.Submit.CommandLine, check.Plan, check.Stateful);
+        _jobs[job.Id] = job;
+        _log.Info("Job {0} accepted: {1}", job.Id, job.CommandLine);
+        check.Client.Tell(new JobSubmitted(job.Id));
+        if (check.Submit.Follow)
+        {
+            job.Followers.Add(check.Client);
+            Context.Watch(check.Client);
+        }
+        Schedule(job);
+        Timers.StartSingleTimer($"start-{job.Id}", new StartTimeout(job.Id), _settings.TaskStartTimeout);
+    }
+
+    private void Schedule(JobState job)
+    {
+        var stages = job.StageCount;
+        var perStage = job.Plan.TasksPerStage;
+        var chains = Placement.Chains(perStage, stages + 1, Load());
+        for (var i = 0; i < perStage; i++)
+        {
+            for (var stage = 0; stage <= stages; stage++)
+            {
+                var id = new TaskId(job.Id, stage, i);
+                var op = stage == 0 ? "source" : job.Plan.Stages[stage - 1].Op;
+                job.Tasks[id] = new TaskState(id, op, chains[i]);
+                var upstream = stage == 0 ? [] : Placement.Upstream(job, stage, i);
+                _workers[chains[i]].Tell(new StartTask(new TaskSpec(id, job.Plan, perStage, upstream, _operatorDir)));
+                _log.Info("Job {0}: task {1} ({2}) scheduled on {3}", job.Id, id, op, chains[i]);
+            }
+        }
+    }
+
+    private Dictionary<string, int> Load()
+    {
+        var load = _workers.Keys.ToDictionary(n => n, _ => 0);
+        foreach (var task in _jobs.Values.Where(j => j.IsRunning).SelectMany(j => j.Tasks.Values))
+            if (load.ContainsKey(task.Node)) load[task.Node]++;
+        return load;
+    }
+
+    private void OnRegisterWorker(RegisterWorker register)
+    {
+        if (_workers.TryGetValue(register.Node, out var known) && known.Equals(register.Worker)) return;
+        _workers[register.Node] = register.Worker;
+        Context.Watch(register.Worker);
+        _log.Info("Worker {0} registered ({1} workers)", register.Node, _workers.Count);
+    }
+
+    private void OnTaskStarted(TaskStarted started)
+    {
+        if (!_jobs.TryGetValue(started.Id.JobId, out var job) || !job.IsRunning || !job.Tasks.TryGetValue(started.Id, out var task))
+        {
+            Sender.Tell(new StopJobTasks(started.Id.JobId));
+            return;
+        }
+        task.Actor = started.Task;
+        task.Node = started.Node;
+        task.Number = started.Pid;
+        task.Log = started.Log;
+        task.State = "RUNNING";
+        if (!job.AllStarted || job.RoutingSent) return;
+        job.RoutingSent = true;
+        for (var stage = 0; stage <= job.StageCount; stage++)
+        {
+            var downstream = stage < job.StageCount ? Placement.RoutingInto(job, stage + 1) : null;
+            foreach (var t in job.StageTasks(stage)) t.Actor!.Tell(new Routing(t.Id, downstream, job.Followers.Count > 0));
+        }
+        _log.Info("Job {0}: all {1} tasks running, routing sent", job.Id, job.Tasks.Count);
+    }
+
+    private void OnTaskCompleted(TaskCompleted completed)
+    {
+        if (!_jobs.TryGetValue(completed.Id.JobId, out var job) || !job.Tasks.TryGetValue(completed.Id, out var task)) return;
+        task.State = "COMPLETED";
+        task.Report = (task.Report ?? new TaskReport(task.Id, "COMPLETED", 0, 0, 0, 0, "OK", null))
+            with { State = "COMPLETED", TuplesIn = completed.TuplesIn, TuplesOut = completed.TuplesOut, InPerSecond = 0, OutPerSecond = 0 };
+        _log.Info("Job {0}: task {1} completed ({2} in, {3} out)", job.Id, task.Id, completed.TuplesIn, completed.TuplesOut);
+        if (job.IsRunning && job.AllCompleted) EndJob(job, JobState.Completed, null);
+    }
+
+    private void OnWorkerReport(WorkerReport report)
+    {
+        foreach (var taskReport in report.Tasks)
+        {
+            if (_jobs.TryGetValue(taskReport.Id.JobId, out var job) && job.IsRunning
+                && job.Tasks.TryGetValue(taskReport.Id, out var task) && task.State == "RUNNING")
+                task.Report = taskReport;
+        }
+    }
+
+    private void EndJob(JobState job, string status, string? reason)
+    {
+        job.End(status, reason);
+        foreach (var task in job.Tasks.Values.Where(t => t.State is "SCHEDULED" or "RUNNING"))
+            task.State = status == JobState.Killed ? "KILLED" : "STOPPED";
+        foreach (var worker in _workers.Values) worker.Tell(new StopJobTasks(job.Id));
+        var summary = job.Summary();
+        _log.Info("Job {0} {1} after {2:0.###} s: {3} tuples in, {4} tuples out{5}", job.Id, status,
+            summary.Elapsed.TotalSeconds, summary.TuplesIn, summary.TuplesOut, reason is null ? "" : $" ({reason})");
+        var ended = new JobEnded(summary);
+        foreach (var waiter in job.Waiters.Concat(job.Followers).Distinct())
+        {
+            waiter.Tell(ended);
+            Context.Unwatch(waiter);
+        }
+        job.Waiters.Clear();
+        job.Followers.Clear();
+    }
+
+    private void SetFollow(JobState job, bool on)
+    {
+        foreach (var sink in job.StageTasks(job.StageCount).Where(t => t.Actor is not null))
+            sink.Actor!.Tell(new SetFollow(on));
+    }
+
+    private void OnTerminated(Terminated terminated)
+    {
+        var node = _workers.FirstOrDefault(p => p.Value.Equals(terminated.ActorRef)).Key;
+        if (node is not null)
+        {
+            _workers.Remove(node);
+            _log.Warning("Worker {0} is gone ({1} workers left)", node, _workers.Count);
+            foreach (var job in _jobs.Values.Where(j => j.IsRunning && j.Tasks.Values.Any(t => t.Node == node)).ToList())
+                EndJob(job, JobState.Failed, $"worker node {node} left the cluster while running tasks of the job");
+            return;
+        }
+        foreach (var job in _jobs.Values) StopWaiting(job, terminated.ActorRef);
+    }
+
+    private void StopWaiting(JobState job, IActorRef waiter)
+    {
+        job.Waiters.Remove(waiter);
+        if (job.Followers.Remove(waiter) && job.Followers.Count == 0 && job.IsRunning) SetFollow(job, false);
+    }
+
+    private void Refuse(IActorRef client, string reason)
+    {
+        _log.Warning("Job refused: {0}", reason);
+        client.Tell(new CommandFailed(reason));
+    }
+
+    private static Exception Unwrap(Exception e) => e is AggregateException { InnerException: { } inner } ? inner : e;
+}

@@ -1,0 +1,60 @@
+using Akka.Actor;
+using RainStorm.Operators.Jobs;
+
+namespace RainStorm.Actors.Runtime.Protocol;
+
+/// <summary>Messages between the leader, a worker agent and its task actors about one task.</summary>
+public static class TaskProtocol
+{
+    /// <summary>Task <see cref="Index"/> of stage <see cref="Stage"/> (0 = the source, 1..N = the job's operators).
+    /// Its string form <c>job/stage/index</c> is node-independent (the persistence id of issue 6).</summary>
+    public sealed record TaskId(string JobId, int Stage, int Index)
+    {
+        public override string ToString() => $"{JobId}/{Stage}/{Index}";
+    }
+
+    public enum RoutingMode
+    {
+        /// <summary>Task i sends to task i of the next stage (same parallelism, stateless next stage): the chain stays on one node.</summary>
+        Forward,
+        /// <summary>The next stage's partition key picks a key group, the leader's table picks the task.</summary>
+        KeyGroups,
+    }
+
+    /// <summary>How a task reaches the next stage: the mode, key group → task (for <see cref="RoutingMode.KeyGroups"/>),
+    /// and where each task of the next stage lives now.</summary>
+    public sealed record StageRouting(RoutingMode Mode, int[] GroupToTask, IActorRef[] Tasks);
+
+    /// <summary>Everything a task needs to run. Source tasks (stage 0) own the lines starting in the file blocks whose
+    /// number modulo <see cref="StageTasks"/> is their index (see <see cref="Tasks.LineSplitter"/>).</summary>
+    public sealed record TaskSpec(TaskId Id, JobPlan Plan, int StageTasks, int[] UpstreamTasks, string OperatorDir)
+    {
+        public bool IsSource => Id.Stage == 0;
+        public bool IsLast => Id.Stage == Plan.Stages.Count;
+        public StageSpec? Operator => IsSource ? null : Plan.Stages[Id.Stage - 1];
+        public StageSpec? Downstream => IsLast ? null : Plan.Stages[Id.Stage];
+        public string Name => $"{Id.JobId}-s{Id.Stage}-t{Id.Index}";
+    }
+
+    /// <summary>Leader → task: where the next stage lives (null for the last stage). Sent once all tasks started, and
+    /// again whenever a task moves; the task then resends what is unacknowledged. <see cref="Follow"/>: someone follows
+    /// the job's output already (for the last stage; later changes come as <see cref="SetFollow"/>).</summary>
+    public sealed record Routing(TaskId Task, StageRouting? Downstream, bool Follow = false);
+
+    /// <summary>Leader → last-stage tasks: whether someone follows the job's output.</summary>
+    public sealed record SetFollow(bool On);
+
+    /// <summary>Task → worker, every report interval. Backpressure is OK, LOW or HIGH.</summary>
+    public sealed record TaskReport(
+        TaskId Id, string State, long TuplesIn, long TuplesOut, double InPerSecond, double OutPerSecond,
+        string Backpressure, int? OperatorPid);
+
+    /// <summary>Task → worker → leader: the task processed its whole input and everything it sent is acknowledged.</summary>
+    public sealed record TaskCompleted(TaskId Id, long TuplesIn, long TuplesOut);
+
+    /// <summary>Task (or its worker) → leader: the task died; <see cref="Reason"/> is one user-facing line.</summary>
+    public sealed record TaskFailed(TaskId Id, string Reason);
+
+    /// <summary>Last-stage task → worker → leader → followers: output lines, bounded in size.</summary>
+    public sealed record OutputLines(string JobId, string[] Lines);
+}

@@ -1,0 +1,66 @@
+using Akka.Actor;
+using RainStorm.Actors.Runtime.Transport;
+using RainStorm.Operators.Contract;
+using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
+using static RainStorm.Actors.Runtime.Transport.TupleTransport;
+
+namespace RainStorm.Actors.Runtime.Tasks;
+
+/// <summary>Outputs to the next stage through the batched, credit-windowed transport.</summary>
+public sealed class EdgeOutput : ITaskOutput
+{
+    private readonly OutboundEdges _edges;
+    private readonly IOperator? _nextOperator;
+    private readonly int _ownIndex;
+    private Router _router;
+
+    public EdgeOutput(TaskId id, StageRouting routing, IOperator? nextOperator, TransportSettings settings, IActorRef self)
+    {
+        _ownIndex = id.Index;
+        _nextOperator = nextOperator;
+        _router = new Router(routing, id.Index, nextOperator);
+        _edges = new OutboundEdges(id.JobId, id.Stage, id.Index, routing.Tasks.Length, settings, self, Resolve);
+    }
+
+    public OutboundEdges Edges => _edges;
+
+    public bool HasRoom => _edges.HasRoom;
+
+    public bool Drained => _edges.Drained;
+
+    public void Emit(List<StreamTuple> outputs)
+    {
+        foreach (var tuple in outputs) _edges.Add(_router.Destination(tuple), tuple);
+        _edges.Pump();
+    }
+
+    public void Tick()
+    {
+        _edges.Flush();
+        _edges.RetryDue();
+    }
+
+    /// <summary>With forward routing only the task of the same index takes input from this one.</summary>
+    public void Finish() => _edges.Finish(_router.Routing.Mode == RoutingMode.Forward ? [_ownIndex] : null);
+
+    public bool Handle(object message)
+    {
+        switch (message)
+        {
+            case BatchAck ack:
+                _edges.OnAck(ack);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The leader moved tasks of the next stage: resolve again and resend what is unacknowledged.</summary>
+    public void Reroute(StageRouting routing)
+    {
+        _router = new Router(routing, _ownIndex, _nextOperator);
+        _edges.Reroute(Resolve);
+    }
+
+    private IActorRef? Resolve(int task) => task < _router.Routing.Tasks.Length ? _router.Routing.Tasks[task] : null;
+}

@@ -1,0 +1,71 @@
+using static RainStorm.Actors.Runtime.Transport.TupleTransport;
+
+namespace RainStorm.Actors.Runtime.Transport;
+
+/// <summary>What the receiver should do with an arriving batch.</summary>
+public enum Arrival
+{
+    /// <summary>First time seen: process it, then acknowledge.</summary>
+    New,
+    /// <summary>A retry of a batch still queued here: drop it, the acknowledgement follows when it is processed.</summary>
+    Pending,
+    /// <summary>A retry of a batch already processed: drop it and acknowledge again.</summary>
+    Done,
+}
+
+/// <summary>
+/// The receiving side of a task's incoming edges: deduplicates by (edge, seq) so retried batches are harmless,
+/// and tracks which upstream edges have ended. Memory per edge stays within the sender's credit window.
+/// </summary>
+public sealed class InboundEdges
+{
+    private sealed class EdgeState
+    {
+        public long DoneUpTo;
+        public readonly HashSet<long> DoneAbove = [];
+        public readonly HashSet<long> Pending = [];
+        public bool Ended;
+    }
+
+    private readonly Dictionary<Edge, EdgeState> _edges = new();
+
+    public InboundEdges(IEnumerable<Edge> expected)
+    {
+        foreach (var edge in expected) _edges[edge] = new EdgeState();
+    }
+
+    public int Expected => _edges.Count;
+
+    public bool AllEnded => _edges.Values.All(e => e.Ended);
+
+    public bool Knows(Edge edge) => _edges.ContainsKey(edge);
+
+    public Arrival Receive(Edge edge, long seq)
+    {
+        var state = State(edge);
+        if (seq <= state.DoneUpTo || state.DoneAbove.Contains(seq)) return Arrival.Done;
+        return state.Pending.Add(seq) ? Arrival.New : Arrival.Pending;
+    }
+
+    /// <summary>The batch is processed; an end-of-stream batch also ends its edge.</summary>
+    public void Complete(Edge edge, long seq, bool endOfStream)
+    {
+        var state = State(edge);
+        state.Pending.Remove(seq);
+        if (seq == state.DoneUpTo + 1)
+        {
+            state.DoneUpTo = seq;
+            while (state.DoneAbove.Remove(state.DoneUpTo + 1)) state.DoneUpTo++;
+        }
+        else if (seq > state.DoneUpTo)
+        {
+            state.DoneAbove.Add(seq);
+        }
+        if (endOfStream) state.Ended = true;
+    }
+
+    private EdgeState State(Edge edge) =>
+        _edges.TryGetValue(edge, out var state)
+            ? state
+            : throw new InvalidOperationException($"Batch on unexpected edge {edge}.");
+}

@@ -1,0 +1,26 @@
+using RainStorm.Operators.Contract;
+
+namespace RainStorm.Actors.Runtime.Transport;
+
+/// <summary>
+/// The hot messages between tasks (DESIGN §4): tuples travel in batches per edge, each acknowledged once its
+/// effects are done. Serialized by <see cref="Serialization.TupleBatchSerializer"/>, never by Hyperion.
+/// </summary>
+public static class TupleTransport
+{
+    /// <summary>One edge of a job's graph: task <see cref="FromTask"/> of stage <see cref="FromStage"/> (0 = source)
+    /// to task <see cref="ToTask"/> of stage FromStage + 1. Names task identities, not actor refs, so a retry can be
+    /// re-resolved to wherever the destination task lives now.</summary>
+    public sealed record Edge(string JobId, int FromStage, int FromTask, int ToTask)
+    {
+        public int ToStage => FromStage + 1;
+        public override string ToString() => $"{JobId}:s{FromStage}t{FromTask}->s{FromStage + 1}t{ToTask}";
+    }
+
+    /// <summary>Batch number <see cref="Seq"/> (from 1, consecutive per edge). The last batch of an edge has
+    /// <see cref="EndOfStream"/> set and no tuples.</summary>
+    public sealed record TupleBatch(Edge Edge, long Seq, StreamTuple[] Tuples, bool EndOfStream = false);
+
+    /// <summary>The receiver is done with batch <see cref="Seq"/> of <see cref="Edge"/>.</summary>
+    public sealed record BatchAck(Edge Edge, long Seq);
+}

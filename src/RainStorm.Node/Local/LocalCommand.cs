@@ -1,0 +1,71 @@
+using RainStorm.Actors.Runtime;
+
+namespace RainStorm.Node.Local;
+
+/// <summary>
+/// `rainstorm local`: an embedded cluster of N nodes in this process. With a job line it runs that job (uploading a
+/// local source file first), prints its output live and exits when it ends (0 = COMPLETED); with --demo it runs the
+/// demo jobs on generated data; otherwise it reads commands from stdin.
+/// </summary>
+public static class LocalCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            return await RunLocalAsync(args);
+        }
+        catch (Exception e) when (e is JobRunner.JobRefusedException or Akka.Actor.AskTimeoutException or TimeoutException
+                                      or RainStorm.Actors.HyDfs.HyDfsException or IOException)
+        {
+            Console.Error.WriteLine($"rainstorm local: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> RunLocalAsync(string[] args)
+    {
+        var arguments = LocalArguments.Parse(args);
+        var dataRoot = Path.GetFullPath(arguments.DataRoot);
+        ClearPreviousRun(dataRoot);
+        Console.Error.WriteLine($"rainstorm local: starting {arguments.Nodes} nodes (data and logs under {dataRoot})...");
+        await using var cluster = await LocalCluster.StartAsync(arguments.Nodes, dataRoot, arguments.CmdPort, arguments.OperatorDir,
+            "rainstorm.log.console-level = WARNING");
+        var cmd = cluster.Options[0].CmdPort;
+        Console.Error.WriteLine($"rainstorm local: {arguments.Nodes} nodes up ({string.Join(", ", cluster.Options.Select(o => o.SelfAddress))})"
+            + (cmd > 0 ? $"; commands on 127.0.0.1:{cmd}" : "") + $"; node 1 logs to {RuntimeHostingExtensions.LogFile(cluster.Options[0])}");
+        if (arguments.Demo) return await LocalDemo.RunAsync(cluster, dataRoot, arguments.DemoLines);
+        if (arguments.JobLine is { } line) return await RunJobAsync(cluster, line);
+        return await new LocalConsole(cluster, Console.In, Console.Out).RunAsync();
+    }
+
+    private static async Task<int> RunJobAsync(LocalCluster cluster, string line)
+    {
+        await JobRunner.UploadSourceIfLocalAsync(cluster.HyDfs, line, Console.Error);
+        JobRunner.FollowedJob job;
+        try
+        {
+            job = await JobRunner.SubmitAndFollowAsync(cluster.First, cluster.Leader, line, lines =>
+            {
+                foreach (var output in lines) Console.Out.WriteLine(output);
+            });
+        }
+        catch (JobRunner.JobRefusedException e)
+        {
+            Console.Error.WriteLine($"rainstorm: job refused: {e.Message}");
+            return 1;
+        }
+        Console.Error.WriteLine($"rainstorm local: {job.JobId} running");
+        var summary = await job.Ended;
+        Console.Out.Flush();
+        Console.Error.WriteLine($"rainstorm local: {JobRunner.Describe(summary)}");
+        return summary.Status == "COMPLETED" ? 0 : 1;
+    }
+
+    /// <summary>Node data of the previous run would carry stale HyDFS files under new ring positions: start clean.</summary>
+    private static void ClearPreviousRun(string dataRoot)
+    {
+        if (!Directory.Exists(dataRoot)) return;
+        foreach (var node in Directory.GetDirectories(dataRoot, "node-*")) Directory.Delete(node, recursive: true);
+    }
+}

@@ -1,0 +1,108 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using RainStorm.Actors.Runtime.Tasks;
+using RainStorm.Actors.Runtime.Transport;
+using RainStorm.Operators.Contract;
+using RainStorm.Operators.Jobs;
+using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
+using static RainStorm.Actors.Runtime.Transport.TupleTransport;
+
+namespace RainStorm.Actors.Tests.Runtime;
+
+public sealed class OperatorTaskTests() : TestKit(RuntimeTestConfig.Local()), IDisposable
+{
+    private static readonly TransportSettings Transport = new(4096, TimeSpan.FromMilliseconds(5), 4, TimeSpan.FromSeconds(30), 2);
+    private readonly string _operatorDir = Directory.CreateTempSubdirectory("rainstorm-ops-").FullName;
+
+    private TaskSpec Spec(params StageSpec[] stages) => new(
+        new TaskId("job-1", 1, 0),
+        new JobPlan(stages, 1, "src.csv", "out.txt", false, false, 0, 0, 0),
+        StageTasks: 1, UpstreamTasks: [0], _operatorDir);
+
+    private static readonly Edge Input = new("job-1", 0, 0, 0);
+
+    [Fact]
+    public void A_filter_task_processes_acks_dedups_retries_and_completes_after_end_of_stream()
+    {
+        var parent = CreateTestProbe();
+        var upstream = CreateTestProbe();
+        var downstream = CreateTestProbe();
+        var task = parent.ChildActorOf(OperatorTask.Props(Spec(new("Filter", "keep"), new("Transform", "0")), Transport, null));
+        task.Tell(new Routing(new TaskId("job-1", 1, 0), new StageRouting(RoutingMode.Forward, new int[KeyGroups.Count], [downstream.Ref])));
+
+        var batch = new TupleBatch(Input, 1, [new("f:1", "keep,a"), new("f:2", "drop,b"), new("f:3", "b,keep")]);
+        task.Tell(batch, upstream.Ref);
+        Assert.Equal(new BatchAck(Input, 1), upstream.ExpectMsg<BatchAck>());
+        var output = downstream.ExpectMsg<TupleBatch>();
+        Assert.Equal([new StreamTuple("f:1", "keep,a"), new StreamTuple("f:3", "b,keep")], output.Tuples);
+        Assert.Equal(new Edge("job-1", 1, 0, 0), output.Edge);
+
+        task.Tell(batch, upstream.Ref);
+        Assert.Equal(new BatchAck(Input, 1), upstream.ExpectMsg<BatchAck>());
+        downstream.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        task.Tell(new TupleBatch(Input, 2, [], EndOfStream: true), upstream.Ref);
+        upstream.ExpectMsg<BatchAck>();
+        var end = downstream.ExpectMsg<TupleBatch>();
+        Assert.True(end.EndOfStream);
+        var draining = parent.FishForMessage(m => m is TaskReport or TaskCompleted, TimeSpan.FromSeconds(5));
+        Assert.Equal("DRAINING", Assert.IsType<TaskReport>(draining).State);
+        task.Tell(new BatchAck(output.Edge, output.Seq), downstream.Ref);
+        task.Tell(new BatchAck(end.Edge, end.Seq), downstream.Ref);
+        var completed = parent.FishForMessage<TaskCompleted>(_ => true, TimeSpan.FromSeconds(5));
+        Assert.Equal(3, completed.TuplesIn);
+        Assert.Equal(2, completed.TuplesOut);
+    }
+
+    [Fact]
+    public void A_full_credit_window_downstream_stops_the_task_from_acknowledging_its_input()
+    {
+        var parent = CreateTestProbe();
+        var upstream = CreateTestProbe();
+        var downstream = CreateTestProbe();
+        var task = parent.ChildActorOf(OperatorTask.Props(Spec(new("Filter", ","), new("Transform", "0")), Transport, null));
+        task.Tell(new Routing(new TaskId("job-1", 1, 0), new StageRouting(RoutingMode.Forward, new int[KeyGroups.Count], [downstream.Ref])));
+
+        var line = new string('x', 4100) + ",y"; // one tuple fills a batch
+        for (var seq = 1; seq <= 20; seq++) task.Tell(new TupleBatch(Input, seq, [new($"f:{seq}", line)]), upstream.Ref);
+
+        // window (4) in flight + ready-limit (2) sealed: the task stops there and holds the remaining input unacknowledged.
+        var acked = 0;
+        while (upstream.HasMessages || acked == 0) { upstream.ExpectMsg<BatchAck>(); acked++; }
+        upstream.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.InRange(acked, Transport.Window, Transport.Window + Transport.ReadyLimit + 1);
+        var inFlight = Enumerable.Range(0, Transport.Window).Select(_ => downstream.ExpectMsg<TupleBatch>()).ToList();
+        downstream.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        task.Tell(new BatchAck(inFlight[0].Edge, inFlight[0].Seq), downstream.Ref);
+        downstream.ExpectMsg<TupleBatch>();
+        upstream.ExpectMsg<BatchAck>();
+    }
+
+    [Fact]
+    public void A_failing_user_operator_fails_the_task_with_a_clear_reason_and_only_the_task_stops()
+    {
+        var script = Path.Combine(_operatorDir, "explode");
+        File.WriteAllText(script, "#!/bin/sh\necho 'bad input, giving up' >&2\nexit 3\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var parent = CreateTestProbe();
+        var upstream = CreateTestProbe();
+        var task = parent.ChildActorOf(OperatorTask.Props(Spec(new("explode", "x"), new("Transform", "0")), Transport, null));
+        parent.Watch(task);
+        task.Tell(new Routing(new TaskId("job-1", 1, 0), new StageRouting(RoutingMode.Forward, new int[KeyGroups.Count], [CreateTestProbe().Ref])));
+
+        task.Tell(new TupleBatch(Input, 1, [new("f:1", "a")]), upstream.Ref);
+
+        var failed = parent.FishForMessage<TaskFailed>(_ => true, TimeSpan.FromSeconds(20));
+        Assert.Contains("explode", failed.Reason);
+        Assert.Contains("job-1/1/0", failed.Reason);
+        parent.ExpectTerminated(task, TimeSpan.FromSeconds(5));
+        upstream.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    void IDisposable.Dispose()
+    {
+        Directory.Delete(_operatorDir, recursive: true);
+        base.Dispose();
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text;
+using Akka.Actor;
+using RainStorm.Node.Local;
+using static RainStorm.Actors.Runtime.Protocol.JobCommands;
+
+namespace RainStorm.Integration.Tests.Runtime;
+
+/// <summary>One embedded 3-node cluster (real ActorSystems, remoting on loopback, free ports) shared by the runtime
+/// tests of a class, with a fresh data directory and operator directory, both deleted afterwards.</summary>
+public sealed class RuntimeClusterFixture : IAsyncLifetime
+{
+    public const string TestHocon = """
+        rainstorm.log.console-level = OFF
+        akka.cluster.gossip-interval = 300ms
+        akka.cluster.leader-actions-interval = 300ms
+        """;
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "rainstorm-runtime-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public LocalCluster Cluster { get; private set; } = null!;
+    public string OperatorDir => Path.Combine(_root, "operators");
+    public string Root => _root;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(OperatorDir);
+        Cluster = await LocalCluster.StartAsync(3, Path.Combine(_root, "nodes"), cmdPort: -1, OperatorDir, TestHocon, TimeSpan.FromSeconds(90));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Cluster is not null) await Cluster.DisposeAsync();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a stopping node; the temp dir is cleaned by the OS eventually.
+        }
+    }
+
+    /// <summary>Uploads a local file under <paramref name="name"/> unless HyDFS already has it.</summary>
+    public Task UploadAsync(string name, string localPath) => JobRunner.EnsureSourceAsync(Cluster.HyDfs, name, localPath);
+
+    public async Task<JobSummary> RunAsync(string jobLine, TimeSpan timeout)
+    {
+        var jobId = await JobRunner.SubmitAsync(Cluster.Leader, jobLine);
+        using var cts = new CancellationTokenSource(timeout);
+        return await JobRunner.WaitAsync(Cluster.First, Cluster.Leader, jobId, ct: cts.Token);
+    }
+
+    public async Task<string[]> ReadLinesAsync(string name) =>
+        Encoding.UTF8.GetString(await Cluster.HyDfs.GetAsync(name)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    public Task<T> AskLeaderAsync<T>(object request) => Cluster.Leader.Ask<T>(request, TimeSpan.FromSeconds(30));
+
+    /// <summary>Writes an executable shell script into the operator directory.</summary>
+    public void WriteOperator(string name, string body)
+    {
+        var path = Path.Combine(OperatorDir, name);
+        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>shared/data/Traffic_Signs.csv, found by walking up from the test binaries.</summary>
+    public static string TrafficSigns()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data", "Traffic_Signs.csv");
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException("shared/data/Traffic_Signs.csv was not found above " + AppContext.BaseDirectory);
+    }
+}

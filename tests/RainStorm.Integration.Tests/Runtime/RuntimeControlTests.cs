@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using Akka.TestKit.Xunit2;
+using RainStorm.Node.Local;
+using static RainStorm.Actors.Runtime.Protocol.JobCommands;
+
+namespace RainStorm.Integration.Tests.Runtime;
+
+/// <summary>Pacing, rates in list_tasks, following the output, kill_task and kill_job on a 3-node embedded cluster.</summary>
+public sealed class RuntimeControlTests(RuntimeClusterFixture fixture) : TestKit(), IClassFixture<RuntimeClusterFixture>
+{
+    private async Task<string> GeneratedSourceAsync(string name, int lines)
+    {
+        var local = Path.Combine(fixture.Root, name);
+        TrafficSignGenerator.Write(local, lines, seed: lines);
+        await fixture.UploadAsync(name, local);
+        return local;
+    }
+
+    [Fact]
+    public async Task An_input_rate_of_2000_is_honoured_within_ten_percent_over_more_than_five_seconds_and_shows_in_list_tasks()
+    {
+        await GeneratedSourceAsync("rate_src.csv", 13_000);
+        var arrivals = new List<(double Seconds, int Total)>();
+        var clock = Stopwatch.StartNew();
+        var total = 0;
+        var followed = await JobRunner.SubmitAndFollowAsync(fixture.Cluster.First, fixture.Cluster.Leader,
+            "RainStorm 1 3 Filter , rate_src.csv rate_out false false 2000 0 0", lines =>
+            {
+                lock (arrivals) arrivals.Add((clock.Elapsed.TotalSeconds, total += lines.Count));
+            });
+        var jobId = followed.JobId;
+
+        await AwaitAssertAsync(async () =>
+        {
+            var tasks = (await fixture.AskLeaderAsync<TaskList>(new ListTasks(jobId))).Tasks;
+            Assert.Equal(6, tasks.Count);
+            var sources = tasks.Where(t => t.Op == "source").ToList();
+            Assert.Equal(3, sources.Count);
+            Assert.InRange(sources.Sum(t => t.OutPerSecond), 1500, 2500);
+            Assert.All(tasks, t => Assert.Contains(t.Backpressure, new[] { "OK", "LOW", "HIGH" }));
+            Assert.Equal(3, tasks.Select(t => t.Node).Distinct().Count());
+        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(250));
+
+        var job = await followed.Ended.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal("COMPLETED", job.Status);
+        Assert.Equal(13_001, job.TuplesOut);
+        Assert.Equal(13_001, total);
+        (double Seconds, int Total) first, last;
+        lock (arrivals) (first, last) = (arrivals[0], arrivals[^1]);
+        var seconds = last.Seconds - first.Seconds;
+        Assert.True(seconds >= 5, $"output arrived over {seconds:0.00} s only");
+        Assert.InRange((last.Total - first.Total) / seconds, 1800, 2200);
+    }
+
+    [Fact]
+    public async Task Kill_task_crashes_one_task_and_fails_its_job_with_the_reason_while_the_cluster_keeps_working()
+    {
+        await GeneratedSourceAsync("kill_src.csv", 20_000);
+        var jobId = await JobRunner.SubmitAsync(fixture.Cluster.Leader, "RainStorm 2 3 Filter , AggregateByKey 8 kill_src.csv kill_out false false 1000 0 0");
+        var waiting = JobRunner.WaitAsync(fixture.Cluster.First, fixture.Cluster.Leader, jobId);
+        TaskInfo? victim = null;
+        await AwaitAssertAsync(async () =>
+        {
+            var tasks = (await fixture.AskLeaderAsync<TaskList>(new ListTasks(jobId))).Tasks;
+            victim = tasks.FirstOrDefault(t => t.Op == "AggregateByKey" && t.State == "RUNNING" && t.InPerSecond > 0);
+            Assert.NotNull(victim);
+        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(250));
+
+        var killed = await fixture.AskLeaderAsync<object>(new KillTask(victim!.Node, victim.Pid));
+
+        Assert.Equal(victim.Task, Assert.IsType<TaskKilled>(killed).Task);
+        var job = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("FAILED", job.Status);
+        Assert.Contains(victim.Task, job.FailureReason);
+        Assert.Contains("kill_task", job.FailureReason);
+        Assert.DoesNotContain((await fixture.AskLeaderAsync<TaskList>(new ListTasks(null))).Tasks, t => t.JobId == jobId);
+        var unknown = await fixture.AskLeaderAsync<object>(new KillTask(victim.Node, 999_999));
+        Assert.Contains("no running task", Assert.IsType<CommandFailed>(unknown).Message);
+    }
+
+    [Fact]
+    public async Task Following_a_job_streams_every_output_line_and_kill_job_stops_it()
+    {
+        await GeneratedSourceAsync("follow_src.csv", 3_000);
+        var followed = new List<string>();
+        var submitted = await JobRunner.SubmitAndFollowAsync(fixture.Cluster.First, fixture.Cluster.Leader,
+            "RainStorm 1 2 Filter Warning follow_src.csv follow_out false false 0 0 0", lines => { lock (followed) followed.AddRange(lines); });
+        var job = await submitted.Ended.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal("COMPLETED", job.Status);
+        var written = await fixture.ReadLinesAsync("follow_out");
+        lock (followed) Assert.Equal(written.Order(StringComparer.Ordinal), followed.Order(StringComparer.Ordinal));
+
+        await GeneratedSourceAsync("slow_src.csv", 5_000);
+        var slowId = await JobRunner.SubmitAsync(fixture.Cluster.Leader, "RainStorm 1 2 Filter , slow_src.csv slow_out false false 100 0 0");
+        var slow = JobRunner.WaitAsync(fixture.Cluster.First, fixture.Cluster.Leader, slowId);
+        Assert.Equal(slowId, (await fixture.AskLeaderAsync<JobKilled>(new KillJob(slowId))).JobId);
+        var ended = await slow.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("KILLED", ended.Status);
+        Assert.Contains("already ended", (await fixture.AskLeaderAsync<CommandFailed>(new KillJob(slowId))).Message);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net.Sockets;
+using RainStorm.Node.CommandHost.Wire;
+using RainStorm.Node.Tests.Support;
+
+namespace RainStorm.Node.Tests.EndToEnd;
+
+/// <summary>The frame protocol spoken directly over a socket: what any tool (not only our client) can rely on.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ProtocolTests(ClusterFixture cluster)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private async Task<(TcpClient Tcp, NetworkStream Stream, Frame Welcome)> ConnectAsync()
+    {
+        var endpoint = cluster.Nodes[2].CmdEndpoint.Split(':');
+        var tcp = new TcpClient();
+        await tcp.ConnectAsync(endpoint[0], int.Parse(endpoint[1]));
+        var stream = tcp.GetStream();
+        var welcome = await FrameCodec.ReadAsync(stream, CancellationToken.None).WaitAsync(Patience);
+        return (tcp, stream, welcome!);
+    }
+
+    private static async Task<Frame> NextAsync(NetworkStream stream) =>
+        (await FrameCodec.ReadAsync(stream, CancellationToken.None).WaitAsync(Patience))!;
+
+    private static Task SendAsync(NetworkStream stream, Frame frame) => stream.WriteAsync(FrameCodec.Encode(frame)).AsTask();
+
+    [Fact]
+    public async Task The_welcome_carries_the_node_and_the_four_palettes()
+    {
+        var (tcp, _, welcome) = await ConnectAsync();
+        using (tcp)
+        {
+            Assert.Equal(FrameTypes.Welcome, welcome.Type);
+            Assert.Equal(cluster.Nodes[2].Address, welcome.Node);
+            Assert.Equal(["actor", "cluster", "hydfs", "rainstorm"], welcome.Palettes!.Select(p => p.Module).Order());
+            Assert.Contains(welcome.Palettes!.SelectMany(p => p.Commands), c => c.Name == "hydfs multiappend");
+        }
+    }
+
+    [Fact]
+    public async Task Requests_on_one_connection_run_concurrently_and_each_can_be_cancelled()
+    {
+        var (tcp, stream, _) = await ConnectAsync();
+        using (tcp)
+        {
+            await SendAsync(stream, new Frame { Type = FrameTypes.Run, Id = 1, Args = ["cluster", "tail"] });
+            await SendAsync(stream, new Frame { Type = FrameTypes.Run, Id = 2, Args = ["cluster", "show", "-o", "json"] });
+            var frames = new List<Frame>();
+            while (!frames.Any(f => f is { Id: 2, Type: FrameTypes.Done }) || !frames.Any(f => f is { Id: 1, Type: FrameTypes.Out }))
+                frames.Add(await NextAsync(stream));
+            Assert.Equal(0, frames.Single(f => f is { Id: 2, Type: FrameTypes.Done }).Exit);
+            Assert.StartsWith("[{\"address\":", frames.Single(f => f is { Id: 2, Type: FrameTypes.Out }).Text);
+            Assert.DoesNotContain(frames, f => f is { Id: 1, Type: FrameTypes.Done });
+
+            await SendAsync(stream, new Frame { Type = FrameTypes.Cancel, Id = 1 });
+            Frame done;
+            while ((done = await NextAsync(stream)).Type != FrameTypes.Done) Assert.Equal(1, done.Id);
+            Assert.Equal(1, done.Id);
+            Assert.Equal(130, done.Exit);
+            Assert.Equal("cancelled.", done.Error);
+
+            await SendAsync(stream, new Frame { Type = FrameTypes.Run, Id = 3, Args = ["nope"] });
+            var unknown = await NextAsync(stream);
+            Assert.Equal((3L, FrameTypes.Done, 2), (unknown.Id, unknown.Type, unknown.Exit));
+        }
+    }
+
+    [Fact]
+    public async Task Closing_the_connection_cancels_its_streams()
+    {
+        var (tcp, stream, _) = await ConnectAsync();
+        using (tcp)
+        {
+            await SendAsync(stream, new Frame { Type = FrameTypes.Run, Id = 1, Args = ["cluster", "tail"] });
+            Assert.Equal(FrameTypes.Out, (await NextAsync(stream)).Type);
+            var during = await ClientRun.RunAsync(cluster.Nodes[2].CmdEndpoint, "actor", "hierarchy", "-d", "1");
+            Assert.Contains("command-inbox-", during.Out);
+        }
+        await Eventually.AssertAsync(async () =>
+        {
+            var after = await ClientRun.RunAsync(cluster.Nodes[2].CmdEndpoint, "actor", "hierarchy", "-d", "1");
+            Assert.DoesNotContain("command-inbox-", after.Out);
+        });
+    }
+
+    [Fact]
+    public async Task A_broken_frame_closes_only_that_connection()
+    {
+        var (tcp, stream, _) = await ConnectAsync();
+        using (tcp)
+        {
+            await stream.WriteAsync(new byte[] { 0x7f, 0xff, 0xff, 0xff, (byte)'{' });
+            // The host hangs up: a clean end of stream, or a reset when our unread byte was still in its buffer.
+            var hungUp = await FrameCodec.ReadAsync(stream, CancellationToken.None).WaitAsync(Patience)
+                .ContinueWith(t => t.IsFaulted ? t.Exception!.InnerException is IOException : t.Result is null);
+            Assert.True(hungUp);
+        }
+        var after = await ClientRun.RunAsync(cluster.Nodes[2].CmdEndpoint, "cluster", "show");
+        Assert.Equal(0, after.Exit);
+    }
+}
