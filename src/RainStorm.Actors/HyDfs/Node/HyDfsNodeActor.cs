@@ -111,7 +111,7 @@ public sealed class HyDfsNodeActor : ReceiveActor
                         FileActor.ClientOf(request), FileActor.SeqOf(request)));
                     return;
             }
-            child = Spawn(message.Name, null);
+            child = Spawn(message.Name!, null);
         }
         child.Forward(message);
     }

@@ -34,7 +34,10 @@ public sealed class HyDfsSerializer(ExtendedActorSystem system) : SerializerWith
 
     public override byte[] ToBinary(object obj)
     {
-        using var stream = new MemoryStream(obj switch { Append a => a.Data.Length + 96, AppendBatch b => b.Data.Sum(d => d.Length + 20) + 96, ReplicaWrite rw => rw.Data.Length + 128, Chunk c => c.Data.Length + 128, ReadResult r => r.Data.Length + 64, _ => 64 });
+        // Bulky messages get a buffer of exactly their size, so the bytes are copied once, not twice.
+        var exact = ExactSize(obj);
+        var buffer = exact > 0 ? new byte[exact] : null;
+        using var stream = buffer is not null ? new MemoryStream(buffer, 0, buffer.Length, writable: true, publiclyVisible: true) : new MemoryStream(64);
         using var w = new BinaryWriter(stream);
         switch (obj)
         {
@@ -65,7 +68,26 @@ public sealed class HyDfsSerializer(ExtendedActorSystem system) : SerializerWith
             default: throw new ArgumentException($"HyDfsSerializer cannot serialize {obj.GetType()}");
         }
         w.Flush();
-        return stream.ToArray();
+        return buffer is not null && stream.Position == buffer.Length ? buffer : stream.ToArray();
+    }
+
+    private static int ExactSize(object obj) => obj switch
+    {
+        Append a => Str(a.Name) + Str(a.ClientId) + 16 + 4 + a.Data.Length,
+        AppendBatch b => Str(b.Name) + Str(b.ClientId) + 4 + b.Data.Sum(d => 16 + 4 + d.Length),
+        ReplicaWrite rw => Str(rw.Name) + 8 + Str(rw.Primary) + 4 + rw.Entries.Sum(e => Str(e.ClientId) + 8) + 4 + rw.Data.Length,
+        Chunk c => Str(c.Name) + 16 + 1 + (c.Dedup is null ? 0 : 4 + c.Dedup.Sum(e => Str(e.ClientId) + 8)) + 4 + c.Data.Length,
+        ReadResult r => Str(r.Name) + 16 + 4 + r.Data.Length,
+        _ => 0,
+    };
+
+    /// <summary>Bytes BinaryWriter.Write(string) takes: a 7-bit encoded length, then UTF-8.</summary>
+    private static int Str(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(text);
+        var prefix = 1;
+        for (var v = (uint)bytes; v >= 0x80; v >>= 7) prefix++;
+        return prefix + bytes;
     }
 
     public override object FromBinary(byte[] bytes, string manifest)
