@@ -32,7 +32,18 @@ public sealed class HyDfsSerializer(ExtendedActorSystem system) : SerializerWith
         _ => throw new ArgumentException($"HyDfsSerializer cannot serialize {o.GetType()}"),
     };
 
+    // A primary sends the same ReplicaWrite to every replica: serialize it once.
+    private volatile Tuple<object, byte[]>? _lastBulky;
+
     public override byte[] ToBinary(object obj)
+    {
+        if (obj is ReplicaWrite && _lastBulky is { } last && ReferenceEquals(last.Item1, obj)) return last.Item2;
+        var bytes = Serialize(obj);
+        if (obj is ReplicaWrite) _lastBulky = Tuple.Create(obj, bytes);
+        return bytes;
+    }
+
+    private static byte[] Serialize(object obj)
     {
         // Bulky messages get a buffer of exactly their size, so the bytes are copied once, not twice.
         var exact = ExactSize(obj);
