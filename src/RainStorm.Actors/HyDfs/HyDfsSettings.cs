@@ -27,7 +27,7 @@ public sealed record HyDfsSettings(
             config.GetTimeSpan("request-timeout", TimeSpan.FromSeconds(30)),
             config.GetTimeSpan("replica-retry-interval", TimeSpan.FromMilliseconds(500)),
             config.GetTimeSpan("verify-timeout", TimeSpan.FromSeconds(2)),
-            config.GetInt("client-max-in-flight", 4096),
+            config.GetInt("client-max-in-flight", 16384),
             config.GetBoolean("fsync", true));
         if (settings.ReplicationFactor < 1) throw new InvalidOperationException("rainstorm.hydfs.replication-factor must be >= 1.");
         if (settings.ChunkSize is < 4096 or > 2 * 1024 * 1024) throw new InvalidOperationException("rainstorm.hydfs.chunk-size must be 4KiB..2MiB (below the remoting frame size).");

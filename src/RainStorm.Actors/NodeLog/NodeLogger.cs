@@ -12,6 +12,7 @@ namespace RainStorm.Actors.NodeLog;
 /// </summary>
 public sealed class NodeLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
+    private static volatile bool _consoleMuted;
     private readonly StreamWriter? _file;
     private readonly LogLevel _consoleLevel;
     private readonly string _node;
@@ -44,6 +45,10 @@ public sealed class NodeLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMess
         }
         """;
 
+    /// <summary>Stops console output of every node logger in this process (the files keep everything); `local` uses
+    /// it so that shutting its nodes down does not print their leave-and-disconnect chatter.</summary>
+    public static void MuteConsole() => _consoleMuted = true;
+
     protected override void PostStop() => _file?.Dispose();
 
     private void Write(LogEvent e)
@@ -53,7 +58,7 @@ public sealed class NodeLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMess
         var line = string.Create(CultureInfo.InvariantCulture,
             $"{e.Timestamp.ToUniversalTime():yyyy-MM-dd'T'HH:mm:ss.fff'Z'} {Level(e.LogLevel()),-5} {_node} [{e.LogSource}] {message.ReplaceLineEndings(" ")}");
         _file?.WriteLine(line);
-        if (e.LogLevel() >= _consoleLevel)
+        if (e.LogLevel() >= _consoleLevel && !_consoleMuted)
         {
             if (e.LogLevel() >= LogLevel.WarningLevel) Console.Error.WriteLine(line);
             else Console.WriteLine(line);

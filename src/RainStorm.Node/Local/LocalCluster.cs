@@ -110,6 +110,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        RainStorm.Actors.NodeLog.NodeLogger.MuteConsole();
         foreach (var host in Enumerable.Reverse(_hosts))
         {
             try

@@ -86,6 +86,7 @@ internal sealed class ClientActor : ReceiveActor, IWithTimers
     {
         if (!_membership.Apply(clusterEvent)) return;
         _ext.Ring = _membership.Ring;
+        _ext.Peers.Retain(_membership.Ring);
         foreach (var pipeline in _pipelines.Values)
             if (pipeline.Sent > 0 && _ext.Ring.Primary(pipeline.Name) != pipeline.SentTo) ResendAll(pipeline);
     }

@@ -212,20 +212,23 @@ internal sealed partial class FileActor
         if (_queue.Count == 0) _queuedHighest.Clear();
 
         var offset = _file.Length;
-        var entries = batch.GroupBy(q => q.ClientId).Select(g => new KeyValuePair<string, long>(g.Key, g.Max(q => q.Seq))).ToList();
-        _file.Append(batch.Select(q => (ReadOnlyMemory<byte>)q.Data).ToList(), entries);
+        var entries = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var q in batch) entries[q.ClientId] = q.Seq;
+        _file.Append(batch.Select(q => (ReadOnlyMemory<byte>)q.Data).ToList(), entries, () =>
+        {
+            // Replicas write this batch while we flush ours; the ack waits for every copy anyway.
+            var data = new byte[bytes];
+            var at = 0;
+            foreach (var q in batch)
+            {
+                q.Data.CopyTo(data, at);
+                at += q.Data.Length;
+            }
+            var write = new ReplicaWrite(_name, offset, data, entries.Select(e => new DedupEntry(e.Key, e.Value)).ToArray(), _self);
+            foreach (var node in _replicas.Where(r => r != _self)) _peers.Of(node).Tell(write, Self);
+        });
         _index.Set(_name, _file.Length);
         foreach (var q in batch) _waiters.Enqueue(new Waiter(_file.Length, q.ReplyTo, q.ClientId, q.Seq, q.IsCreate));
-
-        var data = new byte[bytes];
-        var at = 0;
-        foreach (var q in batch)
-        {
-            q.Data.CopyTo(data, at);
-            at += q.Data.Length;
-        }
-        var write = new ReplicaWrite(_name, offset, data, entries.Select(e => new DedupEntry(e.Key, e.Value)).ToArray(), _self);
-        foreach (var node in _replicas.Where(r => r != _self)) _peers.Of(node).Tell(write, Self);
         ReleaseAcks();
         if (_queue.Count > 0)
         {

@@ -25,8 +25,8 @@ public static class TaskProtocol
     /// and where each task of the next stage lives now.</summary>
     public sealed record StageRouting(RoutingMode Mode, int[] GroupToTask, IActorRef[] Tasks);
 
-    /// <summary>Everything a task needs to run. Source tasks (stage 0) own the lines whose number modulo
-    /// <see cref="StageTasks"/> is their index.</summary>
+    /// <summary>Everything a task needs to run. Source tasks (stage 0) own the lines starting in the file blocks whose
+    /// number modulo <see cref="StageTasks"/> is their index (see <see cref="Tasks.LineSplitter"/>).</summary>
     public sealed record TaskSpec(TaskId Id, JobPlan Plan, int StageTasks, int[] UpstreamTasks, string OperatorDir)
     {
         public bool IsSource => Id.Stage == 0;

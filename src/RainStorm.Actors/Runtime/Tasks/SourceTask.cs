@@ -17,7 +17,8 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
 {
     private const int TuplesPerStep = 2048;
 
-    private sealed record ChunkRead(bool HasChunk);
+    private sealed record Opened(SourceReader Reader);
+    private sealed record ChunkRead(ReadOnlyMemory<byte>? Chunk);
     private sealed record ReadFailed(Exception Error);
 
     private readonly TaskSpec _spec;
@@ -29,7 +30,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
     private readonly RateMeter _meter = new();
     private readonly List<StreamTuple> _tuples = new(TuplesPerStep);
     private readonly CancellationTokenSource _stop = new();
-    private IAsyncEnumerator<ReadOnlyMemory<byte>>? _reader;
+    private SourceReader? _reader;
     private EdgeOutput? _output;
     private bool _reading;
     private bool _endOfFile;
@@ -49,10 +50,17 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         _pacer = new RatePacer(spec.Plan.InputRate / spec.StageTasks);
 
         Receive<Routing>(OnRouting);
+        Receive<Opened>(opened =>
+        {
+            _reader = opened.Reader;
+            _reading = false;
+            _log.Info("Task {0} reads '{1}' from {2}", _spec.Id, _spec.Plan.Source, _reader.IsLocal ? "the local replica" : "the primary");
+            Emit();
+        });
         Receive<ChunkRead>(read =>
         {
             _reading = false;
-            if (read.HasChunk) _splitter.Feed(_reader!.Current);
+            if (read.Chunk is { } chunk) _splitter.Feed(chunk);
             else _endOfFile = true;
             Emit();
         });
@@ -88,6 +96,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
     {
         _stop.Cancel();
         _reader?.DisposeAsync().AsTask().ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        _stop.Dispose();
     }
 
     private void OnRouting(Routing routing)
@@ -97,7 +106,10 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
             var next = routing.Downstream!;
             var partitioner = next.Mode == RoutingMode.KeyGroups ? OperatorFactory.Create(_spec.Downstream!, _spec.OperatorDir) : null;
             _output = new EdgeOutput(_spec.Id, next, partitioner, _transport, Self);
-            _reader = _client.ReadAsync(_spec.Plan.Source, 0, _stop.Token).GetAsyncEnumerator(_stop.Token);
+            _reading = true;
+            SourceReader.OpenAsync(Context.System, _client, _spec.Plan.Source, _stop.Token).PipeTo(Self,
+                success: reader => new Opened(reader),
+                failure: e => new ReadFailed(e is AggregateException { InnerException: { } inner } ? inner : e));
         }
         else
         {
@@ -118,14 +130,14 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
             Send(taken);
             allowance -= taken;
         }
-        if (_splitter.NeedsChunk && !_endOfFile && !_reading) ReadNext();
+        if (_splitter.NeedsChunk && !_endOfFile && !_reading && _reader is not null) ReadNext();
         if (_endOfFile && !_output.Edges.Finishing)
         {
             _tuples.Clear();
             if (_splitter.TakeLast() is { } last) _tuples.Add(last);
             Send(_tuples.Count);
             _output.Finish();
-            _log.Info("Task {0} read all of '{1}': {2} lines, {3} of them emitted here", _spec.Id, _spec.Plan.Source, _splitter.LinesSeen, _meter.TuplesOut);
+            _log.Info("Task {0} read all of '{1}' and emitted its {2} lines", _spec.Id, _spec.Plan.Source, _meter.TuplesOut);
         }
         if (_output.Edges.Finishing && _output.Drained && !_completed)
         {
@@ -147,8 +159,8 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
     private void ReadNext()
     {
         _reading = true;
-        _reader!.MoveNextAsync().AsTask().PipeTo(Self,
-            success: has => new ChunkRead(has),
+        _reader!.NextAsync(_stop.Token).PipeTo(Self,
+            success: chunk => new ChunkRead(chunk),
             failure: e => new ReadFailed(e is AggregateException { InnerException: { } inner } ? inner : e));
     }
 
