@@ -10,8 +10,8 @@ public sealed record App(string Name, StageSpec[] Stages)
     public static readonly App App1 = new("App 1", [new("Filter", "Punched Telespar"), new("AggregateByKey", "8")]);
     public static readonly App App2 = new("App 2", [new("Filter", "Warning"), new("Transform", "0-2")]);
 
-    public string JobLine(string source, string destination, int tasks) =>
-        $"RainStorm {Stages.Length} {tasks} {string.Join(' ', Stages.Select(s => $"\"{s.Op}\" \"{s.Arg}\""))} {source} {destination} false false 0 0 0";
+    public string JobLine(string source, string destination, int tasks, bool exactlyOnce = false) =>
+        $"RainStorm {Stages.Length} {tasks} {string.Join(' ', Stages.Select(s => $"\"{s.Op}\" \"{s.Arg}\""))} {source} {destination} {(exactlyOnce ? "true" : "false")} false 0 0 0";
 
     public IOperator[] CreateOperators() => Stages.Select(s => OperatorFactory.Create(s, ".")).ToArray();
 

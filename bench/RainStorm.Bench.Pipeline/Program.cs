@@ -9,17 +9,19 @@ var tasks = 3;
 var baselines = true;
 var processes = true;
 var hocon = "";
+bool[] exactlyOnceModes = [false, true];
 for (var i = 0; i < args.Length; i += 2)
 {
     switch (args[i])
     {
         case "--no-baselines": baselines = false; i--; break;
         case "--no-processes": processes = false; i--; break;
+        case "--no-exactly-once": exactlyOnceModes = [false]; i--; break;
         case "--hocon": hocon = args[i + 1]; break;
         case "--lines": lines = long.Parse(args[i + 1]); break;
         case "--nodes": nodes = int.Parse(args[i + 1]); break;
         case "--tasks": tasks = int.Parse(args[i + 1]); break;
-        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-processes, --hocon TEXT)"); return 2;
+        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-processes, --no-exactly-once, --hocon TEXT)"); return 2;
     }
 }
 
@@ -66,13 +68,13 @@ async Task RunJobs(string runner, Akka.Actor.ActorSystem system, Akka.Actor.IAct
     await JobRunner.EnsureSourceAsync(hyDfs, name, source);
     Console.WriteLine($"  {runner}: uploaded into HyDFS in {upload.Elapsed.TotalSeconds:0.0} s (not part of the job times)");
     var run = 0;
-    foreach (var app in new[] { App.App2, App.App1 })
+    foreach (var (app, exactlyOnce) in new[] { App.App2, App.App1 }.SelectMany(a => exactlyOnceModes.Select(e => (a, e))))
     {
         var clock = Stopwatch.StartNew();
-        var jobId = await JobRunner.SubmitAsync(leader, app.JobLine(name, $"bench_out_{++run}", tasks));
+        var jobId = await JobRunner.SubmitAsync(leader, app.JobLine(name, $"bench_out_{++run}", tasks, exactlyOnce));
         var summary = await JobRunner.WaitAsync(system, leader, jobId);
         if (summary.Status != "COMPLETED") Console.WriteLine($"  {app.Name}: {JobRunner.Describe(summary)}");
-        Report(app.Name, runner, summary.TuplesIn, summary.TuplesOut, clock.Elapsed);
+        Report(app.Name, exactlyOnce ? runner + ", exactly_once" : runner, summary.TuplesIn, summary.TuplesOut, clock.Elapsed);
     }
 }
 
