@@ -46,7 +46,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         Receive<Checked>(OnChecked);
         Receive<StartTimeout>(timeout =>
         {
-            if (_jobs.TryGetValue(timeout.JobId, out var job) && job.IsRunning && !job.AllStarted)
+            if (_jobs.TryGetValue(timeout.JobId, out var job) && job.IsRunning && !job.RoutingSent && !job.AllStarted)
                 EndJob(job, JobState.Failed, $"not every task started within {_settings.TaskStartTimeout.TotalSeconds:0} s");
         });
         Receive<RegisterWorker>(OnRegisterWorker);
