@@ -42,6 +42,11 @@ public sealed partial class LeaderActor
                 if (!job.IsRunning) break;
                 Restart(job, task, $"task {task.Id} was not reported by any worker after the leader moved (its node is gone)");
             }
+            // Until the job ends, ask again now and then: a TaskCompleted or a routing update lost in the hand-over is
+            // repeated (re-attaching pushes routing again, and senders resend what is unacknowledged).
+            if (!job.IsRunning) return;
+            foreach (var worker in _workers.Values) worker.Tell(new RecoveryProtocol.ReportTasks());
+            Timers.StartSingleTimer($"reattach-{job.Id}", check, RecoveryConfig.ReattachTimeout);
         });
         Receive<object>(_ => Stash.Stash(), _ => !_tableRecovered);
     }
