@@ -194,6 +194,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
             Sender.Tell(new StopJobTasks(started.Id.JobId));
             return;
         }
+        if (task.State == "COMPLETED" && started.Task.Equals(task.Actor)) return; // re-reported after a leader move
         task.Actor = started.Task;
         task.Node = started.Node;
         task.Number = started.Pid;
@@ -217,6 +218,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
     private void OnTaskCompleted(TaskCompleted completed)
     {
         if (!_jobs.TryGetValue(completed.Id.JobId, out var job) || !job.Tasks.TryGetValue(completed.Id, out var task)) return;
+        if (task.State == "COMPLETED") return; // repeated by a worker answering ReportTasks
         task.State = "COMPLETED";
         task.Report = (task.Report ?? new TaskReport(task.Id, "COMPLETED", 0, 0, 0, 0, "OK", null))
             with { State = "COMPLETED", TuplesIn = completed.TuplesIn, TuplesOut = completed.TuplesOut, InPerSecond = 0, OutPerSecond = 0 };
