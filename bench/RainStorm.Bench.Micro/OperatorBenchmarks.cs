@@ -18,6 +18,7 @@ public class OperatorBenchmarks
     private string[] _lines = [];
     private StreamTuple[][] _batches = [];
     private readonly List<StreamTuple> _outputs = new(BatchSize);
+    private readonly List<StreamTuple> _filtered = new(BatchSize);
     private Filter _filter = null!;
     private Transform _transform = null!;
     private AggregateByKey _aggregate = null!;
@@ -63,6 +64,22 @@ public class OperatorBenchmarks
 
     [Benchmark(OperationsPerInvoke = LinesPerInvoke, Description = "AggregateByKey 8")]
     public int AggregateByKey() => Run(_aggregate);
+
+    /// <summary>The DESIGN §7 reference loop ("read + filter + split + count") done with the operators: per input line.</summary>
+    [Benchmark(OperationsPerInvoke = LinesPerInvoke, Description = "Filter then AggregateByKey 8")]
+    public int FilterThenAggregate()
+    {
+        var produced = 0;
+        foreach (var batch in _batches)
+        {
+            _filtered.Clear();
+            _filter.Process(batch, _filtered);
+            _outputs.Clear();
+            _aggregate.Process(_filtered, _outputs);
+            produced += _outputs.Count;
+        }
+        return produced;
+    }
 
     private int Run(IOperator op)
     {

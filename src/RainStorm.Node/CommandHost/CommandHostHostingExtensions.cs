@@ -30,7 +30,7 @@ public static class CommandHostHostingExtensions
     {
         var address = IPAddress.TryParse(host, out var ip)
             ? ip
-            : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new ArgumentException($"--cmd-host '{host}' does not resolve.");
+            : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new UsageException($"--cmd-host '{host}' does not resolve.");
         var listener = new TcpListener(address, port);
         try
         {
@@ -38,8 +38,9 @@ public static class CommandHostHostingExtensions
         }
         catch (SocketException e)
         {
-            throw new InvalidOperationException(
-                $"the command endpoint {host}:{port} cannot be bound ({e.Message}); choose another with --cmd-port (0 = any free port, -1 = off).", e);
+            // A usage problem (port taken, address not local): one line for the user, no stack trace.
+            throw new UsageException(
+                $"the command endpoint {host}:{port} cannot be bound ({e.Message}); choose another with --cmd-port (0 = any free port, -1 = off).");
         }
         return listener;
     }

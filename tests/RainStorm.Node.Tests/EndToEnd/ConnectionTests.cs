@@ -22,6 +22,15 @@ public sealed class ConnectionTests
     }
 
     [Fact]
+    public async Task A_malformed_endpoint_is_a_usage_error()
+    {
+        var result = await ClientRun.RunAsync("127.0.0.1:99999", "jobs");
+
+        Assert.Equal(2, result.Exit);
+        Assert.Equal("error: endpoint '127.0.0.1:99999' is not host:port (port 1-65535).", result.Err.Trim());
+    }
+
+    [Fact]
     public async Task A_host_that_accepts_but_never_answers_is_given_up_within_3_s()
     {
         var silent = new TcpListener(IPAddress.Loopback, 0);
@@ -61,6 +70,31 @@ public sealed class ConnectionTests
         }
         finally
         {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_taken_command_port_is_one_usage_line_not_a_stack_trace()
+    {
+        var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var root = Directory.CreateTempSubdirectory("rainstorm-cmd-taken-").FullName;
+        try
+        {
+            var options = TestNode.NewOptions(root, seed: null);
+            options.CmdPort = ((IPEndPoint)taken.LocalEndpoint).Port;
+            using var host = NodeHost.Build(options);
+
+            var e = await Assert.ThrowsAsync<UsageException>(() => host.StartAsync());
+
+            Assert.Equal($"the command endpoint 127.0.0.1:{options.CmdPort} cannot be bound (Address already in use); " +
+                         "choose another with --cmd-port (0 = any free port, -1 = off).", e.Message);
+            await host.StopAsync();
+        }
+        finally
+        {
+            taken.Stop();
             Directory.Delete(root, recursive: true);
         }
     }

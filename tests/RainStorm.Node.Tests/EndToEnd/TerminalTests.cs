@@ -1,18 +1,19 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 using RainStorm.Node.Tests.Support;
 
 namespace RainStorm.Node.Tests.EndToEnd;
 
 /// <summary>
-/// The real client binary on a pseudo-terminal (util-linux <c>script</c>): the line editor's Tab completion and
+/// The real client binary on a pseudo-terminal (util-linux <c>script</c>): the line editor's Tab completion, history and
 /// a real Ctrl+C (the terminal turns it into SIGINT) cancelling a streaming command.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class TerminalTests(ClusterFixture cluster)
 {
     [Fact]
-    public async Task Tab_completes_and_ctrl_c_cancels_a_stream_on_a_real_terminal()
+    public async Task Tab_completes_history_recalls_and_ctrl_c_cancels_a_stream_on_a_real_terminal()
     {
         var client = Path.Combine(AppContext.BaseDirectory, "rainstorm.dll");
         var endpoint = cluster.First.CmdEndpoint;
@@ -50,6 +51,10 @@ public sealed class TerminalTests(ClusterFixture cluster)
             await Type("hydfs l\t\t", "list_mem_ids  liststore  ls");
             await Type("\u0015cluster tail\r", "3 members: ");
             await Type("\u0003", "error: cancelled.");
+            // Up, Up: back to "cluster show" in the history; Enter runs it again.
+            await process.StandardInput.WriteAsync("\u001b[A\u001b[A\r");
+            await process.StandardInput.FlushAsync();
+            await Eventually.AssertAsync(() => Assert.Equal(2, Regex.Count(Screen(), "\n3 members\r")), TimeSpan.FromSeconds(30));
             await Type("exit\r", "exit");
             Assert.True(process.WaitForExit(20_000), "the client did not exit");
             Assert.Equal(0, process.ExitCode);

@@ -12,7 +12,7 @@ public sealed class CommandExecutor(ActorSystem system)
 {
     private readonly CommandRegistry _registry = CommandRegistry.Get(system);
     private readonly CommandSettings _settings = CommandSettings.Create(system);
-    private readonly ILoggingAdapter _log = Logging.GetLogger(system, typeof(CommandExecutor));
+    private readonly ILoggingAdapter _log = Akka.Event.Logging.GetLogger(system, typeof(CommandExecutor));
 
     public async Task<CommandOutcome> ExecuteAsync(IReadOnlyList<string> tokens, ICommandConsole console, CancellationToken ct)
     {

@@ -35,6 +35,11 @@ internal sealed partial class FileActor
         Receive<IPrimaryRequest>(_ => Blocked, _ => Stash.Stash());
         Receive<Create>(OnCreate);
         Receive<Append>(OnAppend);
+        Receive<AppendBatch>(batch =>
+        {
+            for (var i = 0; i < batch.Seqs.Length; i++)
+                OnAppend(new Append(batch.Name, batch.Data[i], batch.ClientId, batch.Seqs[i], batch.PrevSeqs[i]));
+        });
         Receive<Stat>(_ => Sender.Tell(new StatResult(_name, _file is not null, Length)));
         Receive<Read>(OnRead);
         Receive<Merge>(OnMerge);
@@ -46,8 +51,8 @@ internal sealed partial class FileActor
         Receive<MergeChecked>(OnMergeChecked);
     }
 
-    private static string? ClientOf(IPrimaryRequest r) => r switch { Append a => a.ClientId, Create c => c.ClientId, _ => null };
-    private static long SeqOf(IPrimaryRequest r) => r switch { Append a => a.Seq, Create c => c.Seq, _ => 0 };
+    internal static string? ClientOf(IPrimaryRequest r) => r switch { Append a => a.ClientId, AppendBatch b => b.ClientId, Create c => c.ClientId, _ => null };
+    internal static long SeqOf(IPrimaryRequest r) => r switch { Append a => a.Seq, AppendBatch b => b.Seqs[0], Create c => c.Seq, _ => 0 };
 
     // ---- taking over ----
 
@@ -212,20 +217,23 @@ internal sealed partial class FileActor
         if (_queue.Count == 0) _queuedHighest.Clear();
 
         var offset = _file.Length;
-        var entries = batch.GroupBy(q => q.ClientId).Select(g => new KeyValuePair<string, long>(g.Key, g.Max(q => q.Seq))).ToList();
-        _file.Append(batch.Select(q => (ReadOnlyMemory<byte>)q.Data).ToList(), entries);
+        var entries = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var q in batch) entries[q.ClientId] = q.Seq;
+        _file.Append(batch.Select(q => (ReadOnlyMemory<byte>)q.Data).ToList(), entries, () =>
+        {
+            // Replicas write this batch while we flush ours; the ack waits for every copy anyway.
+            var data = new byte[bytes];
+            var at = 0;
+            foreach (var q in batch)
+            {
+                q.Data.CopyTo(data, at);
+                at += q.Data.Length;
+            }
+            var write = new ReplicaWrite(_name, offset, data, entries.Select(e => new DedupEntry(e.Key, e.Value)).ToArray(), _self);
+            foreach (var node in _replicas.Where(r => r != _self)) _peers.Of(node).Tell(write, Self);
+        });
         _index.Set(_name, _file.Length);
         foreach (var q in batch) _waiters.Enqueue(new Waiter(_file.Length, q.ReplyTo, q.ClientId, q.Seq, q.IsCreate));
-
-        var data = new byte[bytes];
-        var at = 0;
-        foreach (var q in batch)
-        {
-            q.Data.CopyTo(data, at);
-            at += q.Data.Length;
-        }
-        var write = new ReplicaWrite(_name, offset, data, entries.Select(e => new DedupEntry(e.Key, e.Value)).ToArray(), _self);
-        foreach (var node in _replicas.Where(r => r != _self)) _peers.Of(node).Tell(write, Self);
         ReleaseAcks();
         if (_queue.Count > 0)
         {

@@ -25,6 +25,7 @@ public sealed class HyDfsNodeActor : ReceiveActor
     private readonly Membership _membership = new();
     private readonly Dictionary<string, IActorRef> _files = new();
     private readonly Dictionary<IActorRef, string> _keys = new();
+    private readonly Dictionary<string, string> _keyOfName = new(StringComparer.Ordinal);
     private HashRing _ring = HashRing.Empty;
     private long _incarnation;
 
@@ -73,6 +74,7 @@ public sealed class HyDfsNodeActor : ReceiveActor
     {
         if (!_membership.Apply(clusterEvent)) return;
         _ring = _membership.Ring;
+        _peers.Retain(_ring);
         _unreachable.Clear();
         _unreachable.UnionWith(_membership.Unreachable);
         _log.Info("hydfs: ring is now [{0}]{1}", _ring, _unreachable.Count > 0 ? $" (unreachable: {string.Join(", ", _unreachable)})" : "");
@@ -82,12 +84,16 @@ public sealed class HyDfsNodeActor : ReceiveActor
 
     private void Route(IFileMessage message)
     {
-        if (FileNames.Problem(message.Name) is { } problem)
+        if (!_keyOfName.TryGetValue(message.Name ?? "", out var key))
         {
-            Sender.Tell(new Failed(message.Name ?? "", $"bad HyDFS file name: {problem}"));
-            return;
+            if (FileNames.Problem(message.Name) is { } problem)
+            {
+                Sender.Tell(new Failed(message.Name ?? "", $"bad HyDFS file name: {problem}"));
+                return;
+            }
+            if (_keyOfName.Count > 10_000) _keyOfName.Clear();
+            key = _keyOfName[message.Name!] = FileNames.DiskKey(message.Name!);
         }
-        var key = FileNames.DiskKey(message.Name);
         if (!_files.TryGetValue(key, out var child))
         {
             switch (message)
@@ -102,10 +108,10 @@ public sealed class HyDfsNodeActor : ReceiveActor
                     return;
                 case IPrimaryRequest request when _ring.Primary(message.Name) != _self:
                     Sender.Tell(new Retry(message.Name, $"{_self} is not the primary of '{message.Name}'",
-                        (request as Append)?.ClientId ?? (request as Create)?.ClientId, (request as Append)?.Seq ?? (request as Create)?.Seq ?? 0));
+                        FileActor.ClientOf(request), FileActor.SeqOf(request)));
                     return;
             }
-            child = Spawn(message.Name, null);
+            child = Spawn(message.Name!, null);
         }
         child.Forward(message);
     }

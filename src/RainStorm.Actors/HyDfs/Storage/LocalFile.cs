@@ -67,13 +67,17 @@ internal sealed class LocalFile : IDisposable
 
     public long HighestSeq(string clientId) => _dedup.TryGetValue(clientId, out var seq) ? seq : long.MinValue;
 
-    /// <summary>Appends <paramref name="parts"/> as one write and one commit record.</summary>
-    public void Append(IReadOnlyList<ReadOnlyMemory<byte>> parts, IReadOnlyCollection<KeyValuePair<string, long>> entries)
+    /// <summary>
+    /// Appends <paramref name="parts"/> as one write and one commit record. <paramref name="beforeSync"/> runs after
+    /// the write and before the flush to disk, so a primary's replicas can write the batch while it flushes.
+    /// </summary>
+    public void Append(IReadOnlyList<ReadOnlyMemory<byte>> parts, IReadOnlyCollection<KeyValuePair<string, long>> entries, Action? beforeSync = null)
     {
         var offset = Length;
         if (parts.Count == 1) RandomAccess.Write(_data, parts[0].Span, offset);
         else RandomAccess.Write(_data, parts, offset);
         foreach (var part in parts) offset += part.Length;
+        beforeSync?.Invoke();
         if (_fsync) RandomAccess.FlushToDisk(_data);
         foreach (var (client, seq) in entries)
             if (!_dedup.TryGetValue(client, out var old) || old < seq) _dedup[client] = seq;

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using RainStorm.Node.Tests.Support;
+
+namespace RainStorm.Node.Tests.EndToEnd;
+
+/// <summary>The job commands end to end: client → command host → leader singleton → workers, over real TCP.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
+{
+    private readonly string _local = Directory.CreateTempSubdirectory("rainstorm-cmd-jobs-").FullName;
+
+    public void Dispose() => Directory.Delete(_local, recursive: true);
+
+    private string Endpoint(int node = 0) => cluster.Nodes[node].CmdEndpoint;
+
+    /// <summary>Uploads a source of <paramref name="lines"/> lines; every 4th contains "match".</summary>
+    private async Task<(string Name, List<string> Matching)> SourceAsync(int lines)
+    {
+        var name = $"src-{Guid.NewGuid():N}.txt";
+        var content = Enumerable.Range(0, lines).Select(i => i % 4 == 0 ? $"line {i} match" : $"line {i} other").ToList();
+        var path = Path.Combine(_local, name);
+        await File.WriteAllLinesAsync(path, content);
+        Assert.Equal(0, (await ClientRun.RunAsync(Endpoint(), "hydfs", "create", path, name)).Exit);
+        return (name, content.Where(l => l.Contains("match")).ToList());
+    }
+
+    private static string SubmittedId(ClientResult submitted)
+    {
+        Assert.Equal(0, submitted.Exit);
+        var match = Regex.Match(submitted.Out.Trim(), "^Job (\\S+) submitted$");
+        Assert.True(match.Success, submitted.Out + submitted.Err);
+        return match.Groups[1].Value;
+    }
+
+    [Fact]
+    public async Task Submit_wait_follow_and_jobs_run_a_job_to_completion()
+    {
+        var (source, matching) = await SourceAsync(400);
+        var dest = $"dest-{Guid.NewGuid():N}.txt";
+
+        // 400 lines at 100 lines/s: the job runs for seconds, so the follower sees its output as it is produced.
+        var jobId = SubmittedId(await ClientRun.RunAsync(Endpoint(1),
+            "RainStorm", "1", "2", "Filter", "0 match", source, dest, "false", "false", "100", "0", "0"));
+        var waited = await ClientRun.RunAsync(Endpoint(2), "wait", jobId, "--follow", "--timeout", "120");
+
+        Assert.Equal(0, waited.Exit);
+        Assert.Equal("", waited.Err);
+        Assert.StartsWith($"Job {jobId} COMPLETED: ", waited.OutLines[^1]);
+        var expected = matching.Where(l => l.Contains("0 match")).ToList();
+        var streamed = waited.OutLines.SkipLast(1).ToList();
+        Assert.NotEmpty(streamed);
+        Assert.All(streamed, s => Assert.Contains(expected, line => s.Contains(line)));
+        Assert.Equal(0, (await ClientRun.RunAsync(Endpoint(), "hydfs", "get", dest, Path.Combine(_local, "dest.txt"))).Exit);
+        var written = await File.ReadAllLinesAsync(Path.Combine(_local, "dest.txt"));
+        Assert.Equal(expected.Count, written.Length);
+        Assert.All(expected, line => Assert.Contains(written, w => w.Contains(line)));
+
+        var jobs = await ClientRun.RunAsync(Endpoint(), "jobs", "-o", "json");
+        using var doc = JsonDocument.Parse(jobs.Out);
+        var job = doc.RootElement.EnumerateArray().Single(j => j.GetProperty("id").GetString() == jobId);
+        Assert.Equal(["id", "status", "stages", "tasks", "in", "out", "elapsed"], job.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("COMPLETED", job.GetProperty("status").GetString());
+        Assert.Equal(expected.Count, job.GetProperty("out").GetInt64());
+        var table = await ClientRun.RunAsync(Endpoint(), "jobs");
+        Assert.Equal(["ID", "STATUS", "STAGES", "TASKS", "IN", "OUT", "ELAPSED"], table.OutLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(table.OutLines, l => l.StartsWith(jobId + " ") && l.Contains("COMPLETED"));
+
+        var again = await ClientRun.RunAsync(Endpoint(), "wait", jobId);
+        Assert.Equal(0, again.Exit);
+    }
+
+    [Fact]
+    public async Task List_tasks_kill_task_and_kill_control_a_running_job()
+    {
+        var (source, _) = await SourceAsync(2000);
+        var jobId = SubmittedId(await ClientRun.RunAsync(Endpoint(),
+            "submit", "1", "2", "Filter", "match", source, $"slow-{Guid.NewGuid():N}", "false", "false", "20", "0", "0"));
+
+        var timedOut = await ClientRun.RunAsync(Endpoint(), "wait", jobId, "--timeout", "1");
+        Assert.Equal(1, timedOut.Exit);
+        Assert.Contains($"job {jobId} is still RUNNING after 1 s", timedOut.Err);
+
+        JsonElement[] tasks = [];
+        await Eventually.AssertAsync(async () =>
+        {
+            var listed = await ClientRun.RunAsync(Endpoint(1), "list_tasks", jobId, "-o", "json");
+            Assert.Equal(0, listed.Exit);
+            tasks = JsonDocument.Parse(listed.Out).RootElement.EnumerateArray().ToArray();
+            Assert.NotEmpty(tasks);
+            Assert.All(tasks, t => Assert.Equal("RUNNING", t.GetProperty("state").GetString()));
+        }, TimeSpan.FromSeconds(30));
+        Assert.Equal(["task", "job", "stage", "op", "node", "pid", "state", "in_per_s", "out_per_s", "backpressure", "log"],
+            tasks[0].EnumerateObject().Select(p => p.Name));
+        Assert.All(tasks, t => Assert.Equal(jobId, t.GetProperty("job").GetString()));
+        var text = await ClientRun.RunAsync(Endpoint(1), "list_tasks");
+        Assert.Equal(["TASK", "JOB", "STAGE", "OP", "NODE", "PID", "STATE", "IN/s", "OUT/s", "BACKPRESSURE", "LOG"],
+            text.OutLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+        var victim = tasks.Last();
+        var node = victim.GetProperty("node").GetString()!;
+        var pid = victim.GetProperty("pid").GetInt32().ToString();
+        var wrongPid = await ClientRun.RunAsync(Endpoint(), "kill_task", node, "999999");
+        Assert.Equal(1, wrongPid.Exit);
+        Assert.Contains("no running task with pid 999999", wrongPid.Err);
+        var killedTask = await ClientRun.RunAsync(Endpoint(), "kill_task", node, pid);
+        Assert.Equal(0, killedTask.Exit);
+        Assert.Equal($"Task {victim.GetProperty("task").GetString()} killed", killedTask.Out.Trim());
+
+        var killed = await ClientRun.RunAsync(Endpoint(2), "kill", jobId);
+        var status = await ClientRun.RunAsync(Endpoint(), "wait", jobId, "--timeout", "60");
+        Assert.NotEqual(0, status.Exit);
+        Assert.Matches($"job {jobId} ended (KILLED|FAILED)", status.Err);
+        if (killed.Exit == 0) Assert.Equal($"Job {jobId} killed", killed.Out.Trim());
+        else Assert.Contains("already ended", killed.Err); // the task crash may have failed the job first
+
+        var killAgain = await ClientRun.RunAsync(Endpoint(), "kill", jobId);
+        Assert.Equal(1, killAgain.Exit);
+        Assert.Contains("already ended", killAgain.Err);
+    }
+
+    [Theory]
+    [InlineData("wait", "job-424242")]
+    [InlineData("kill", "job-424242")]
+    [InlineData("list_tasks", "job-424242")]
+    public async Task Unknown_jobs_are_named_in_the_error(string command, string job)
+    {
+        var result = await ClientRun.RunAsync(Endpoint(), command, job);
+
+        Assert.Equal(1, result.Exit);
+        Assert.Contains("job-424242", result.Err);
+        Assert.Single(result.Err.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Kill_task_on_a_node_that_runs_no_task_names_the_node_and_pid()
+    {
+        var result = await ClientRun.RunAsync(Endpoint(1), "kill_task", "127.0.0.1:1", "77");
+
+        Assert.Equal(1, result.Exit);
+        Assert.Contains("no running task with pid 77 on node 127.0.0.1:1", result.Err);
+    }
+
+    [Fact]
+    public async Task A_bad_job_line_is_refused_with_the_leaders_reason_and_nothing_starts()
+    {
+        var before = await ClientRun.RunAsync(Endpoint(), "jobs", "-o", "json");
+        var result = await ClientRun.RunAsync(Endpoint(), "RainStorm", "1", "2", "Filter", "x", "src.txt", "dst.txt", "maybe", "false", "0", "0", "0");
+
+        Assert.Equal(1, result.Exit);
+        Assert.Contains("maybe", result.Err);
+        var after = await ClientRun.RunAsync(Endpoint(), "jobs", "-o", "json");
+        Assert.Equal(JsonDocument.Parse(before.Out).RootElement.GetArrayLength(), JsonDocument.Parse(after.Out).RootElement.GetArrayLength());
+    }
+}
