@@ -22,9 +22,19 @@ public static class ClientCommand
     {
         var endpoint = args.Length > 0 && LooksLikeEndpoint(args[0]) ? args[0] : DefaultEndpoint;
         var command = endpoint == args.FirstOrDefault() ? args[1..] : args;
+        string host;
+        int port;
         try
         {
-            var (host, port) = RainStormOptions.ParseHostPort(endpoint, "endpoint");
+            (host, port) = RainStormOptions.ParseHostPort(endpoint, "endpoint");
+        }
+        catch (ArgumentException e)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
+            return 2;
+        }
+        try
+        {
             await using var client = await CommandClient.ConnectAsync(host, port);
             if (command.Length > 0)
             {

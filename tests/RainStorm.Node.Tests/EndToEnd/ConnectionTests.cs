@@ -22,6 +22,15 @@ public sealed class ConnectionTests
     }
 
     [Fact]
+    public async Task A_malformed_endpoint_is_a_usage_error()
+    {
+        var result = await ClientRun.RunAsync("127.0.0.1:99999", "jobs");
+
+        Assert.Equal(2, result.Exit);
+        Assert.Equal("error: endpoint '127.0.0.1:99999' is not host:port (port 1-65535).", result.Err.Trim());
+    }
+
+    [Fact]
     public async Task A_host_that_accepts_but_never_answers_is_given_up_within_3_s()
     {
         var silent = new TcpListener(IPAddress.Loopback, 0);
