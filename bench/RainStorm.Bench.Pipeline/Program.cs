@@ -31,8 +31,9 @@ var source = Path.Combine(work, $"signs_{lines}.csv");
 if (!File.Exists(source))
 {
     Console.WriteLine($"generating {lines:N0} traffic-sign lines (seed 425) into {source} ...");
-    TrafficSignGenerator.Write(source + ".tmp", lines);
-    File.Move(source + ".tmp", source);
+    var partial = $"{source}.{Environment.ProcessId}.tmp";
+    TrafficSignGenerator.Write(partial, lines);
+    File.Move(partial, source, overwrite: true);
 }
 var bytes = new FileInfo(source).Length;
 Console.WriteLine($"source: {source}, {lines + 1:N0} lines, {bytes / 1e6:N0} MB; {Environment.ProcessorCount} cores");
@@ -45,19 +46,19 @@ void Report(string app, string runner, long n, long outputs, TimeSpan elapsed)
 }
 
 // Warm-up (JIT, Akka.Streams start-up) on a small file so the timed baselines measure steady work.
-var warmup = Path.Combine(work, "warmup.csv");
-if (!File.Exists(warmup)) TrafficSignGenerator.Write(warmup, 50_000, seed: 1);
+var warmup = Path.Combine(work, $"warmup-{Environment.ProcessId}.csv");
+TrafficSignGenerator.Write(warmup, 50_000, seed: 1);
 foreach (var app in baselines ? new[] { App.App2, App.App1 } : [])
 {
-    Baselines.SingleThread(app, warmup, Path.Combine(work, "single.out"));
-    await Baselines.AkkaStreams(app, warmup, Path.Combine(work, "streams.out"));
+    Baselines.SingleThread(app, warmup, Path.Combine(work, $"single-{Environment.ProcessId}.out"));
+    await Baselines.AkkaStreams(app, warmup, Path.Combine(work, $"streams-{Environment.ProcessId}.out"));
 }
 
 foreach (var app in baselines ? new[] { App.App2, App.App1 } : [])
 {
-    var single = Baselines.SingleThread(app, source, Path.Combine(work, "single.out"));
+    var single = Baselines.SingleThread(app, source, Path.Combine(work, $"single-{Environment.ProcessId}.out"));
     Report(app.Name, "single-thread loop", single.Lines, single.Outputs, single.Elapsed);
-    var streams = await Baselines.AkkaStreams(app, source, Path.Combine(work, "streams.out"));
+    var streams = await Baselines.AkkaStreams(app, source, Path.Combine(work, $"streams-{Environment.ProcessId}.out"));
     Report(app.Name, "Akka.Streams, one process", streams.Lines, streams.Outputs, streams.Elapsed);
 }
 
@@ -78,16 +79,27 @@ async Task RunJobs(string runner, Akka.Actor.ActorSystem system, Akka.Actor.IAct
     }
 }
 
-var data = Path.Combine(work, "cluster");
-if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
+// Node data of this run only (the generated source is shared and kept): concurrent runs must not clear each other.
+var runDir = Path.Combine(work, $"run-{Environment.ProcessId}");
+var data = Path.Combine(runDir, "cluster");
 await using (var cluster = await LocalCluster.StartAsync(nodes, data, extraHocon: "rainstorm.log.console-level = ERROR\n" + hocon))
     await RunJobs($"RainStorm local --nodes {nodes}", cluster.First, cluster.Leader, cluster.HyDfs);
 if (processes)
 {
-    var processData = Path.Combine(work, "processes");
-    if (Directory.Exists(processData)) Directory.Delete(processData, recursive: true);
+    var processData = Path.Combine(runDir, "processes");
     await using var cluster = await ProcessCluster.StartAsync(nodes, processData);
     await RunJobs($"RainStorm {nodes} node processes", cluster.Client, cluster.Leader, cluster.HyDfs);
+}
+
+try
+{
+    Directory.Delete(runDir, recursive: true);
+    foreach (var scratch in new[] { warmup, $"single-{Environment.ProcessId}.out", $"streams-{Environment.ProcessId}.out" })
+        File.Delete(Path.Combine(work, scratch));
+}
+catch (IOException)
+{
+    // A node still closing a file: the run directory stays in the temp dir.
 }
 
 Console.WriteLine();
