@@ -87,7 +87,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         {
             job = (await cluster.Leader.Ask<JobList>(new ListJobs(), Ask)).Jobs.Single(j => j.JobId == jobId);
             return job.Status != "RUNNING";
-        }, TimeSpan.FromMinutes(3), "the job to end", 250);
+        }, TimeSpan.FromMinutes(2), "the job to end", 250);
         return job!;
     }
 }

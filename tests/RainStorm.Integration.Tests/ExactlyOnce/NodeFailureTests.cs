@@ -38,7 +38,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         victim.Kill();
         output.WriteLine($"kill -9 of {victimNode} (pid {victim.Pid}) at {killedAt:HH:mm:ss.fff}");
 
-        var job = await waiting.WaitAsync(TimeSpan.FromMinutes(3));
+        var job = await waiting.WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.Equal("COMPLETED", job.Status);
         var actual = Encoding.UTF8.GetString(await cluster.HyDfs.GetAsync("eo_node_out")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -86,7 +86,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
             {
                 return false; // no leader yet: the singleton is moving
             }
-        }, TimeSpan.FromMinutes(3), "the job to end under the new leader", 250);
+        }, TimeSpan.FromMinutes(2), "the job to end under the new leader", 250);
 
         Assert.Equal("COMPLETED", job!.Status);
         var actual = Encoding.UTF8.GetString(await cluster.HyDfs.GetAsync("eo_leader_out")).Split('\n', StringSplitOptions.RemoveEmptyEntries)

@@ -45,6 +45,7 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
     private ITaskOutput? _output;
     private int _roundsSinceSnapshot;
     private int _inFlight;
+    private long _inFlightSince;
     private bool _finishing;
     private bool _completed;
     private bool _firstOutputSent;
@@ -89,6 +90,11 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
         Command<TaskTicks.Flush>(_ =>
         {
             _meter.Sample(_queue.Count > 0 && _output is { HasRoom: false });
+            if (_inFlight > 0 && Environment.TickCount64 - _inFlightSince > (long)_recovery.StuckAfter.TotalMilliseconds)
+            {
+                Fail(new HyDfsSinkException($"a journal append has not completed within {_recovery.StuckAfter.TotalSeconds:0} s"));
+                return;
+            }
             Guard(() => _output?.Tick());
             Work();
         });
@@ -260,10 +266,11 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
             senders.Add(sender);
         }
         var round = new TaskRound(inputs.ToArray(), Stateful?.TakeDelta(), _outputs.ToArray(), tuplesIn);
-        _inFlight++;
+        if (_inFlight++ == 0) _inFlightSince = Environment.TickCount64;
         PersistAsync(round, persisted =>
         {
             _inFlight--;
+            _inFlightSince = Environment.TickCount64;
             foreach (var input in persisted.Inputs) _inbound.Complete(input.Edge, input.Seq, input.EndOfStream);
             _meter.CountIn((int)persisted.TuplesIn);
             _meter.CountOut(persisted.Outputs.Length);

@@ -36,6 +36,7 @@ public sealed class DurableSink : ITaskOutput
     private long _pendingBytes;
     private int _attempts;
     private bool _inFlight;
+    private long _sentAt;
     private bool _finishing;
     private bool _follow;
     private List<string> _followLines = [];
@@ -52,6 +53,9 @@ public sealed class DurableSink : ITaskOutput
         _log = context.GetLogger();
         _clientId = $"sink:{spec.Id}";
     }
+
+    /// <summary>An append unanswered this long fails the task (it is restarted and resends from its journal).</summary>
+    public TimeSpan StuckAfter { get; init; } = TimeSpan.FromSeconds(45);
 
     /// <summary>The last append seq assigned.</summary>
     public long Seq { get; private set; }
@@ -89,6 +93,8 @@ public sealed class DurableSink : ITaskOutput
 
     public void Tick()
     {
+        if (_inFlight && Environment.TickCount64 - _sentAt > (long)StuckAfter.TotalMilliseconds)
+            throw new HyDfsSinkException($"an append to '{_spec.Plan.Destination}' has not completed within {StuckAfter.TotalSeconds:0} s");
         StartAppend();
         SendFollowLines();
     }
@@ -146,6 +152,7 @@ public sealed class DurableSink : ITaskOutput
     {
         var append = _pending.Peek();
         _attempts++;
+        _sentAt = Environment.TickCount64;
         _client.AppendAsync(_spec.Plan.Destination, append.Data, _clientId, append.Seq).PipeTo(_self,
             success: () => new AppendDone(append.Seq),
             failure: e => new AppendFailed(append.Seq, e is AggregateException { InnerException: { } inner } ? inner : e));

@@ -55,6 +55,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     private bool _reading;
     private bool _endOfFile;
     private int _inFlight;
+    private long _inFlightSince;
     private bool _completed;
     private bool _firstOutputSent;
 
@@ -111,6 +112,11 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         Command<TaskTicks.Flush>(_ =>
         {
             _meter.Sample(_output is { HasRoom: false });
+            if (_inFlight > 0 && Environment.TickCount64 - _inFlightSince > (long)_recovery.StuckAfter.TotalMilliseconds)
+            {
+                Fail($"a journal append has not completed within {_recovery.StuckAfter.TotalSeconds:0} s");
+                return;
+            }
             _output?.Tick();
             Emit();
         });
@@ -209,7 +215,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
             _round.Clear();
             allowance -= round.Count;
             _pacer.Used(round.Count);
-            _inFlight++;
+            if (_inFlight++ == 0) _inFlightSince = Environment.TickCount64;
             PersistAsync(new SourceRound(round.Count), _ => OnRoundPersisted(round));
         }
         if (Exhausted && _inFlight == 0 && !_output.Edges.Finishing)
@@ -230,6 +236,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     private void OnRoundPersisted(List<StreamTuple> round)
     {
         _inFlight--;
+        _inFlightSince = Environment.TickCount64;
         Send(round);
         if (!_firstOutputSent)
         {

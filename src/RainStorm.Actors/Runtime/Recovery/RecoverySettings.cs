@@ -11,7 +11,9 @@ namespace RainStorm.Actors.Runtime.Recovery;
 /// before it restarts those nobody reported.</param>
 /// <param name="MaxRoundChars">A round stops taking batches once its outputs reach this many characters, so its journal
 /// record stays one atomic HyDFS append (at most 2 MiB, UTF-8 may grow characters).</param>
-public sealed record RecoverySettings(int SnapshotEvery, int MaxBatchesPerRound, int MaxRestarts, TimeSpan ReattachTimeout, long MaxRoundChars)
+/// <param name="StuckAfter">A journal append unanswered this long fails the task, so the leader restarts it (it then
+/// recovers through the current HyDFS replicas).</param>
+public sealed record RecoverySettings(int SnapshotEvery, int MaxBatchesPerRound, int MaxRestarts, TimeSpan ReattachTimeout, long MaxRoundChars, TimeSpan StuckAfter)
 {
     public static RecoverySettings Create(ActorSystem system) => Create(system.Settings.Config.GetConfig("rainstorm.recovery"));
 
@@ -20,5 +22,6 @@ public sealed record RecoverySettings(int SnapshotEvery, int MaxBatchesPerRound,
         Math.Max(1, section?.GetInt("max-batches-per-round", 64) ?? 64),
         section?.GetInt("max-restarts", 10) ?? 10,
         section?.GetTimeSpan("reattach-timeout", TimeSpan.FromSeconds(5)) ?? TimeSpan.FromSeconds(5),
-        section?.GetByteSize("max-round-chars") ?? 400_000);
+        section?.GetByteSize("max-round-chars") ?? 400_000,
+        section?.GetTimeSpan("stuck-after", TimeSpan.FromSeconds(15)) ?? TimeSpan.FromSeconds(15));
 }
