@@ -1,3 +1,4 @@
+using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
@@ -20,14 +21,18 @@ public static class RainStormHostingExtensions
             builder.AddHocon(extra, HoconAddMode.Prepend);
         builder.AddHocon(RainStormHocon.DefaultText, HoconAddMode.Append);
 
-        var seeds = options.Seeds.Count > 0 ? options.Seeds : [options.SelfAddress];
         builder
             .WithRemoting(options.Host, options.Port)
             .WithClustering(new ClusterOptions
             {
                 Roles = options.Roles.ToArray(),
-                SeedNodes = seeds.Select(s => $"akka.tcp://{options.SystemName}@{s}").ToArray(),
+                SeedNodes = options.Seeds.Select(s => $"akka.tcp://{options.SystemName}@{s}").ToArray(),
             });
+        if (options.Seeds.Count == 0)
+        {
+            // The first node joins itself; with port 0 its address is only known once remoting is up.
+            builder.AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress));
+        }
         builder.WithHyDfs(options);
         builder.WithRainStormCommandPalettes();
         builder.WithRainStormRuntime(options);

@@ -18,7 +18,9 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
     private async Task<(string Name, List<string> Matching)> SourceAsync(int lines)
     {
         var name = $"src-{Guid.NewGuid():N}.txt";
-        var content = Enumerable.Range(0, lines).Select(i => i % 4 == 0 ? $"line {i} match" : $"line {i} other").ToList();
+        // Padded so that even small sources span several 32 KiB source blocks: every source task then has lines to read.
+        var padding = new string('.', 80);
+        var content = Enumerable.Range(0, lines).Select(i => i % 4 == 0 ? $"line {i} match {padding}" : $"line {i} other {padding}").ToList();
         var path = Path.Combine(_local, name);
         await File.WriteAllLinesAsync(path, content);
         Assert.Equal(0, (await ClientRun.RunAsync(Endpoint(), "hydfs", "create", path, name)).Exit);
