@@ -115,33 +115,23 @@ public sealed class RuntimeControlTests(RuntimeClusterFixture fixture) : TestKit
             return new StreamReader(stream).ReadToEnd();
         }
         var id = followed.JobId;
-        var expected = new List<Func<string, bool>>
+        // The logger writes asynchronously: the job may end a moment before its last lines reach the files.
+        await AwaitAssertAsync(() =>
         {
-            l => l.Contains($"Job received: {line}"),
-            l => l.Contains($"Job {id} COMPLETED"),
-        };
-        for (var stage = 0; stage <= 2; stage++)
-        {
-            for (var task = 0; task < 2; task++)
+            var lines = logs.Select(ReadShared).SelectMany(text => text.Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToList();
+            Assert.All(lines.Take(50), l => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (DEBUG|INFO |WARN |ERROR) ", l));
+            Assert.Contains(lines, l => l.Contains($"Job received: {line}"));
+            Assert.Contains(lines, l => l.Contains($"Job {id} COMPLETED"));
+            for (var stage = 0; stage <= 2; stage++)
             {
-                var taskId = $"{id}/{stage}/{task}";
-                expected.Add(l => l.Contains($"task {taskId} (") && l.Contains("scheduled on"));
-                expected.Add(l => l.Contains($"Task {taskId} started on"));
-                expected.Add(l => l.Contains($"task {taskId} completed"));
+                for (var task = 0; task < 2; task++)
+                {
+                    var taskId = $"{id}/{stage}/{task}";
+                    Assert.Contains(lines, l => l.Contains($"task {taskId} (") && l.Contains("scheduled on"));
+                    Assert.Contains(lines, l => l.Contains($"Task {taskId} started on"));
+                    Assert.Contains(lines, l => l.Contains($"task {taskId} completed"));
+                }
             }
-        }
-
-        // The file logger writes asynchronously: poll (bounded) until every expected event has reached the files.
-        List<string> lines = [];
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        do
-        {
-            lines = logs.Select(ReadShared).SelectMany(text => text.Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToList();
-            if (expected.All(e => lines.Any(e))) break;
-            await Task.Delay(100);
-        } while (DateTime.UtcNow < deadline);
-
-        Assert.All(lines.Take(50), l => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (DEBUG|INFO |WARN |ERROR) ", l));
-        Assert.All(expected, e => Assert.Contains(lines, l => e(l)));
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
     }
 }
