@@ -114,21 +114,24 @@ public sealed class RuntimeControlTests(RuntimeClusterFixture fixture) : TestKit
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             return new StreamReader(stream).ReadToEnd();
         }
-        var all = logs.Select(ReadShared).ToList();
         var id = followed.JobId;
-        var lines = all.SelectMany(text => text.Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToList();
-        Assert.All(lines.Take(50), l => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (DEBUG|INFO |WARN |ERROR) ", l));
-        Assert.Contains(lines, l => l.Contains($"Job received: {line}"));
-        Assert.Contains(lines, l => l.Contains($"Job {id} COMPLETED"));
-        for (var stage = 0; stage <= 2; stage++)
+        // The logger writes asynchronously: the job may end a moment before its last lines reach the files.
+        await AwaitAssertAsync(() =>
         {
-            for (var task = 0; task < 2; task++)
+            var lines = logs.Select(ReadShared).SelectMany(text => text.Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToList();
+            Assert.All(lines.Take(50), l => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (DEBUG|INFO |WARN |ERROR) ", l));
+            Assert.Contains(lines, l => l.Contains($"Job received: {line}"));
+            Assert.Contains(lines, l => l.Contains($"Job {id} COMPLETED"));
+            for (var stage = 0; stage <= 2; stage++)
             {
-                var taskId = $"{id}/{stage}/{task}";
-                Assert.Contains(lines, l => l.Contains($"task {taskId} (") && l.Contains("scheduled on"));
-                Assert.Contains(lines, l => l.Contains($"Task {taskId} started on"));
-                Assert.Contains(lines, l => l.Contains($"task {taskId} completed"));
+                for (var task = 0; task < 2; task++)
+                {
+                    var taskId = $"{id}/{stage}/{task}";
+                    Assert.Contains(lines, l => l.Contains($"task {taskId} (") && l.Contains("scheduled on"));
+                    Assert.Contains(lines, l => l.Contains($"Task {taskId} started on"));
+                    Assert.Contains(lines, l => l.Contains($"task {taskId} completed"));
+                }
             }
-        }
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
     }
 }

@@ -45,6 +45,7 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
     public string Status { get; private set; } = Running;
     public string? FailureReason { get; private set; }
     public bool RoutingSent { get; set; }
+    public int SourceBlockBytes { get; init; } = RainStorm.Actors.Runtime.Tasks.LineSplitter.DefaultBlockBytes;
     public HashSet<IActorRef> Waiters { get; } = [];
     public HashSet<IActorRef> Followers { get; } = [];
     public long FinalTuplesIn { get; private set; }

@@ -57,7 +57,7 @@ public sealed partial class LeaderActor
         Context.Watch(_journal);
     }
 
-    private void JournalJobAccepted(JobState job) => _journal?.Tell(new JobJournal.JobAccepted(job.Id, job.CommandLine));
+    private void JournalJobAccepted(JobState job) => _journal?.Tell(new JobJournal.JobAccepted(job.Id, job.CommandLine, job.SourceBlockBytes));
 
     private void JournalJobEnded(JobState job) =>
         _journal?.Tell(new JobJournal.JobEnded(job.Id, job.Status, job.FailureReason, job.TuplesIn, job.TuplesOut));
@@ -74,7 +74,7 @@ public sealed partial class LeaderActor
                 using var op = OperatorFactory.Create(stage, _operatorDir);
                 return op is IStatefulOperator;
             }).ToArray();
-            var job = new JobState(accepted.JobId, accepted.CommandLine, plan, stateful) { RoutingSent = true };
+            var job = new JobState(accepted.JobId, accepted.CommandLine, plan, stateful) { RoutingSent = true, SourceBlockBytes = accepted.SourceBlockBytes };
             _jobs[job.Id] = job;
             for (var stage = 0; stage <= plan.Stages.Count; stage++)
             for (var i = 0; i < plan.TasksPerStage; i++)

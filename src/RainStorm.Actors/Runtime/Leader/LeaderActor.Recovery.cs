@@ -110,7 +110,7 @@ public sealed partial class LeaderActor
         task.State = "RESTARTING";
         task.Report = null;
         var upstream = task.Id.Stage == 0 ? [] : Placement.Upstream(job, task.Id.Stage, task.Id.Index);
-        _workers[node].Tell(new StartTask(new TaskSpec(task.Id, job.Plan, job.Plan.TasksPerStage, upstream, _operatorDir)));
+        _workers[node].Tell(new StartTask(new TaskSpec(task.Id, job.Plan, job.Plan.TasksPerStage, upstream, _operatorDir, job.SourceBlockBytes)));
         _recoveries.Add(new Recovery(task.Id, reason, oldNode, node));
         _log.Warning("Job {0}: task {1} ({2}) restarted: {3} -> {4} (restart {5})", job.Id, task.Id, task.Op, oldNode, node, attempt);
         Timers.StartSingleTimer($"restart-{task.Id}", new RestartCheck(task.Id, attempt), _settings.TaskStartTimeout);

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using RainStorm.Actors.HyDfs;
 using RainStorm.Actors.Runtime.Recovery;
+using RainStorm.Actors.Runtime.Tasks;
 using RainStorm.Operators;
 using RainStorm.Operators.Contract;
 using RainStorm.Operators.Jobs;
@@ -20,7 +21,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
 {
     public const string Name = "leader";
 
-    private sealed record Checked(IActorRef Client, SubmitJob Submit, JobPlan Plan, bool[] Stateful, string? Refusal);
+    private sealed record Checked(IActorRef Client, SubmitJob Submit, JobPlan Plan, bool[] Stateful, string? Refusal, long SourceLength = 0);
     private sealed record StartTimeout(string JobId);
 
     private readonly string _operatorDir;
@@ -101,29 +102,36 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
             return;
         }
         var client = Sender;
-        CheckStorage(plan).PipeTo(Self, success: refusal => new Checked(client, submit, plan, stateful, refusal),
+        CheckStorage(plan).PipeTo(Self, success: result => new Checked(client, submit, plan, stateful, result.Refusal, result.SourceLength),
             failure: e => new Checked(client, submit, plan, stateful, $"HyDFS could not be checked: {Unwrap(e).Message}"));
     }
 
     /// <summary>The source must exist and the destination must not; the destination is created (empty) here so two
     /// jobs cannot write to one file.</summary>
-    private async Task<string?> CheckStorage(JobPlan plan)
+    private async Task<(string? Refusal, long SourceLength)> CheckStorage(JobPlan plan)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
             if (!await _hyDfs.ExistsAsync(plan.Source, timeout.Token))
-                return $"source file '{plan.Source}' does not exist in HyDFS; upload it first (hydfs create {plan.Source} <local file>)";
+                return ($"source file '{plan.Source}' does not exist in HyDFS; upload it first (hydfs create {plan.Source} <local file>)", 0);
+            var length = await _hyDfs.GetLengthAsync(plan.Source, timeout.Token);
             if (await _hyDfs.ExistsAsync(plan.Destination, timeout.Token))
-                return $"destination file '{plan.Destination}' already exists in HyDFS; choose a new name";
+                return ($"destination file '{plan.Destination}' already exists in HyDFS; choose a new name", 0);
             await _hyDfs.CreateAsync(plan.Destination, ReadOnlyMemory<byte>.Empty, timeout.Token);
-            return null;
+            return (null, length);
         }
         catch (HyDfsException e)
         {
-            return e.Message;
+            return (e.Message, 0);
         }
     }
+
+    /// <summary>Source blocks small enough that each source task owns about 1/N of the lines even for a small file
+    /// (every task is paced at input_rate / N), at most <see cref="LineSplitter.DefaultBlockBytes"/>. Decided once
+    /// here so that every source task of the job cuts the file the same way.</summary>
+    private static int SourceBlockBytes(long sourceLength, int sourceTasks) =>
+        (int)Math.Clamp(sourceLength / (sourceTasks * 256L), 16, LineSplitter.DefaultBlockBytes);
 
     private void OnChecked(Checked check)
     {
@@ -137,7 +145,10 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
             Refuse(check.Client, "no worker node is in the cluster any more");
             return;
         }
-        var job = new JobState($"job-{++_jobCounter}", check.Submit.CommandLine, check.Plan, check.Stateful);
+        var job = new JobState($"job-{++_jobCounter}", check.Submit.CommandLine, check.Plan, check.Stateful)
+        {
+            SourceBlockBytes = SourceBlockBytes(check.SourceLength, check.Plan.TasksPerStage),
+        };
         _jobs[job.Id] = job;
         JournalJobAccepted(job);
         _log.Info("Job {0} accepted: {1}", job.Id, job.CommandLine);
@@ -164,7 +175,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
                 var op = stage == 0 ? "source" : job.Plan.Stages[stage - 1].Op;
                 job.Tasks[id] = new TaskState(id, op, chains[i]);
                 var upstream = stage == 0 ? [] : Placement.Upstream(job, stage, i);
-                _workers[chains[i]].Tell(new StartTask(new TaskSpec(id, job.Plan, perStage, upstream, _operatorDir)));
+                _workers[chains[i]].Tell(new StartTask(new TaskSpec(id, job.Plan, perStage, upstream, _operatorDir, job.SourceBlockBytes)));
                 _log.Info("Job {0}: task {1} ({2}) scheduled on {3}", job.Id, id, op, chains[i]);
             }
         }

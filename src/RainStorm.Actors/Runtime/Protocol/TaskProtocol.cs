@@ -27,7 +27,8 @@ public static class TaskProtocol
 
     /// <summary>Everything a task needs to run. Source tasks (stage 0) own the lines starting in the file blocks whose
     /// number modulo <see cref="StageTasks"/> is their index (see <see cref="Tasks.LineSplitter"/>).</summary>
-    public sealed record TaskSpec(TaskId Id, JobPlan Plan, int StageTasks, int[] UpstreamTasks, string OperatorDir)
+    public sealed record TaskSpec(TaskId Id, JobPlan Plan, int StageTasks, int[] UpstreamTasks, string OperatorDir,
+        int SourceBlockBytes = Tasks.LineSplitter.DefaultBlockBytes)
     {
         public bool IsSource => Id.Stage == 0;
         public bool IsLast => Id.Stage == Plan.Stages.Count;

@@ -75,7 +75,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         PersistenceId = "task/" + spec.Id;
         JournalPluginId = HyDfsPersistenceHostingExtensions.JournalPluginId;
         SnapshotPluginId = HyDfsPersistenceHostingExtensions.SnapshotPluginId;
-        _splitter = new LineSplitter(spec.Plan.Source, spec.Id.Index, spec.StageTasks);
+        _splitter = new LineSplitter(spec.Plan.Source, spec.Id.Index, spec.StageTasks, spec.SourceBlockBytes);
         _pacer = new RatePacer(spec.Plan.InputRate / spec.StageTasks);
 
         Recover<SnapshotOffer>(offer =>

@@ -14,7 +14,8 @@ public sealed class JobJournal : ReceivePersistentActor
 {
     public const string Name = "job-journal";
 
-    public sealed record JobAccepted(string JobId, string CommandLine);
+    /// <summary>SourceBlockBytes: how the source file was split among the source tasks (a restarted source must split alike).</summary>
+    public sealed record JobAccepted(string JobId, string CommandLine, int SourceBlockBytes);
     public sealed record JobEnded(string JobId, string Status, string? Reason, long TuplesIn, long TuplesOut);
 
     /// <summary>Journal → leader, once: the table as journaled. Ended is null for a job still running.</summary>

@@ -5,15 +5,15 @@ using RainStorm.Operators.Contract;
 namespace RainStorm.Actors.Runtime.Tasks;
 
 /// <summary>
-/// Turns a file's chunks into the source tuples one source task owns. The file is cut into blocks of
-/// <see cref="DefaultBlockBytes"/>; block b belongs to task b mod <c>tasks</c>, and a line belongs to the task owning
+/// Turns a file's chunks into the source tuples one source task owns. The file is cut into blocks of a size fixed
+/// per job; block b belongs to task b mod <c>tasks</c>, and a line belongs to the task owning
 /// the block where it starts, so every line goes to exactly one task whatever the chunk sizes. A line's tuple is
 /// <c>&lt;file:n, line&gt;</c> (n 1-based, line break and a trailing CR removed). Other tasks' blocks are skipped
 /// by counting their line breaks (vectorised), without splitting or decoding them.
 /// </summary>
 public sealed class LineSplitter
 {
-    // Small enough that a few-MB file still splits evenly (each task paced at input_rate / N must own ~1/N of the lines).
+    /// <summary>The largest block; the leader picks smaller ones for small files (see TaskSpec.SourceBlockBytes).</summary>
     public const int DefaultBlockBytes = 32 * 1024;
     private static readonly UTF8Encoding Utf8 = new(false, false);
 

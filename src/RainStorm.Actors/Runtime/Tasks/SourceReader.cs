@@ -14,6 +14,7 @@ public sealed class SourceReader : IAsyncDisposable
 {
     private const int ChunkBytes = 1 << 20;
     private static readonly TimeSpan LocalTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan CatchUpWait = TimeSpan.FromSeconds(10);
 
     private readonly ActorSelection _localStore;
     private readonly string _name;
@@ -35,11 +36,18 @@ public sealed class SourceReader : IAsyncDisposable
     {
         var length = await client.GetLengthAsync(name, ct);
         var localStore = system.ActorSelection("/user/hydfs");
+        // A replica still catching up (a file uploaded a moment ago) is worth a short wait: it is ~10x faster.
+        var catchUpUntil = DateTime.UtcNow + CatchUpWait;
         try
         {
-            var probe = await localStore.Ask<object>(new ReadLocal(name, 0, 1), LocalTimeout, ct);
-            if (probe is ReadResult result && result.Length >= length)
-                return new SourceReader(localStore, name, length, null);
+            while (true)
+            {
+                var probe = await localStore.Ask<object>(new ReadLocal(name, 0, 1), LocalTimeout, ct);
+                if (probe is not ReadResult result) break;
+                if (result.Length >= length) return new SourceReader(localStore, name, length, null);
+                if (DateTime.UtcNow >= catchUpUntil) break;
+                await Task.Delay(200, ct);
+            }
         }
         catch (Exception e) when (e is AskTimeoutException or ActorNotFoundException)
         {

@@ -48,7 +48,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         _spec = spec;
         _transport = transport;
         _client = client;
-        _splitter = new LineSplitter(spec.Plan.Source, spec.Id.Index, spec.StageTasks);
+        _splitter = new LineSplitter(spec.Plan.Source, spec.Id.Index, spec.StageTasks, spec.SourceBlockBytes);
         _pacer = new RatePacer(spec.Plan.InputRate / spec.StageTasks);
 
         Receive<Routing>(OnRouting);

@@ -161,7 +161,7 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
 
     private static string Describe(TaskSpec spec) =>
         spec.IsSource
-            ? $"source of '{spec.Plan.Source}' (blocks {spec.Id.Index}, {spec.Id.Index + spec.StageTasks}, ... of {LineSplitter.DefaultBlockBytes / 1024} KiB)"
+            ? $"source of '{spec.Plan.Source}' (blocks {spec.Id.Index}, {spec.Id.Index + spec.StageTasks}, ... of {spec.SourceBlockBytes} bytes)"
             : $"{spec.Operator!.Op} {spec.Operator.Arg}{(spec.IsLast ? $" -> '{spec.Plan.Destination}'" : "")}";
 
     private void ToLeader(object message, bool settle)
