@@ -103,7 +103,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             var interesting = text.Split('\n').Where(l => l.Contains("restart", StringComparison.OrdinalIgnoreCase)
                 || l.Contains("recover", StringComparison.OrdinalIgnoreCase) || l.Contains("failure detected", StringComparison.OrdinalIgnoreCase)
                 || l.Contains("ERROR", StringComparison.Ordinal) || l.Contains("WARN", StringComparison.Ordinal)
-                || l.Contains("Job ", StringComparison.Ordinal))
+                || l.Contains("Job ", StringComparison.Ordinal) || l.Contains("completed:", StringComparison.Ordinal))
                 .Where(l => !l.Contains("Disassociated", StringComparison.Ordinal) && !l.Contains("uarantine", StringComparison.Ordinal)).TakeLast(80);
             _output.WriteLine($"--- node {node.Address} (pid {node.Pid}) ---\n{string.Join('\n', interesting)}");
         }

@@ -57,7 +57,13 @@ public sealed partial class LeaderActor
         Context.Watch(_journal);
     }
 
-    private void JournalJobAccepted(JobState job) => _journal?.Tell(new JobJournal.JobAccepted(job.Id, job.CommandLine, job.SourceBlockBytes));
+    private void JournalJobAccepted(JobState job)
+    {
+        _journal?.Tell(new JobJournal.JobAccepted(job.Id, job.CommandLine, job.SourceBlockBytes));
+        // exactly_once jobs: the workers are asked for their tasks now and then, so a completion or routing update lost
+        // while the cluster changes is repeated.
+        if (job.Plan.ExactlyOnce) Timers.StartSingleTimer($"reattach-{job.Id}", new ReattachCheck(job.Id), RecoveryConfig.ReattachTimeout);
+    }
 
     private void JournalJobEnded(JobState job) =>
         _journal?.Tell(new JobJournal.JobEnded(job.Id, job.Status, job.FailureReason, job.TuplesIn, job.TuplesOut));
