@@ -22,7 +22,8 @@ public sealed class NodeProcess : IDisposable
     public string Address { get; private set; } = "";
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    public static async Task<NodeProcess> StartAsync(int port, string? seed, string dataDir, string roles = "hydfs")
+    /// <param name="extraHocon">Layered over the node's configuration (through RAINSTORM_EXTRAHOCON).</param>
+    public static async Task<NodeProcess> StartAsync(int port, string? seed, string dataDir, string roles = "hydfs", string? extraHocon = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -30,6 +31,7 @@ public sealed class NodeProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (extraHocon is not null) info.Environment["RAINSTORM_EXTRAHOCON"] = extraHocon;
         foreach (var arg in new[] { RainstormDll(), "node", "--host", "127.0.0.1", "--port", port.ToString(), "--roles", roles, "--cmd-port", "-1", "--data", dataDir })
             info.ArgumentList.Add(arg);
         if (seed is not null)

@@ -41,10 +41,13 @@ public sealed class ProcessCluster : IAsyncDisposable
         {
             Directory.CreateDirectory(cluster._root);
             const string roles = "leader,worker,hydfs";
-            cluster.Nodes.Add(await NodeProcess.StartAsync(NodeProcess.FreePort(), null, Path.Combine(cluster._root, "n0"), roles));
+            // The node log file keeps everything; the console (a pipe this process drains) only warnings, so a busy
+            // test process can never block a node on a full pipe.
+            const string quiet = "rainstorm.log.console-level = WARNING";
+            cluster.Nodes.Add(await NodeProcess.StartAsync(NodeProcess.FreePort(), null, Path.Combine(cluster._root, "n0"), roles, quiet));
             var seed = cluster.Nodes[0].Address;
             cluster.Nodes.AddRange(await Task.WhenAll(Enumerable.Range(1, nodes - 1)
-                .Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(cluster._root, $"n{i}"), roles))));
+                .Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(cluster._root, $"n{i}"), roles, quiet))));
             await cluster.StartClientAsync();
             await cluster.WaitForWorkersAsync(nodes, TimeSpan.FromSeconds(60));
             return cluster;
