@@ -1,4 +1,5 @@
 using RainStorm.Actors.Runtime;
+using RainStorm.Operators.Jobs;
 
 namespace RainStorm.Node.Local;
 
@@ -26,6 +27,12 @@ public static class LocalCommand
     private static async Task<int> RunLocalAsync(string[] args)
     {
         var arguments = LocalArguments.Parse(args);
+        if (arguments.JobLine is { } jobLine && RefusedBeforeStart(jobLine) is { } refusal)
+        {
+            // A line the parser refuses would be refused by the leader too: say so before starting nodes or clearing data.
+            Console.Error.WriteLine($"rainstorm: job refused: {refusal}");
+            return 1;
+        }
         var dataRoot = Path.GetFullPath(arguments.DataRoot);
         ClearPreviousRun(dataRoot);
         Console.Error.WriteLine($"rainstorm local: starting {arguments.Nodes} nodes (data and logs under {dataRoot})...");
@@ -64,6 +71,19 @@ public static class LocalCommand
         Console.Out.Flush();
         Console.Error.WriteLine($"rainstorm local: {JobRunner.Describe(summary)}");
         return summary.Status == "COMPLETED" ? 0 : 1;
+    }
+
+    private static string? RefusedBeforeStart(string jobLine)
+    {
+        try
+        {
+            JobCommandParser.Parse(jobLine);
+            return null;
+        }
+        catch (JobCommandException e)
+        {
+            return e.Message;
+        }
     }
 
     /// <summary>Node data of the previous run would carry stale HyDFS files under new ring positions: start clean.</summary>
