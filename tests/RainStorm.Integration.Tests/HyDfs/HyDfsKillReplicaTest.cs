@@ -61,10 +61,7 @@ public sealed class HyDfsKillReplicaTest(ITestOutputHelper output) : IAsyncLifet
             DataDir = Path.Combine(_root, "client"),
             ExtraHocon = "akka.loglevel = WARNING",
         };
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options));
-        _client = builder.Build();
+        _client = RainStorm.Node.NodeHost.Build(options);
         await _client.StartAsync();
         var system = _client.Services.GetRequiredService<ActorSystem>();
         var up = new TaskCompletionSource();

@@ -70,10 +70,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             DataDir = Path.Combine(_root, "client"),
             ExtraHocon = "akka.loglevel = WARNING\nrainstorm.log.console-level = OFF",
         };
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options));
-        _client = builder.Build();
+        _client = RainStorm.Node.NodeHost.Build(options);
         await _client.StartAsync();
         Client = _client.Services.GetRequiredService<ActorSystem>();
         var up = new TaskCompletionSource();
