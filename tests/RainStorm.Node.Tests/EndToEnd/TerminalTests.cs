@@ -17,7 +17,9 @@ public sealed class TerminalTests(ClusterFixture cluster)
     {
         var client = Path.Combine(AppContext.BaseDirectory, "rainstorm.dll");
         var endpoint = cluster.First.CmdEndpoint;
-        using var process = Process.Start(new ProcessStartInfo("script", ["-qfec", $"dotnet {client} {endpoint}", "/dev/null"])
+        // "exec": script runs the command through $SHELL; a shell left in between (dash, CI's /bin/sh) would get the
+        // terminal's SIGINT too and die of it after the client exits.
+        using var process = Process.Start(new ProcessStartInfo("script", ["-qfec", $"exec dotnet {client} {endpoint}", "/dev/null"])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
