@@ -112,13 +112,18 @@ public sealed class HyDfsClient
         if (offset < 0) throw new HyDfsException($"read of '{name}': offset {offset} is negative.");
         while (true)
         {
-            var result = await RequestAsync<ReadResult>(name, new Read(name, offset, Settings.ChunkSize), null, ct);
+            var result = await ReadChunkAsync(name, offset, ct);
             if (result.Data.Length == 0) yield break;
             yield return result.Data;
             offset += result.Data.Length;
             if (offset >= result.Length) yield break;
         }
     }
+
+    /// <summary>One chunk (at most <see cref="HyDfsSettings.ChunkSize"/>) of the primary's copy from <paramref name="offset"/>,
+    /// with the file's length; empty at or past the end.</summary>
+    public Task<ReadResult> ReadChunkAsync(string name, long offset, CancellationToken ct = default) =>
+        RequestAsync<ReadResult>(name, new Read(name, offset, Settings.ChunkSize), null, ct);
 
     public async Task<byte[]> GetAsync(string name, CancellationToken ct = default)
     {

@@ -146,7 +146,6 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     protected override void PostStop()
     {
         _stop.Cancel();
-        _reader?.DisposeAsync().AsTask().ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 
     private void OnRecovered()

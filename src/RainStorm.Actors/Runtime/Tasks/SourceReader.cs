@@ -5,32 +5,36 @@ using static RainStorm.Actors.HyDfs.Protocol.HyDfsProtocol;
 namespace RainStorm.Actors.Runtime.Tasks;
 
 /// <summary>
-/// Reads a HyDFS file for a source task, one chunk at a time. When this node holds a complete replica (as long as
-/// the primary's copy), chunks come from the local disk through this node's hydfs actor (HyDFS's replica-read
-/// protocol, as getfromreplica uses it); otherwise from the primary through <see cref="HyDfsClient.ReadAsync"/>.
-/// Local reads matter: every node of a small cluster holds a replica, and a remote read is ~10x slower.
+/// Reads a HyDFS file for a source task, one chunk at a time, up to the length it had when opened. When this node
+/// holds a complete replica (as long as the primary's copy), chunks come from the local disk through this node's
+/// hydfs actor (HyDFS's replica-read protocol, as getfromreplica uses it); otherwise from the primary through
+/// <see cref="HyDfsClient.ReadChunkAsync"/>. Local reads matter: every node of a small cluster holds a replica, and a
+/// remote read is ~10x slower. A chunk that does not arrive within <see cref="ChunkTimeout"/> is an error (the task
+/// fails and is restarted or fails its job), never a silent stall.
 /// </summary>
-public sealed class SourceReader : IAsyncDisposable
+public sealed class SourceReader
 {
     private const int ChunkBytes = 1 << 20;
     private static readonly TimeSpan LocalTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan CatchUpWait = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan ChunkTimeout = TimeSpan.FromSeconds(45);
 
     private readonly ActorSelection _localStore;
+    private readonly HyDfsClient _client;
     private readonly string _name;
-    private readonly IAsyncEnumerator<ReadOnlyMemory<byte>>? _remote;
-    private long _offset;
     private readonly long _length;
+    private long _offset;
 
-    private SourceReader(ActorSelection localStore, string name, long length, IAsyncEnumerator<ReadOnlyMemory<byte>>? remote)
+    private SourceReader(ActorSelection localStore, HyDfsClient client, string name, long length, bool isLocal)
     {
         _localStore = localStore;
+        _client = client;
         _name = name;
         _length = length;
-        _remote = remote;
+        IsLocal = isLocal;
     }
 
-    public bool IsLocal => _remote is null;
+    public bool IsLocal { get; }
 
     public static async Task<SourceReader> OpenAsync(ActorSystem system, HyDfsClient client, string name, CancellationToken ct)
     {
@@ -44,7 +48,7 @@ public sealed class SourceReader : IAsyncDisposable
             {
                 var probe = await localStore.Ask<object>(new ReadLocal(name, 0, 1), LocalTimeout, ct);
                 if (probe is not ReadResult result) break;
-                if (result.Length >= length) return new SourceReader(localStore, name, length, null);
+                if (result.Length >= length) return new SourceReader(localStore, client, name, length, isLocal: true);
                 if (DateTime.UtcNow >= catchUpUntil) break;
                 await Task.Delay(200, ct);
             }
@@ -53,29 +57,38 @@ public sealed class SourceReader : IAsyncDisposable
         {
             // No hydfs role on this node, or it is busy: read from the primary.
         }
-        return new SourceReader(localStore, name, length, client.ReadAsync(name, 0, ct).GetAsyncEnumerator(ct));
+        return new SourceReader(localStore, client, name, length, isLocal: false);
     }
 
     /// <summary>The next chunk, or null at the end of the file.</summary>
     public async Task<ReadOnlyMemory<byte>?> NextAsync(CancellationToken ct)
     {
-        if (_remote is not null) return await _remote.MoveNextAsync() ? _remote.Current : null;
         if (_offset >= _length) return null;
-        var reply = await _localStore.Ask<object>(new ReadLocal(_name, _offset, (int)Math.Min(ChunkBytes, _length - _offset)), LocalTimeout, ct);
-        switch (reply)
+        ReadOnlyMemory<byte> data;
+        try
         {
-            case ReadResult { Data.Length: > 0 } result:
-                _offset += result.Data.Length;
-                return result.Data;
-            case Failed failed:
-                throw new HyDfsException(failed.Message);
-            default:
-                throw new HyDfsException($"the local replica of '{_name}' ended at {_offset} of {_length} bytes");
+            data = await ReadAsync(ct).WaitAsync(ChunkTimeout, ct);
         }
+        catch (TimeoutException)
+        {
+            throw new HyDfsException($"no chunk of '{_name}' at offset {_offset} arrived within {ChunkTimeout.TotalSeconds:0} s");
+        }
+        if (data.Length == 0)
+            throw new HyDfsException($"the {(IsLocal ? "local replica" : "primary's copy")} of '{_name}' ended at {_offset} of {_length} bytes");
+        data = data[..(int)Math.Min(data.Length, _length - _offset)];
+        _offset += data.Length;
+        return data;
     }
 
-    public async ValueTask DisposeAsync()
+    private async Task<ReadOnlyMemory<byte>> ReadAsync(CancellationToken ct)
     {
-        if (_remote is not null) await _remote.DisposeAsync();
+        if (!IsLocal) return (await _client.ReadChunkAsync(_name, _offset, ct)).Data;
+        var reply = await _localStore.Ask<object>(new ReadLocal(_name, _offset, (int)Math.Min(ChunkBytes, _length - _offset)), LocalTimeout, ct);
+        return reply switch
+        {
+            ReadResult result => result.Data,
+            Failed failed => throw new HyDfsException(failed.Message),
+            _ => throw new HyDfsException($"unexpected answer {reply.GetType().Name} reading the local replica of '{_name}'"),
+        };
     }
 }

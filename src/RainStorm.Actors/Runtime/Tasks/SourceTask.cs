@@ -97,7 +97,6 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _stop.Cancel();
-        _reader?.DisposeAsync().AsTask().ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
         _stop.Dispose();
     }
 
