@@ -16,7 +16,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Ask = TimeSpan.FromSeconds(30);
 
-    [Fact(Skip = "Issue 6 open: on a clean clone this job stalls after the kill -9 and times out (2 of 2 clean-clone runs; it had passed in worktree runs)")]
+    [Fact]
     public async Task App2_exactly_once_output_is_exact_after_kill_9_of_a_worker_node()
     {
         await using var cluster = await ProcessCluster.StartAsync(4, output);
@@ -57,7 +57,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         Assert.True(detected < TimeSpan.FromSeconds(10), $"the failure took {detected} to detect");
     }
 
-    [Fact(Skip = "Issue 6 open: on a clean clone this job stalls after the kill -9 and times out (2 of 2 clean-clone runs; it had passed in worktree runs)")]
+    [Fact]
     public async Task App2_exactly_once_output_is_exact_after_kill_9_of_the_node_hosting_the_leader()
     {
         await using var cluster = await ProcessCluster.StartAsync(4, output);
