@@ -24,9 +24,6 @@ namespace RainStorm.Actors.Runtime.Recovery;
 /// </summary>
 public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
 {
-    /// <summary>Rounds whose journal append is under way at once (PersistAsync pipelines them, in order).</summary>
-    private const int MaxRoundsInFlight = 3;
-
     private readonly TaskSpec _spec;
     private readonly TransportSettings _transport;
     private readonly RecoverySettings _recovery;
@@ -228,7 +225,7 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
     private void Work()
     {
         if (_output is null || _completed) return;
-        while (_queue.Count > 0 && _output.HasRoom && _inFlight < MaxRoundsInFlight)
+        while (_queue.Count > 0 && _output.HasRoom && _inFlight < _recovery.RoundsInFlight)
         {
             if (!Guard(PersistRound)) return;
         }

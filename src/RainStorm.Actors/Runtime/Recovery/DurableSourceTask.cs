@@ -22,9 +22,6 @@ namespace RainStorm.Actors.Runtime.Recovery;
 /// </summary>
 public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
 {
-    private const int MaxRoundTuples = 32768;
-    /// <summary>Rounds whose journal append is under way at once (PersistAsync pipelines them, in order).</summary>
-    private const int MaxRoundsInFlight = 4;
 
     private sealed record Opened(SourceReader Reader);
     private sealed record ChunkRead(ReadOnlyMemory<byte>? Chunk);
@@ -193,7 +190,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         while (_skip > 0)
         {
             _skipped.Clear();
-            var done = Fill(_skipped, (int)Math.Min(_skip, MaxRoundTuples), out var filled);
+            var done = Fill(_skipped, (int)Math.Min(_skip, _recovery.SourceRoundLines), out var filled);
             _skip -= _skipped.Count;
             if (!done) return;
             if (!filled) _skip = 0;
@@ -207,9 +204,9 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         }
         if (_regenerate.Count > 0) return;
         var allowance = _pacer.Allowance();
-        while (!Exhausted && allowance > 0 && _output.HasRoom && _inFlight < MaxRoundsInFlight)
+        while (!Exhausted && allowance > 0 && _output.HasRoom && _inFlight < _recovery.SourceRoundsInFlight)
         {
-            if (!Fill(_round, (int)Math.Min(allowance, MaxRoundTuples), out _)) return;
+            if (!Fill(_round, (int)Math.Min(allowance, _recovery.SourceRoundLines), out _)) return;
             if (_round.Count == 0) break;
             var round = _round.ToList();
             _round.Clear();

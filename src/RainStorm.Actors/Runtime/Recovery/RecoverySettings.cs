@@ -13,7 +13,12 @@ namespace RainStorm.Actors.Runtime.Recovery;
 /// record stays one atomic HyDFS append (at most 2 MiB, UTF-8 may grow characters).</param>
 /// <param name="StuckAfter">A journal append unanswered this long fails the task, so the leader restarts it (it then
 /// recovers through the current HyDFS replicas).</param>
-public sealed record RecoverySettings(int SnapshotEvery, int MaxBatchesPerRound, int MaxRestarts, TimeSpan ReattachTimeout, long MaxRoundChars, TimeSpan StuckAfter)
+/// <param name="RoundsInFlight">Journal rounds an operator task has under way at once (a new round takes every batch
+/// that arrived meanwhile, so fewer rounds in flight means bigger rounds).</param>
+/// <param name="SourceRoundLines">Lines a source journals as one round before sending them.</param>
+/// <param name="SourceRoundsInFlight">Source rounds under way at once.</param>
+public sealed record RecoverySettings(int SnapshotEvery, int MaxBatchesPerRound, int MaxRestarts, TimeSpan ReattachTimeout, long MaxRoundChars, TimeSpan StuckAfter,
+    int RoundsInFlight = 2, int SourceRoundLines = 32768, int SourceRoundsInFlight = 4)
 {
     public static RecoverySettings Create(ActorSystem system) => Create(system.Settings.Config.GetConfig("rainstorm.recovery"));
 
@@ -23,5 +28,8 @@ public sealed record RecoverySettings(int SnapshotEvery, int MaxBatchesPerRound,
         section?.GetInt("max-restarts", 10) ?? 10,
         section?.GetTimeSpan("reattach-timeout", TimeSpan.FromSeconds(5)) ?? TimeSpan.FromSeconds(5),
         section?.GetByteSize("max-round-chars") ?? 400_000,
-        section?.GetTimeSpan("stuck-after", TimeSpan.FromSeconds(15)) ?? TimeSpan.FromSeconds(15));
+        section?.GetTimeSpan("stuck-after", TimeSpan.FromSeconds(15)) ?? TimeSpan.FromSeconds(15),
+        Math.Max(1, section?.GetInt("rounds-in-flight", 2) ?? 2),
+        Math.Max(1, section?.GetInt("source-round-lines", 32768) ?? 32768),
+        Math.Max(1, section?.GetInt("source-rounds-in-flight", 4) ?? 4));
 }
