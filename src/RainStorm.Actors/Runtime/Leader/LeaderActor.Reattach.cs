@@ -21,7 +21,8 @@ public sealed partial class LeaderActor
     private sealed record ReattachCheck(string JobId);
 
     private readonly ReattachTracker _reattach = new();
-    private Stopwatch? _sinceTakeOver;
+    /// <summary>Runs from the take-over until every worker member answered or the reattach timeout passed.</summary>
+    private Stopwatch? _reattaching;
 
     private void ReceiveReattach()
     {
@@ -37,6 +38,7 @@ public sealed partial class LeaderActor
         Receive<RecoveryProtocol.TasksReported>(OnTasksReported, _ => _tableRecovered);
         Receive<ReattachCheck>(check =>
         {
+            _reattaching = null;
             if (!_jobs.TryGetValue(check.JobId, out var job) || !job.IsRunning) return;
             var unreported = Unreported(job);
             if (unreported.Count > 0)
@@ -64,7 +66,7 @@ public sealed partial class LeaderActor
     /// <summary>The job table is back with running jobs: ask the registered workers and every worker member.</summary>
     private void BeginReattach(IReadOnlyList<JobState> jobs)
     {
-        _sinceTakeOver = Stopwatch.StartNew();
+        _reattaching = Stopwatch.StartNew();
         foreach (var job in jobs) Timers.StartSingleTimer($"reattach-{job.Id}", new ReattachCheck(job.Id), RecoveryConfig.ReattachTimeout);
         var asked = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (node, worker) in _workers)
@@ -86,22 +88,24 @@ public sealed partial class LeaderActor
         // A worker asked by path may answer before its next registration: it is registered by its answer.
         AddWorker(reported.Node, Sender);
         _reattach.OnAnswered(reported.Node);
-        if (_jobs.Values.Any(j => j.IsRunning && Unreported(j).Count > 0))
-            _log.Info("Re-attach: worker {0} reported its {1} task(s) ({2} ms after the take-over); still waiting for: {3}", reported.Node,
-                reported.Count, _sinceTakeOver?.ElapsedMilliseconds ?? 0, _reattach.EveryWorkerAnswered ? "none" : string.Join(", ", _reattach.Unanswered));
+        if (_reattaching is null) return;
+        _log.Info("Re-attach: worker {0} reported its {1} task(s) {2} ms after the take-over; waiting for: {3}", reported.Node,
+            reported.Count, _reattaching.ElapsedMilliseconds, _reattach.EveryWorkerAnswered ? "none" : string.Join(", ", _reattach.Unanswered));
         ReattachIfAllReported();
     }
 
     /// <summary>Every worker member answered: a task still unreported died with the old leader's node.</summary>
     private void ReattachIfAllReported()
     {
-        if (!_reattach.EveryWorkerAnswered) return;
+        if (_reattaching is null || !_reattach.EveryWorkerAnswered) return;
+        var elapsed = _reattaching.ElapsedMilliseconds;
+        _reattaching = null;
         foreach (var job in _jobs.Values.Where(j => j.IsRunning).ToList())
         {
             var unreported = Unreported(job);
-            if (unreported.Count == 0) continue;
-            _log.Warning("Job {0}: re-attach: all {1} worker node(s) reported their tasks {2} ms after the take-over; restarting the {3} task(s) nobody reported now",
-                job.Id, _reattach.WorkerMembers, _sinceTakeOver?.ElapsedMilliseconds ?? 0, unreported.Count);
+            _log.Warning("Job {0}: re-attach done {1} ms after the take-over: all {2} worker node(s) reported, {3} task(s) re-attached, " +
+                         "restarting the {4} task(s) nobody reported now", job.Id, elapsed, _reattach.WorkerMembers,
+                job.Tasks.Values.Count(t => t.Actor is not null), unreported.Count);
             RestartUnreported(job, unreported, $"was not reported by any of the {_reattach.WorkerMembers} live worker nodes after the leader moved (its node is gone)");
         }
     }
