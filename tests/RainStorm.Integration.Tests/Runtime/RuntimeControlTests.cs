@@ -99,6 +99,39 @@ public sealed class RuntimeControlTests(RuntimeClusterFixture fixture) : TestKit
         Assert.Contains("already ended", (await fixture.AskLeaderAsync<CommandFailed>(new KillJob(slowId))).Message);
     }
 
+    /// <summary>Backpressure reaches the source: an unpaced source in front of a stage that needs 0.3 s per batch
+    /// stays within the credit windows of what that stage has passed on, instead of reading its whole file, and the
+    /// tasks held back say so in list_tasks.</summary>
+    [Fact]
+    public async Task A_slow_stage_holds_an_unpaced_source_back_within_the_credit_windows_and_reports_backpressure()
+    {
+        const int lines = 100_000;
+        await GeneratedSourceAsync("bp_src.csv", lines);
+        fixture.WriteOperator("slow_cat", "sleep 0.3\ncat");
+        var jobId = await JobRunner.SubmitAsync(fixture.Cluster.Leader, "RainStorm 2 3 slow_cat x Transform 0 bp_src.csv bp_out false false 0 0 0");
+        var clock = Stopwatch.StartNew();
+        // Per forward edge at most window (8) + ready-limit (2) + one building batch of ~570 lines are under way, plus
+        // what the slow stage has queued (its window): ~12 batches per edge, 3 edges; and the two counts come from
+        // reports up to 1 s apart, in which the slow stages pass on up to 3 x 600 lines / 0.3 s.
+        const long bound = 3 * 12 * 600 + 3 * 600 / 3 * 10;
+        JobSummary? seen = null;
+        await AwaitAssertAsync(async () =>
+        {
+            var job = (await fixture.AskLeaderAsync<JobList>(new ListJobs())).Jobs.Single(j => j.JobId == jobId);
+            var tasks = (await fixture.AskLeaderAsync<TaskList>(new ListTasks(jobId))).Tasks;
+            Assert.Equal("RUNNING", job.Status);
+            Assert.True(clock.Elapsed > TimeSpan.FromSeconds(4), "let the source run unpaced for a while first");
+            Assert.True(job.TuplesOut > 0, "the slow stage passes lines on");
+            Assert.Contains(tasks, t => t.Op == "source" && t.Backpressure != "OK");
+            seen = job;
+        }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
+
+        Assert.True(seen!.TuplesIn - seen.TuplesOut <= bound,
+            $"the source emitted {seen.TuplesIn} lines while only {seen.TuplesOut} got through the slow stage (bound {bound})");
+        Assert.True(seen.TuplesIn < lines / 2, $"the source read {seen.TuplesIn} of {lines} lines: nothing held it back");
+        Assert.Equal(jobId, (await fixture.AskLeaderAsync<JobKilled>(new KillJob(jobId))).JobId);
+    }
+
     [Fact]
     public async Task Every_node_logs_to_a_file_under_its_data_dir_one_timestamped_event_per_line()
     {

@@ -36,6 +36,7 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
     private readonly Queue<(TupleBatch Batch, IActorRef Sender)> _queue = new();
     private readonly List<StreamTuple> _outputs = [];
     private readonly RateMeter _meter = new();
+    private readonly RoundStats _rounds = new();
     private readonly Stopwatch _recoveryClock = Stopwatch.StartNew();
     private readonly IOperator? _operator;
     private readonly Exception? _operatorError;
@@ -240,7 +241,7 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
         if (_finishing && _output.Drained)
         {
             _completed = true;
-            _log.Info("Task {0} completed: {1} tuples in, {2} tuples out", _spec.Id, _meter.TuplesIn, _meter.TuplesOut);
+            _log.Info("Task {0} completed: {1} tuples in, {2} tuples out; {3}", _spec.Id, _meter.TuplesIn, _meter.TuplesOut, _rounds.Describe("input batches"));
             Context.Parent.Tell(new TaskCompleted(_spec.Id, _meter.TuplesIn, _meter.TuplesOut));
         }
     }
@@ -267,8 +268,10 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
         }
         var round = new TaskRound(inputs.ToArray(), Stateful?.TakeDelta(), _outputs.ToArray(), tuplesIn);
         if (_inFlight++ == 0) _inFlightSince = Environment.TickCount64;
+        var startedAt = Environment.TickCount64;
         PersistAsync(round, persisted =>
         {
+            _rounds.Persisted(persisted.Inputs.Length, startedAt);
             _inFlight--;
             _inFlightSince = Environment.TickCount64;
             foreach (var input in persisted.Inputs) _inbound.Complete(input.Edge, input.Seq, input.EndOfStream);

@@ -22,7 +22,7 @@ namespace RainStorm.Actors.Runtime.Recovery;
 /// </summary>
 public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
 {
-    private const int MaxRoundTuples = 8192;
+    private const int MaxRoundTuples = 32768;
     /// <summary>Rounds whose journal append is under way at once (PersistAsync pipelines them, in order).</summary>
     private const int MaxRoundsInFlight = 4;
 
@@ -38,6 +38,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     private readonly LineSplitter _splitter;
     private readonly RatePacer _pacer;
     private readonly RateMeter _meter = new();
+    private readonly RoundStats _rounds = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _recoveryClock = Stopwatch.StartNew();
     private readonly Queue<int> _regenerate = new();
@@ -215,7 +216,12 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
             allowance -= round.Count;
             _pacer.Used(round.Count);
             if (_inFlight++ == 0) _inFlightSince = Environment.TickCount64;
-            PersistAsync(new SourceRound(round.Count), _ => OnRoundPersisted(round));
+            var startedAt = Environment.TickCount64;
+            PersistAsync(new SourceRound(round.Count), _ =>
+            {
+                _rounds.Persisted(round.Count, startedAt);
+                OnRoundPersisted(round);
+            });
         }
         if (Exhausted && _inFlight == 0 && !_output.Edges.Finishing)
         {
@@ -225,7 +231,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         if (_output.Edges.Finishing && _output.Drained && !_completed)
         {
             _completed = true;
-            _log.Info("Task {0} completed: {1} tuples emitted", _spec.Id, _meter.TuplesOut);
+            _log.Info("Task {0} completed: {1} tuples emitted; {2}", _spec.Id, _meter.TuplesOut, _rounds.Describe("lines"));
             Context.Parent.Tell(new TaskCompleted(_spec.Id, _meter.TuplesIn, _meter.TuplesOut));
         }
     }

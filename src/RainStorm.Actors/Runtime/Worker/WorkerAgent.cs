@@ -155,8 +155,9 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
     private Props DurableTaskProps(TaskSpec spec, HyDfsClient hyDfs)
     {
         var recovery = RecoverySettings.Create(Context.System);
-        if (spec.IsSource) return DurableSourceTask.Props(spec, _transport, recovery, hyDfs);
-        var props = DurableOperatorTask.Props(spec, _transport, recovery, context => new DurableSink(spec, _settings, hyDfs, context));
+        var transport = _transport.ForExactlyOnce();
+        if (spec.IsSource) return DurableSourceTask.Props(spec, transport, recovery, hyDfs);
+        var props = DurableOperatorTask.Props(spec, transport, recovery, context => new DurableSink(spec, _settings, hyDfs, context));
         return OperatorFactory.IsBuiltIn(spec.Operator!.Op) ? props : props.WithDispatcher(UserOperatorDispatcher);
     }
 
