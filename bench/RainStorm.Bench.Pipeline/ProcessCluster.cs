@@ -21,6 +21,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     private IHost? _client;
 
     public ActorSystem Client => _client!.Services.GetRequiredService<ActorSystem>();
+    public IReadOnlyList<Process> NodeProcesses => _processes;
     public IActorRef Leader => ActorRegistry.For(Client).Get<JobCommands.LeaderProxyKey>();
     public HyDfsClient HyDfs => HyDfsClient.For(Client);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using RainStorm.Bench.Pipeline;
 using RainStorm.Node.Local;
+using static RainStorm.Actors.Runtime.Protocol.JobCommands;
 
 // One command: dotnet run -c Release --project bench/RainStorm.Bench.Pipeline [-- --lines N --nodes N --tasks N]
 var lines = 5_000_000L;
@@ -9,6 +10,7 @@ var tasks = 3;
 var baselines = true;
 var processes = true;
 var hocon = "";
+var memory = false;
 bool[] exactlyOnceModes = [false, true];
 for (var i = 0; i < args.Length; i += 2)
 {
@@ -17,11 +19,12 @@ for (var i = 0; i < args.Length; i += 2)
         case "--no-baselines": baselines = false; i--; break;
         case "--no-processes": processes = false; i--; break;
         case "--no-exactly-once": exactlyOnceModes = [false]; i--; break;
+        case "--memory": memory = true; i--; break;
         case "--hocon": hocon = args[i + 1]; break;
         case "--lines": lines = long.Parse(args[i + 1]); break;
         case "--nodes": nodes = int.Parse(args[i + 1]); break;
         case "--tasks": tasks = int.Parse(args[i + 1]); break;
-        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-processes, --no-exactly-once, --hocon TEXT)"); return 2;
+        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-processes, --no-exactly-once, --memory, --hocon TEXT)"); return 2;
     }
 }
 
@@ -43,6 +46,34 @@ void Report(string app, string runner, long n, long outputs, TimeSpan elapsed)
 {
     results.Add((app, runner, n, outputs, elapsed));
     Console.WriteLine($"  {app} {runner,-28} {n,11:N0} lines {outputs,11:N0} outputs {elapsed.TotalSeconds,7:0.00} s {n / elapsed.TotalSeconds,13:N0} tuples/s");
+}
+
+if (memory)
+{
+    // Memory mode: App 2 on node processes only, their resident memory sampled while the job reads the whole file.
+    var memoryData = Path.Combine(work, $"run-{Environment.ProcessId}");
+    await using (var cluster = await ProcessCluster.StartAsync(nodes, memoryData))
+    {
+        var name = Path.GetFileName(source);
+        await JobRunner.EnsureSourceAsync(cluster.HyDfs, name, source);
+        var clock = Stopwatch.StartNew();
+        JobSummary summary;
+        var sampler = new MemorySampler(cluster.NodeProcesses);
+        try
+        {
+            var jobId = await JobRunner.SubmitAsync(cluster.Leader, App.App2.JobLine(name, "memory_out", tasks));
+            summary = await JobRunner.WaitAsync(cluster.Client, cluster.Leader, jobId);
+        }
+        finally
+        {
+            await sampler.DisposeAsync();
+        }
+        var rss = sampler.Results;
+        Console.WriteLine($"| {bytes / 1e9:0.00} GB | {summary.TuplesIn:N0} | {summary.Status} in {clock.Elapsed.TotalSeconds:0} s | " +
+                          string.Join(" | ", rss.Select(r => $"{r.FirstBytes / 1e6:N0} MB -> {r.PeakBytes / 1e6:N0} MB")) + " |");
+    }
+    try { Directory.Delete(memoryData, recursive: true); } catch (IOException) { }
+    return 0;
 }
 
 // Warm-up (JIT, Akka.Streams start-up) on a small file so the timed baselines measure steady work.

@@ -46,6 +46,9 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
     public string? FailureReason { get; private set; }
     public bool RoutingSent { get; set; }
     public int SourceBlockBytes { get; init; } = RainStorm.Actors.Runtime.Tasks.LineSplitter.DefaultBlockBytes;
+    /// <summary>Per operator stage (index 0 = stage 1): the key group → task table decided at submission (see
+    /// <see cref="KeyGroupBalancer"/>), or null for group g → task g mod N.</summary>
+    public int[]?[] KeyGroupTables { get; init; } = new int[]?[plan.Stages.Count];
     public HashSet<IActorRef> Waiters { get; } = [];
     public HashSet<IActorRef> Followers { get; } = [];
     public long FinalTuplesIn { get; private set; }

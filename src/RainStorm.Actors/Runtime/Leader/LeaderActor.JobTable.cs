@@ -44,7 +44,7 @@ public sealed partial class LeaderActor
 
     private void JournalJobAccepted(JobState job)
     {
-        _journal?.Tell(new JobJournal.JobAccepted(job.Id, job.CommandLine, job.SourceBlockBytes));
+        _journal?.Tell(new JobJournal.JobAccepted(job.Id, job.CommandLine, job.SourceBlockBytes, job.KeyGroupTables));
         // exactly_once jobs: the workers are asked for their tasks now and then, so a completion or routing update lost
         // while the cluster changes is repeated.
         if (job.Plan.ExactlyOnce) Timers.StartSingleTimer($"reattach-{job.Id}", new ReattachCheck(job.Id), RecoveryConfig.ReattachTimeout);
@@ -66,7 +66,12 @@ public sealed partial class LeaderActor
                 using var op = OperatorFactory.Create(stage, _operatorDir);
                 return op is IStatefulOperator;
             }).ToArray();
-            var job = new JobState(accepted.JobId, accepted.CommandLine, plan, stateful) { RoutingSent = true, SourceBlockBytes = accepted.SourceBlockBytes };
+            var job = new JobState(accepted.JobId, accepted.CommandLine, plan, stateful)
+            {
+                RoutingSent = true,
+                SourceBlockBytes = accepted.SourceBlockBytes,
+                KeyGroupTables = accepted.KeyGroupTables ?? new int[]?[plan.Stages.Count],
+            };
             _jobs[job.Id] = job;
             for (var stage = 0; stage <= plan.Stages.Count; stage++)
             for (var i = 0; i < plan.TasksPerStage; i++)

@@ -21,7 +21,8 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
 {
     public const string Name = "leader";
 
-    private sealed record Checked(IActorRef Client, SubmitJob Submit, JobPlan Plan, bool[] Stateful, string? Refusal, long SourceLength = 0);
+    private sealed record Checked(IActorRef Client, SubmitJob Submit, JobPlan Plan, bool[] Stateful, string? Refusal,
+        long SourceLength = 0, int[]?[]? KeyGroupTables = null);
     private sealed record StartTimeout(string JobId);
 
     private readonly string _operatorDir;
@@ -105,28 +106,29 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
             return;
         }
         var client = Sender;
-        CheckStorage(plan).PipeTo(Self, success: result => new Checked(client, submit, plan, stateful, result.Refusal, result.SourceLength),
+        CheckStorage(plan, stateful).PipeTo(Self, success: result => new Checked(client, submit, plan, stateful, result.Refusal, result.SourceLength, result.Tables),
             failure: e => new Checked(client, submit, plan, stateful, $"HyDFS could not be checked: {Unwrap(e).Message}"));
     }
 
     /// <summary>The source must exist and the destination must not; the destination is created (empty) here so two
-    /// jobs cannot write to one file.</summary>
-    private async Task<(string? Refusal, long SourceLength)> CheckStorage(JobPlan plan)
+    /// jobs cannot write to one file. Partitioned stages get their key groups balanced by a sample of the source.</summary>
+    private async Task<(string? Refusal, long SourceLength, int[]?[]? Tables)> CheckStorage(JobPlan plan, bool[] stateful)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
             if (!await _hyDfs.ExistsAsync(plan.Source, timeout.Token))
-                return ($"source file '{plan.Source}' does not exist in HyDFS; upload it first (hydfs create {plan.Source} <local file>)", 0);
+                return ($"source file '{plan.Source}' does not exist in HyDFS; upload it first (hydfs create {plan.Source} <local file>)", 0, null);
             var length = await _hyDfs.GetLengthAsync(plan.Source, timeout.Token);
             if (await _hyDfs.ExistsAsync(plan.Destination, timeout.Token))
-                return ($"destination file '{plan.Destination}' already exists in HyDFS; choose a new name", 0);
+                return ($"destination file '{plan.Destination}' already exists in HyDFS; choose a new name", 0, null);
+            var tables = await KeyGroupBalancer.TablesAsync(_hyDfs, plan, stateful, _operatorDir, length, timeout.Token);
             await _hyDfs.CreateAsync(plan.Destination, ReadOnlyMemory<byte>.Empty, timeout.Token);
-            return (null, length);
+            return (null, length, tables);
         }
         catch (HyDfsException e)
         {
-            return (e.Message, 0);
+            return (e.Message, 0, null);
         }
     }
 
@@ -151,10 +153,15 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         var job = new JobState($"job-{++_jobCounter}", check.Submit.CommandLine, check.Plan, check.Stateful)
         {
             SourceBlockBytes = SourceBlockBytes(check.SourceLength, check.Plan.TasksPerStage),
+            KeyGroupTables = check.KeyGroupTables ?? new int[]?[check.Plan.Stages.Count],
         };
         _jobs[job.Id] = job;
         JournalJobAccepted(job);
         _log.Info("Job {0} accepted: {1}", job.Id, job.CommandLine);
+        for (var stage = 0; stage < job.KeyGroupTables.Length; stage++)
+            if (job.KeyGroupTables[stage] is { } table)
+                _log.Info("Job {0}: stage {1}'s key groups balanced by a sample of the source: {2} groups per task",
+                    job.Id, stage + 1, string.Join("/", Enumerable.Range(0, job.Plan.TasksPerStage).Select(t => table.Count(g => g == t))));
         check.Client.Tell(new JobSubmitted(job.Id));
         if (check.Submit.Follow)
         {

@@ -37,6 +37,6 @@ public static class Placement
 
     public static StageRouting RoutingInto(JobState job, int stage) => new(
         ModeInto(job, stage),
-        KeyGroupTable(job.Plan.TasksPerStage),
+        job.KeyGroupTables[stage - 1] ?? KeyGroupTable(job.Plan.TasksPerStage),
         job.StageTasks(stage).Select(t => t.Actor!).ToArray());
 }

@@ -14,8 +14,9 @@ public sealed class JobJournal : ReceivePersistentActor
 {
     public const string Name = "job-journal";
 
-    /// <summary>SourceBlockBytes: how the source file was split among the source tasks (a restarted source must split alike).</summary>
-    public sealed record JobAccepted(string JobId, string CommandLine, int SourceBlockBytes);
+    /// <summary>SourceBlockBytes: how the source file was split among the source tasks (a restarted source must split
+    /// alike). KeyGroupTables: per operator stage, the key groups' tasks when not g mod N (state must stay where it is).</summary>
+    public sealed record JobAccepted(string JobId, string CommandLine, int SourceBlockBytes, int[]?[]? KeyGroupTables = null);
     public sealed record JobEnded(string JobId, string Status, string? Reason, long TuplesIn, long TuplesOut);
 
     /// <summary>Journal → leader, once: the table as journaled. Ended is null for a job still running.</summary>

@@ -12,7 +12,7 @@ namespace RainStorm.Actors.Runtime.Transport;
 /// <param name="DurableWindow">The credit window of exactly_once edges: a receiver acknowledges only once its journal
 /// round is durable (tens of ms), so more batches must be under way for the same throughput, and each round carries
 /// more of them.</param>
-public sealed record TransportSettings(int MaxBatchBytes, TimeSpan FlushInterval, int Window, TimeSpan RetryTimeout, int ReadyLimit, int DurableWindow)
+public sealed record TransportSettings(int MaxBatchBytes, TimeSpan FlushInterval, int Window, TimeSpan RetryTimeout, int ReadyLimit, int DurableWindow = 48)
 {
     /// <summary>These settings for the edges of an exactly_once job.</summary>
     public TransportSettings ForExactlyOnce() => this with { Window = DurableWindow };
