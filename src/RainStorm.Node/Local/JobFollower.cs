@@ -1,16 +1,17 @@
 using Akka.Actor;
+using RainStorm.Actors.Runtime.Client;
 using static RainStorm.Actors.Runtime.Protocol.JobCommands;
 
 namespace RainStorm.Node.Local;
 
-/// <summary>Waits for one job on behalf of `local`: submits it (following it from its first output line) or waits
-/// for a running one, hands every output line to <c>onLines</c> as it arrives, and completes with the job's summary
+/// <summary>Waits for one job on behalf of `local` and <see cref="JobRunner"/>: submits it (following it from its first
+/// output line) or waits for a running one through a <see cref="JobWaiter"/> child (which keeps the registration alive
+/// across a leader move), hands every output line to <c>onLines</c> as it arrives, and completes with the job's summary
 /// when it ends.</summary>
 public sealed class JobFollower : ReceiveActor
 {
     private readonly IActorRef _leader;
     private readonly object _request;
-    private string? _jobId;
 
     /// <param name="request">A <see cref="SubmitJob"/> (then <paramref name="submitted"/> gets the job id) or a <see cref="WaitJob"/>.</param>
     public static Props Props(IActorRef leader, object request, Action<IReadOnlyList<string>> onLines,
@@ -22,12 +23,7 @@ public sealed class JobFollower : ReceiveActor
     {
         _leader = leader;
         _request = request;
-        _jobId = (request as WaitJob)?.JobId;
-        Receive<JobSubmitted>(job =>
-        {
-            _jobId = job.JobId;
-            submitted?.TrySetResult(job.JobId);
-        });
+        Receive<JobSubmitted>(job => submitted?.TrySetResult(job.JobId));
         Receive<JobOutput>(output => onLines(output.Lines));
         Receive<JobEnded>(end =>
         {
@@ -42,10 +38,5 @@ public sealed class JobFollower : ReceiveActor
         });
     }
 
-    protected override void PreStart() => _leader.Tell(_request);
-
-    protected override void PostStop()
-    {
-        if (_jobId is not null) _leader.Tell(new StopWaiting(_jobId, Self));
-    }
+    protected override void PreStart() => Context.ActorOf(JobWaiter.Props(_leader, _request, Self), "waiter");
 }

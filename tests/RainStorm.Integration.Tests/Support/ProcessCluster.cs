@@ -102,6 +102,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             var text = File.Exists(log) ? await File.ReadAllTextAsync(log) : node.Output;
             var interesting = text.Split('\n').Where(l => l.Contains("restart", StringComparison.OrdinalIgnoreCase)
                 || l.Contains("recover", StringComparison.OrdinalIgnoreCase) || l.Contains("failure detected", StringComparison.OrdinalIgnoreCase)
+                || l.Contains("attach", StringComparison.OrdinalIgnoreCase) || l.Contains("Leader started", StringComparison.Ordinal)
                 || l.Contains("ERROR", StringComparison.Ordinal) || l.Contains("WARN", StringComparison.Ordinal)
                 || l.Contains("Job ", StringComparison.Ordinal) || l.Contains("completed:", StringComparison.Ordinal))
                 .Where(l => !l.Contains("Disassociated", StringComparison.Ordinal) && !l.Contains("uarantine", StringComparison.Ordinal)).TakeLast(80);

@@ -2,6 +2,7 @@ using RainStorm.Actors.Commands.Execution;
 using RainStorm.Actors.Commands.Model;
 using RainStorm.Actors.Commands.Output;
 using RainStorm.Actors.Commands.Parsing;
+using RainStorm.Actors.Runtime.Client;
 using RainStorm.Actors.Runtime.Protocol;
 
 namespace RainStorm.Actors.Commands.Palettes;
@@ -62,11 +63,12 @@ public static class RainStormPalette
         // WaitJob has no reply while the job runs, so ask something quick first: that tells "no leader" apart.
         await LeaderClient.AskAsync<JobCommands.JobList>(call, new JobCommands.ListJobs());
 
-        var proxy = LeaderClient.Proxy(call);
         var follow = call.Args.Has(Follow);
         var deadline = call.Args.Seconds(Timeout) is { } t ? DateTime.UtcNow + t : (DateTime?)null;
         await using var inbox = new MessageInbox(call.System);
-        proxy.Tell(new JobCommands.WaitJob(jobId, follow), inbox.Ref);
+        // The waiter repeats its registration, so a leader that takes over (the old one's node died) answers too;
+        // stopping it unregisters it.
+        var waiter = call.System.ActorOf(JobWaiter.Props(LeaderClient.Proxy(call), new JobCommands.WaitJob(jobId, follow), inbox.Ref));
         try
         {
             while (true)
@@ -76,7 +78,6 @@ public static class RainStormPalette
                 switch (message)
                 {
                     case null:
-                        proxy.Tell(new JobCommands.StopWaiting(jobId, inbox.Ref), inbox.Ref);
                         throw new CommandFailedException($"job {jobId} is still RUNNING after {call.Args.Seconds(Timeout)!.Value.TotalSeconds:0.#} s.");
                     case JobCommands.JobOutput output when follow:
                         await call.WriteLinesAsync(output.Lines);
@@ -88,10 +89,9 @@ public static class RainStormPalette
                 }
             }
         }
-        catch (OperationCanceledException)
+        finally
         {
-            proxy.Tell(new JobCommands.StopWaiting(jobId, inbox.Ref), inbox.Ref);
-            throw;
+            call.System.Stop(waiter);
         }
     }
 

@@ -11,13 +11,11 @@ namespace RainStorm.Actors.Runtime.Leader;
 /// <summary>
 /// The leader's persistence: the job table is journaled by a <see cref="JobJournal"/> child. A leader (the first one,
 /// or one taking over after the old leader's node died) stashes every message until the table is recovered, then
-/// rebuilds the running jobs, asks every worker which of their tasks run (<see cref="RecoveryProtocol.ReportTasks"/>),
-/// and restarts the tasks nobody reported (they died with the old leader's node).
+/// rebuilds the running jobs and re-attaches to their tasks (LeaderActor.Reattach.cs).
 /// </summary>
 public sealed partial class LeaderActor
 {
     private sealed record StartJournal;
-    private sealed record ReattachCheck(string JobId);
 
     private IActorRef? _journal;
     private bool _tableRecovered;
@@ -34,20 +32,7 @@ public sealed partial class LeaderActor
             _journal = null;
             Timers.StartSingleTimer("start-journal", new StartJournal(), TimeSpan.FromSeconds(1));
         }, terminated => terminated.ActorRef.Equals(_journal));
-        Receive<ReattachCheck>(check =>
-        {
-            if (!_jobs.TryGetValue(check.JobId, out var job) || !job.IsRunning) return;
-            foreach (var task in job.Tasks.Values.Where(t => t.Actor is null && t.State == "RECOVERING").OrderBy(t => t.Id.Stage).ToList())
-            {
-                if (!job.IsRunning) break;
-                Restart(job, task, $"task {task.Id} was not reported by any worker after the leader moved (its node is gone)");
-            }
-            // Until the job ends, ask again now and then: a TaskCompleted or a routing update lost in the hand-over is
-            // repeated (re-attaching pushes routing again, and senders resend what is unacknowledged).
-            if (!job.IsRunning) return;
-            foreach (var worker in _workers.Values) worker.Tell(new RecoveryProtocol.ReportTasks());
-            Timers.StartSingleTimer($"reattach-{job.Id}", check, RecoveryConfig.ReattachTimeout);
-        });
+        ReceiveReattach();
         Receive<object>(_ => Stash.Stash(), _ => !_tableRecovered);
     }
 
@@ -71,6 +56,7 @@ public sealed partial class LeaderActor
     private void OnJobTableRecovered(JobJournal.Recovered recovered)
     {
         if (_tableRecovered) return;
+        var running = new List<JobState>();
         foreach (var (accepted, ended) in recovered.Jobs)
         {
             _jobCounter = Math.Max(_jobCounter, int.Parse(accepted.JobId.AsSpan(4)));
@@ -99,10 +85,10 @@ public sealed partial class LeaderActor
                 continue;
             }
             _log.Warning("Job {0} was running when the previous leader stopped: re-attaching to its tasks", job.Id);
-            Timers.StartSingleTimer($"reattach-{job.Id}", new ReattachCheck(job.Id), RecoveryConfig.ReattachTimeout);
-            foreach (var worker in _workers.Values) worker.Tell(new RecoveryProtocol.ReportTasks());
+            running.Add(job);
         }
         _tableRecovered = true;
+        if (running.Count > 0) BeginReattach(running);
         Stash.UnstashAll();
     }
 }

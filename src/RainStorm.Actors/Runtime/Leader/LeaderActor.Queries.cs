@@ -24,14 +24,14 @@ public sealed partial class LeaderActor
                 Sender.Tell(new JobEnded(job.Summary()));
                 return;
             }
+            // Idempotent: waiters repeat WaitJob now and then, so a leader that took over learns them too.
             Context.Watch(Sender);
             if (!wait.Follow)
             {
                 job.Waiters.Add(Sender);
                 return;
             }
-            job.Followers.Add(Sender);
-            if (job.Followers.Count == 1 && job.RoutingSent) SetFollow(job, true);
+            if (job.Followers.Add(Sender) && job.Followers.Count == 1 && job.RoutingSent) SetFollow(job, true);
         });
         Receive<StopWaiting>(stop =>
         {

@@ -75,8 +75,11 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
     protected override void PreStart()
     {
         _log.Info("Leader started on {0}", Akka.Cluster.Cluster.Get(Context.System).SelfAddress);
+        SubscribeToWorkerMembers();
         StartJobJournal();
     }
+
+    protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
 
     private void OnSubmit(SubmitJob submit)
     {
@@ -198,11 +201,18 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
 
     private void OnRegisterWorker(RegisterWorker register)
     {
-        if (_workers.TryGetValue(register.Node, out var known) && known.Equals(register.Worker)) return;
-        _workers[register.Node] = register.Worker;
-        Context.Watch(register.Worker);
-        if (_jobs.Values.Any(j => j.IsRunning)) register.Worker.Tell(new RecoveryProtocol.ReportTasks());
-        _log.Info("Worker {0} registered ({1} workers)", register.Node, _workers.Count);
+        if (AddWorker(register.Node, register.Worker) && _jobs.Values.Any(j => j.IsRunning))
+            register.Worker.Tell(new RecoveryProtocol.ReportTasks());
+    }
+
+    /// <summary>False when this worker agent was known already.</summary>
+    private bool AddWorker(string node, IActorRef worker)
+    {
+        if (_workers.TryGetValue(node, out var known) && known.Equals(worker)) return false;
+        _workers[node] = worker;
+        Context.Watch(worker);
+        _log.Info("Worker {0} registered ({1} workers)", node, _workers.Count);
+        return true;
     }
 
     private void OnTaskStarted(TaskStarted started)
@@ -286,6 +296,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         if (node is not null)
         {
             _workers.Remove(node);
+            _reattach.OnWorkerGone(node);
             _log.Warning("Worker {0} is gone ({1} workers left)", node, _workers.Count);
             OnWorkerGone(node);
             return;

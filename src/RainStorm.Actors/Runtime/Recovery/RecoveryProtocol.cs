@@ -12,8 +12,12 @@ public static class RecoveryProtocol
     public sealed record FirstOutput(TaskId Id);
 
     /// <summary>A new leader → worker: answer with TaskStarted (and TaskCompleted when done) for each task running here,
-    /// so the leader re-attaches to them.</summary>
+    /// so the leader re-attaches to them, then with <see cref="TasksReported"/>.</summary>
     public sealed record ReportTasks;
+
+    /// <summary>Worker → leader: the end of its answer to <see cref="ReportTasks"/> (Count tasks reported). Once every
+    /// live worker node sent it, a task nobody reported died with the old leader's node and is restarted at once.</summary>
+    public sealed record TasksReported(string Node, int Count);
 
     /// <summary>→ <see cref="RecoveryList"/>: every restart the leader did, oldest first.</summary>
     public sealed record ListRecoveries;

@@ -101,6 +101,7 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
                 Sender.Tell(new TaskStarted(task.Id, _node, task.Actor, task.Number, _logPath));
                 if (task.Completed is { } completed) Sender.Tell(completed);
             }
+            Sender.Tell(new RecoveryProtocol.TasksReported(_node, _byName.Count));
         });
         Receive<TaskFailed>(failed => ToLeader(failed, settle: true));
         Receive<OutputLines>(lines => _leader.Tell(lines));
