@@ -50,6 +50,8 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         var recoveries = (await cluster.Leader.Ask<RecoveryList>(new ListRecoveries(), Ask)).Recoveries.Where(r => r.OldNode == victimNode).ToList();
         Assert.NotEmpty(recoveries);
         Assert.All(recoveries, r => Assert.NotEqual(victimNode, r.NewNode));
+        // A chain (task i of every stage) that died with its node restarts on one node: its forward edges stay local.
+        Assert.All(recoveries.GroupBy(r => r.Task.Split('/')[^1]), chain => Assert.Single(chain.Select(r => r.NewNode).Distinct()));
         foreach (var r in recoveries) output.WriteLine("recovery " + ExactlyOnceChecks.Describe(r));
         var detected = recoveries.Min(r => r.FailedAt) - killedAt;
         var firstOutput = recoveries.Where(r => r.FirstOutput is not null).Select(r => r.FailedAt - killedAt + r.FirstOutput!.Value).DefaultIfEmpty().Max();

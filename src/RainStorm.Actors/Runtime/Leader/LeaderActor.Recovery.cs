@@ -102,7 +102,10 @@ public sealed partial class LeaderActor
         }
         var oldNode = task.Node;
         var load = Load();
-        var node = load.Where(p => p.Key != oldNode).OrderBy(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
+        // Tasks of one chain that die together (their node left) restart together, so forward edges stay local.
+        var chainmate = job.Tasks.Values.FirstOrDefault(t => t.Id.Index == task.Id.Index && t.Id != task.Id
+            && t.State == "RESTARTING" && t.Node != oldNode && _workers.ContainsKey(t.Node));
+        var node = chainmate?.Node ?? load.Where(p => p.Key != oldNode).OrderBy(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => p.Key).FirstOrDefault() ?? oldNode;
         if (!_workers.ContainsKey(node)) node = load.OrderBy(p => p.Value).First().Key;
         task.Actor = null;
