@@ -192,9 +192,7 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
         }
         else
         {
-            var next = routing.Downstream!;
-            var partitioner = next.Mode == RoutingMode.KeyGroups ? OperatorFactory.Create(_spec.Downstream!, _spec.OperatorDir) : null;
-            var edges = new EdgeOutput(_spec.Id, next, partitioner, _transport, Self);
+            var edges = EdgeOutput.For(_spec, routing.Downstream!, _transport, Self);
             if (_snapshot is not null) edges.Edges.Restore(_snapshot.Outstanding, _snapshot.NextSeqs, _snapshot.Finishing);
             _output = edges;
         }

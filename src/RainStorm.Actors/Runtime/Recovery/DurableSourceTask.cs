@@ -23,9 +23,6 @@ namespace RainStorm.Actors.Runtime.Recovery;
 public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
 {
 
-    private sealed record Opened(SourceReader Reader);
-    private sealed record ChunkRead(ReadOnlyMemory<byte>? Chunk);
-    private sealed record ReadFailed(Exception Error);
 
     private readonly TaskSpec _spec;
     private readonly TransportSettings _transport;
@@ -92,21 +89,21 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<Routing>(OnRouting);
-        Command<Opened>(opened =>
+        Command<SourceReader.Opened>(opened =>
         {
             _reader = opened.Reader;
             _reading = false;
             _log.Info("Task {0} reads '{1}' from {2}", _spec.Id, _spec.Plan.Source, _reader.IsLocal ? "the local replica" : "the primary");
             Emit();
         });
-        Command<ChunkRead>(read =>
+        Command<SourceReader.ChunkRead>(read =>
         {
             _reading = false;
             if (read.Chunk is { } chunk) _splitter.Feed(chunk);
             else _endOfFile = true;
             Emit();
         });
-        Command<ReadFailed>(failed => Fail($"reading '{_spec.Plan.Source}' from HyDFS failed: {failed.Error.Message}"));
+        Command<SourceReader.ReadFailed>(failed => Fail($"reading '{_spec.Plan.Source}' from HyDFS failed: {failed.Error.Message}"));
         Command<TaskTicks.Flush>(_ =>
         {
             _meter.Sample(_output is { HasRoom: false });
@@ -165,15 +162,11 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     {
         if (_output is null)
         {
-            var next = routing.Downstream!;
-            var partitioner = next.Mode == RoutingMode.KeyGroups ? OperatorFactory.Create(_spec.Downstream!, _spec.OperatorDir) : null;
-            _output = new EdgeOutput(_spec.Id, next, partitioner, _transport, Self);
+            _output = EdgeOutput.For(_spec, routing.Downstream!, _transport, Self);
             if (_ackedSeqs.Length == 0) _ackedSeqs = _output.Edges.NextSeqs;
             else _output.Edges.Restore([], _ackedSeqs, finishing: false);
             _reading = true;
-            SourceReader.OpenAsync(Context.System, _client, _spec.Plan.Source, _stop.Token).PipeTo(Self,
-                success: reader => new Opened(reader),
-                failure: e => new ReadFailed(e is AggregateException { InnerException: { } inner } ? inner : e));
+            SourceReader.OpenFor(Self, Context.System, _client, _spec.Plan.Source, _stop.Token);
         }
         else
         {
@@ -315,9 +308,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     private void ReadNext()
     {
         _reading = true;
-        _reader!.NextAsync(_stop.Token).PipeTo(Self,
-            success: chunk => new ChunkRead(chunk),
-            failure: e => new ReadFailed(e is AggregateException { InnerException: { } inner } ? inner : e));
+        _reader!.ReadNextFor(Self, _stop.Token);
     }
 
     private void Fail(string reason)

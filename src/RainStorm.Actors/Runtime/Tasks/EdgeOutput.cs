@@ -1,5 +1,6 @@
 using Akka.Actor;
 using RainStorm.Actors.Runtime.Transport;
+using RainStorm.Operators;
 using RainStorm.Operators.Contract;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 using static RainStorm.Actors.Runtime.Transport.TupleTransport;
@@ -21,6 +22,11 @@ public sealed class EdgeOutput : ITaskOutput
         _router = new Router(routing, id.Index, nextOperator);
         _edges = new OutboundEdges(id.JobId, id.Stage, id.Index, routing.Tasks.Length, settings, self, Resolve);
     }
+
+    /// <summary>The output of task <paramref name="spec"/> into the next stage; a partitioned edge routes by the next
+    /// operator's partition key.</summary>
+    public static EdgeOutput For(TaskSpec spec, StageRouting next, TransportSettings settings, IActorRef self) =>
+        new(spec.Id, next, next.Mode == RoutingMode.KeyGroups ? OperatorFactory.Create(spec.Downstream!, spec.OperatorDir) : null, settings, self);
 
     public OutboundEdges Edges => _edges;
 

@@ -80,7 +80,7 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
         {
             _output = _spec.IsLast
                 ? _sinkFactory!(Context)
-                : new EdgeOutput(_spec.Id, routing.Downstream!, NextOperatorForPartitioning(routing.Downstream!), _transport, Self);
+                : EdgeOutput.For(_spec, routing.Downstream!, _transport, Self);
             if (routing.Follow) _output.Handle(new SetFollow(true));
         }
         else if (_output is EdgeOutput edges && routing.Downstream is not null)
@@ -89,9 +89,6 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
         }
         Work();
     }
-
-    private IOperator? NextOperatorForPartitioning(StageRouting routing) =>
-        routing.Mode == RoutingMode.KeyGroups ? OperatorFactory.Create(_spec.Downstream!, _spec.OperatorDir) : null;
 
     private void OnBatch(TupleBatch batch)
     {

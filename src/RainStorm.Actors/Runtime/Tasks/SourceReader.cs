@@ -36,6 +36,22 @@ public sealed class SourceReader
 
     public bool IsLocal { get; }
 
+    /// <summary>To the task that opens the reader: it is open.</summary>
+    public sealed record Opened(SourceReader Reader);
+    /// <summary>To the task reading: the next chunk, or null at the end of the file.</summary>
+    public sealed record ChunkRead(ReadOnlyMemory<byte>? Chunk);
+    public sealed record ReadFailed(Exception Error);
+
+    /// <summary>Opens <paramref name="name"/> and tells <paramref name="task"/> <see cref="Opened"/> or <see cref="ReadFailed"/>.</summary>
+    public static void OpenFor(IActorRef task, ActorSystem system, HyDfsClient client, string name, CancellationToken ct) =>
+        OpenAsync(system, client, name, ct).PipeTo(task, success: reader => new Opened(reader), failure: e => new ReadFailed(Unwrap(e)));
+
+    /// <summary>Reads the next chunk and tells <paramref name="task"/> <see cref="ChunkRead"/> or <see cref="ReadFailed"/>.</summary>
+    public void ReadNextFor(IActorRef task, CancellationToken ct) =>
+        NextAsync(ct).PipeTo(task, success: chunk => new ChunkRead(chunk), failure: e => new ReadFailed(Unwrap(e)));
+
+    private static Exception Unwrap(Exception e) => e is AggregateException { InnerException: { } inner } ? inner : e;
+
     public static async Task<SourceReader> OpenAsync(ActorSystem system, HyDfsClient client, string name, CancellationToken ct)
     {
         var length = await client.GetLengthAsync(name, ct);

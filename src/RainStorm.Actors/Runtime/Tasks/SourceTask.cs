@@ -17,9 +17,6 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
 {
     private const int TuplesPerStep = 2048;
 
-    private sealed record Opened(SourceReader Reader);
-    private sealed record ChunkRead(ReadOnlyMemory<byte>? Chunk);
-    private sealed record ReadFailed(Exception Error);
 
     private readonly TaskSpec _spec;
     private readonly TransportSettings _transport;
@@ -52,21 +49,21 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         _pacer = new RatePacer(spec.Plan.InputRate / spec.StageTasks);
 
         Receive<Routing>(OnRouting);
-        Receive<Opened>(opened =>
+        Receive<SourceReader.Opened>(opened =>
         {
             _reader = opened.Reader;
             _reading = false;
             _log.Info("Task {0} reads '{1}' from {2}", _spec.Id, _spec.Plan.Source, _reader.IsLocal ? "the local replica" : "the primary");
             Emit();
         });
-        Receive<ChunkRead>(read =>
+        Receive<SourceReader.ChunkRead>(read =>
         {
             _reading = false;
             if (read.Chunk is { } chunk) _prefetched = chunk;
             else _readerDone = true;
             Emit();
         });
-        Receive<ReadFailed>(failed => Fail($"reading '{_spec.Plan.Source}' from HyDFS failed: {failed.Error.Message}"));
+        Receive<SourceReader.ReadFailed>(failed => Fail($"reading '{_spec.Plan.Source}' from HyDFS failed: {failed.Error.Message}"));
         Receive<TaskTicks.Flush>(_ =>
         {
             _meter.Sample(_output is { HasRoom: false });
@@ -104,13 +101,9 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
     {
         if (_output is null)
         {
-            var next = routing.Downstream!;
-            var partitioner = next.Mode == RoutingMode.KeyGroups ? OperatorFactory.Create(_spec.Downstream!, _spec.OperatorDir) : null;
-            _output = new EdgeOutput(_spec.Id, next, partitioner, _transport, Self);
+            _output = EdgeOutput.For(_spec, routing.Downstream!, _transport, Self);
             _reading = true;
-            SourceReader.OpenAsync(Context.System, _client, _spec.Plan.Source, _stop.Token).PipeTo(Self,
-                success: reader => new Opened(reader),
-                failure: e => new ReadFailed(e is AggregateException { InnerException: { } inner } ? inner : e));
+            SourceReader.OpenFor(Self, Context.System, _client, _spec.Plan.Source, _stop.Token);
         }
         else
         {
@@ -167,9 +160,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
     private void ReadNext()
     {
         _reading = true;
-        _reader!.NextAsync(_stop.Token).PipeTo(Self,
-            success: chunk => new ChunkRead(chunk),
-            failure: e => new ReadFailed(e is AggregateException { InnerException: { } inner } ? inner : e));
+        _reader!.ReadNextFor(Self, _stop.Token);
     }
 
     private void Fail(string reason)
