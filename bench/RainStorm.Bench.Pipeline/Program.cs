@@ -50,7 +50,7 @@ void Report(string app, string runner, long n, long outputs, TimeSpan elapsed)
 
 if (memory)
 {
-    // Memory mode: App 2 then App 1 on node processes only, their resident memory sampled while each job reads the
+    // Memory mode: App 2, App 1, then App 2 with exactly_once, on node processes only, their resident memory sampled while each job reads the
     // whole file (a long run also gives the steady-state throughput, start-up being a small share of it).
     var memoryData = Path.Combine(work, $"run-{Environment.ProcessId}");
     await using (var cluster = await ProcessCluster.StartAsync(nodes, memoryData))
@@ -58,21 +58,22 @@ if (memory)
         var name = Path.GetFileName(source);
         await JobRunner.EnsureSourceAsync(cluster.HyDfs, name, source);
         Console.WriteLine("| app | source | lines | job | tuples/s | " + string.Join(" | ", cluster.NodeProcesses.Select((_, i) => $"node {i + 1} RSS")) + " |");
-        foreach (var app in new[] { App.App2, App.App1 })
+        var runs = new[] { (App.App2, false), (App.App1, false) }.Concat(exactlyOnceModes.Contains(true) ? [(App.App2, true)] : []);
+        foreach (var (app, exactlyOnce) in runs)
         {
             var clock = Stopwatch.StartNew();
             JobSummary summary;
             var sampler = new MemorySampler(cluster.NodeProcesses);
             try
             {
-                var jobId = await JobRunner.SubmitAsync(cluster.Leader, app.JobLine(name, $"memory_out_{app.Name.Replace(' ', '_')}", tasks));
+                var jobId = await JobRunner.SubmitAsync(cluster.Leader, app.JobLine(name, $"memory_out_{app.Name.Replace(' ', '_')}_{exactlyOnce}", tasks, exactlyOnce));
                 summary = await JobRunner.WaitAsync(cluster.Client, cluster.Leader, jobId);
             }
             finally
             {
                 await sampler.DisposeAsync();
             }
-            Console.WriteLine($"| {app.Name} | {bytes / 1e9:0.00} GB | {summary.TuplesIn:N0} | {summary.Status} in {clock.Elapsed.TotalSeconds:0} s | " +
+            Console.WriteLine($"| {app.Name}{(exactlyOnce ? ", exactly_once" : "")} | {bytes / 1e9:0.00} GB | {summary.TuplesIn:N0} | {summary.Status} in {clock.Elapsed.TotalSeconds:0} s | " +
                               $"{summary.TuplesIn / clock.Elapsed.TotalSeconds:N0} | " +
                               string.Join(" | ", sampler.Results.Select(r => $"{r.FirstBytes / 1e6:N0} MB -> {r.PeakBytes / 1e6:N0} MB")) + " |");
         }
