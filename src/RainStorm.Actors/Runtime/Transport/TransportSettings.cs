@@ -12,7 +12,7 @@ namespace RainStorm.Actors.Runtime.Transport;
 /// <param name="DurableWindow">The credit window of exactly_once edges: a receiver acknowledges only once its journal
 /// round is durable (tens of ms), so more batches must be under way for the same throughput, and each round carries
 /// more of them.</param>
-public sealed record TransportSettings(int MaxBatchBytes, TimeSpan FlushInterval, int Window, TimeSpan RetryTimeout, int ReadyLimit, int DurableWindow = 48)
+public sealed record TransportSettings(int MaxBatchBytes, TimeSpan FlushInterval, int Window, TimeSpan RetryTimeout, int ReadyLimit, int DurableWindow = 128)
 {
     /// <summary>These settings for the edges of an exactly_once job.</summary>
     public TransportSettings ForExactlyOnce() => this with { Window = DurableWindow };
@@ -27,7 +27,7 @@ public sealed record TransportSettings(int MaxBatchBytes, TimeSpan FlushInterval
             section.GetInt("window", 8),
             section.GetTimeSpan("retry-timeout", TimeSpan.FromSeconds(5)),
             section.GetInt("ready-limit", 2),
-            section.GetInt("durable-window", 48));
+            section.GetInt("durable-window", 128));
         if (settings.MaxBatchBytes is < 1024 or > 1_000_000)
             throw new ConfigurationException("rainstorm.transport.max-batch-bytes must be between 1 KiB and 1 MB (frames are 4 MB, UTF-8 may triple it).");
         if (settings.Window < 1 || settings.ReadyLimit < 1 || settings.DurableWindow < 1)
