@@ -21,7 +21,7 @@ public sealed class HyDfsKillReplicaTest(ITestOutputHelper output) : IAsyncLifet
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "rainstorm-hydfs-kill-" + Guid.NewGuid().ToString("N")[..10]);
     private readonly List<NodeProcess> _nodes = [];
-    private IHost? _client;
+    private ClientNode? _client;
 
     public async Task InitializeAsync()
     {
@@ -41,33 +41,14 @@ public sealed class HyDfsKillReplicaTest(ITestOutputHelper output) : IAsyncLifet
             output.WriteLine(node.Output.Length > 4000 ? node.Output[^4000..] : node.Output);
             node.Dispose();
         }
-        if (_client is not null)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try { await _client.StopAsync(timeout.Token); } catch (OperationCanceledException) { }
-            _client.Dispose();
-        }
+        if (_client is not null) await _client.DisposeAsync();
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
     }
 
     private async Task<ActorSystem> StartClientAsync()
     {
-        var options = new RainStormOptions
-        {
-            Port = 0,
-            Seeds = [_nodes[0].Address],
-            Roles = [],
-            CmdPort = -1,
-            DataDir = Path.Combine(_root, "client"),
-            ExtraHocon = "akka.loglevel = WARNING",
-        };
-        _client = RainStorm.Node.NodeHost.Build(options);
-        await _client.StartAsync();
-        var system = _client.Services.GetRequiredService<ActorSystem>();
-        var up = new TaskCompletionSource();
-        Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
-        await up.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return system;
+        _client = await ClientNode.StartAsync(_nodes[0].Address, Path.Combine(_root, "client"));
+        return _client.System;
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class ProcessCluster : IAsyncDisposable
 {
     private readonly string _root;
     private readonly ITestOutputHelper _output;
-    private IHost? _client;
+    private ClientNode? _client;
 
     private ProcessCluster(string root, ITestOutputHelper output)
     {
@@ -30,7 +30,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     }
 
     public List<NodeProcess> Nodes { get; } = [];
-    public ActorSystem Client { get; private set; } = null!;
+    public ActorSystem Client => _client!.System;
     public IActorRef Leader => ActorRegistry.For(Client).Get<JobCommands.LeaderProxyKey>();
     public HyDfsClient HyDfs => HyDfsClient.For(Client);
 
@@ -59,24 +59,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         }
     }
 
-    private async Task StartClientAsync()
-    {
-        var options = new RainStormOptions
-        {
-            Port = 0,
-            Seeds = [Nodes[0].Address],
-            Roles = [],
-            CmdPort = -1,
-            DataDir = Path.Combine(_root, "client"),
-            ExtraHocon = "akka.loglevel = WARNING\nrainstorm.log.console-level = OFF",
-        };
-        _client = RainStorm.Node.NodeHost.Build(options);
-        await _client.StartAsync();
-        Client = _client.Services.GetRequiredService<ActorSystem>();
-        var up = new TaskCompletionSource();
-        Cluster.Get(Client).RegisterOnMemberUp(() => up.TrySetResult());
-        await up.Task.WaitAsync(TimeSpan.FromSeconds(60));
-    }
+    private async Task StartClientAsync() => _client = await ClientNode.StartAsync(Nodes[0].Address, Path.Combine(_root, "client"));
 
     /// <summary>Until the leader knows <paramref name="count"/> workers.</summary>
     public Task WaitForWorkersAsync(int count, TimeSpan timeout) => Poll.UntilAsync(async () =>
@@ -108,12 +91,7 @@ public sealed class ProcessCluster : IAsyncDisposable
                 .Where(l => !l.Contains("Disassociated", StringComparison.Ordinal) && !l.Contains("uarantine", StringComparison.Ordinal)).TakeLast(80);
             _output.WriteLine($"--- node {node.Address} (pid {node.Pid}) ---\n{string.Join('\n', interesting)}");
         }
-        if (_client is not null)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try { await _client.StopAsync(timeout.Token); } catch (OperationCanceledException) { }
-            _client.Dispose();
-        }
+        if (_client is not null) await _client.DisposeAsync();
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
     }
 }
