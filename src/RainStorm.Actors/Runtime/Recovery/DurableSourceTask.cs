@@ -22,8 +22,6 @@ namespace RainStorm.Actors.Runtime.Recovery;
 /// </summary>
 public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
 {
-
-
     private readonly TaskSpec _spec;
     private readonly TransportSettings _transport;
     private readonly RecoverySettings _recovery;

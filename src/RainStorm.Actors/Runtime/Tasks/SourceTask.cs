@@ -17,7 +17,6 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
 {
     private const int TuplesPerStep = 2048;
 
-
     private readonly TaskSpec _spec;
     private readonly TransportSettings _transport;
     private readonly HyDfsClient _client;
