@@ -38,7 +38,11 @@ public sealed class TestNode : IAsyncDisposable
             CmdPort = 0,
             DataDir = Path.Combine(dataRoot, $"node-{port}"),
             OperatorDir = Path.Combine(dataRoot, "operators"),
-            ExtraHocon = "akka.loglevel = WARNING\nakka.stdout-loglevel = ERROR\n" + extraHocon,
+            // No test here kills a node: a tolerant failure detector keeps a busy CI machine (node processes of other
+            // test projects run at the same time) from having the split brain resolver down a slow member.
+            ExtraHocon = "akka.loglevel = WARNING\nakka.stdout-loglevel = ERROR\n" +
+                         "akka.cluster.failure-detector.acceptable-heartbeat-pause = 15s\n" +
+                         "akka.cluster.split-brain-resolver.stable-after = 15s\n" + extraHocon,
         };
     }
 
