@@ -1,3 +1,4 @@
+using RainStorm.Actors.Hosting;
 using Akka.Actor;
 using Akka.Cluster;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,7 @@ public static class NodeCommand
         // Tests and scripts wait for this line before they talk to the node.
         var self = Cluster.Get(system).SelfAddress;
         var cmd = CommandEndpoint.Get(system).Bound is { } bound ? $"{bound.Address}:{bound.Port}" : "off";
-        Console.WriteLine($"RainStorm node up at {self.Host}:{self.Port} (roles {string.Join(",", options.Roles)}, cmd {cmd}, pid {Environment.ProcessId})");
+        Console.WriteLine($"RainStorm node up at {NodeName.Of(self)} (roles {string.Join(",", options.Roles)}, cmd {cmd}, pid {Environment.ProcessId})");
         await Task.WhenAny(host.WaitForShutdownAsync(), system.WhenTerminated);
         await host.StopAsync();
         return 0;

@@ -5,6 +5,7 @@ using Akka.Event;
 using RainStorm.Actors.Commands.Execution;
 using RainStorm.Node.CommandHost.Wire;
 using static RainStorm.Node.CommandHost.CommandProtocol;
+using RainStorm.Actors.Hosting;
 
 namespace RainStorm.Node.CommandHost;
 
@@ -54,7 +55,7 @@ public sealed class ConnectionHandler : ReceiveActor
         var welcome = new Frame
         {
             Type = FrameTypes.Welcome,
-            Node = $"{Cluster.Get(Context.System).SelfAddress.Host}:{Cluster.Get(Context.System).SelfAddress.Port}",
+            Node = NodeName.Of(Cluster.Get(Context.System).SelfAddress),
             Palettes = CommandRegistry.Get(Context.System).Infos,
         };
         _ = ReadLoopAsync(self, welcome, _lifetime.Token);

@@ -3,6 +3,7 @@ using Akka.Cluster;
 using RainStorm.Actors.Commands.Execution;
 using RainStorm.Actors.Commands.Model;
 using RainStorm.Actors.Commands.Output;
+using RainStorm.Actors.Hosting;
 
 namespace RainStorm.Actors.Commands.Palettes;
 
@@ -22,14 +23,12 @@ public static class ClusterPalette
             [], "cluster tail"), TailAsync),
     ]);
 
-    public static string HostPort(Address address) => $"{address.Host}:{address.Port}";
-
     private static async Task<int> ShowAsync(CommandCall call)
     {
         var state = Cluster.Get(call.System).State;
         var table = new Table(new Column("ADDRESS", "address"), new Column("ROLES", "roles"), new Column("STATUS", "status"));
         foreach (var m in state.Members.OrderBy(m => m.Address.Port).ThenBy(m => m.Address.Host))
-            table.Add(HostPort(m.Address), Roles(m), state.Unreachable.Contains(m) ? "Unreachable" : m.Status.ToString());
+            table.Add(NodeName.Of(m.Address), Roles(m), state.Unreachable.Contains(m) ? "Unreachable" : m.Status.ToString());
         if (call.Args.Json) await call.WriteLineAsync(table.ToJsonText());
         else await call.WriteLinesAsync([.. table.ToLines(), $"{table.Count} member{(table.Count == 1 ? "" : "s")}"]);
         return 0;
@@ -39,7 +38,7 @@ public static class ClusterPalette
     {
         var member = FindMember(call);
         Cluster.Get(call.System).Leave(member.Address);
-        await call.WriteLineAsync($"{HostPort(member.Address)} is leaving the cluster");
+        await call.WriteLineAsync($"{NodeName.Of(member.Address)} is leaving the cluster");
         return 0;
     }
 
@@ -47,7 +46,7 @@ public static class ClusterPalette
     {
         var member = FindMember(call);
         Cluster.Get(call.System).Down(member.Address);
-        await call.WriteLineAsync($"{HostPort(member.Address)} is marked down");
+        await call.WriteLineAsync($"{NodeName.Of(member.Address)} is marked down");
         return 0;
     }
 
@@ -59,15 +58,15 @@ public static class ClusterPalette
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
         try
         {
-            await call.WriteLineAsync($"following cluster events of {HostPort(cluster.SelfAddress)} (Ctrl+C to stop)");
+            await call.WriteLineAsync($"following cluster events of {NodeName.Of(cluster.SelfAddress)} (Ctrl+C to stop)");
             while (true)
             {
                 var line = await inbox.ReceiveAsync(null, call.Cancellation) switch
                 {
-                    ClusterEvent.CurrentClusterState s => $"{s.Members.Count} members: {string.Join(", ", s.Members.Select(m => $"{HostPort(m.Address)} {m.Status}"))}",
-                    ClusterEvent.IMemberEvent e => $"{e.GetType().Name.Replace("Member", "member ")} {HostPort(e.Member.Address)} ({e.Member.Status})",
-                    ClusterEvent.UnreachableMember u => $"unreachable {HostPort(u.Member.Address)}",
-                    ClusterEvent.ReachableMember r => $"reachable again {HostPort(r.Member.Address)}",
+                    ClusterEvent.CurrentClusterState s => $"{s.Members.Count} members: {string.Join(", ", s.Members.Select(m => $"{NodeName.Of(m.Address)} {m.Status}"))}",
+                    ClusterEvent.IMemberEvent e => $"{e.GetType().Name.Replace("Member", "member ")} {NodeName.Of(e.Member.Address)} ({e.Member.Status})",
+                    ClusterEvent.UnreachableMember u => $"unreachable {NodeName.Of(u.Member.Address)}",
+                    ClusterEvent.ReachableMember r => $"reachable again {NodeName.Of(r.Member.Address)}",
                     _ => null,
                 };
                 if (line is not null) await call.WriteLineAsync(line);
@@ -84,7 +83,7 @@ public static class ClusterPalette
     private static Member FindMember(CommandCall call)
     {
         var address = call.Args["address"];
-        return Cluster.Get(call.System).State.Members.FirstOrDefault(m => HostPort(m.Address) == address)
+        return Cluster.Get(call.System).State.Members.FirstOrDefault(m => NodeName.Of(m.Address) == address)
                ?? throw new CommandFailedException($"no cluster member at {address} (see 'cluster show').");
     }
 }

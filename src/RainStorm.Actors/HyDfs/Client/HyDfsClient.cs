@@ -4,6 +4,7 @@ using Akka.Cluster;
 using RainStorm.Actors.HyDfs.Node;
 using RainStorm.Actors.HyDfs.Ring;
 using static RainStorm.Actors.HyDfs.Protocol.HyDfsProtocol;
+using RainStorm.Actors.Hosting;
 
 namespace RainStorm.Actors.HyDfs;
 
@@ -22,7 +23,7 @@ public sealed class HyDfsClient
     private HyDfsClient(Client.HyDfsExtension ext)
     {
         _ext = ext;
-        ClientId = $"{PeerDirectory.NodeOf(Cluster.Get(ext.System).SelfAddress)}/{Guid.NewGuid():N}";
+        ClientId = $"{NodeName.Of(Cluster.Get(ext.System).SelfAddress)}/{Guid.NewGuid():N}";
     }
 
     public static HyDfsClient For(ActorSystem system) => new(Client.HyDfsExtension.Get(system));

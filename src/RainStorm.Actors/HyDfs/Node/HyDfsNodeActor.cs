@@ -5,6 +5,7 @@ using RainStorm.Actors.HyDfs.Client;
 using RainStorm.Actors.HyDfs.Ring;
 using RainStorm.Actors.HyDfs.Storage;
 using static RainStorm.Actors.HyDfs.Protocol.HyDfsProtocol;
+using RainStorm.Actors.Hosting;
 
 namespace RainStorm.Actors.HyDfs.Node;
 
@@ -34,7 +35,7 @@ public sealed class HyDfsNodeActor : ReceiveActor
         _directory = directory;
         _settings = settings;
         _peers = new PeerDirectory(Context.System);
-        _self = PeerDirectory.NodeOf(_cluster.SelfAddress);
+        _self = NodeName.Of(_cluster.SelfAddress);
 
         Receive<ClusterEvent.CurrentClusterState>(RefreshRing);
         Receive<ClusterEvent.IMemberEvent>(RefreshRing);

@@ -1,4 +1,5 @@
 using Akka.Cluster;
+using RainStorm.Actors.Hosting;
 
 namespace RainStorm.Actors.HyDfs.Ring;
 
@@ -11,5 +12,5 @@ internal static class ClusterRing
         member.HasRole(Role) && member.Status is MemberStatus.Up or MemberStatus.Leaving;
 
     public static HashRing From(IEnumerable<Member> members) =>
-        new(members.Where(Counts).Select(m => PeerDirectory.NodeOf(m.Address)));
+        new(members.Where(Counts).Select(m => NodeName.Of(m.Address)));
 }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using RainStorm.Actors.Hosting;
 
 namespace RainStorm.Actors.HyDfs.Ring;
 
@@ -43,7 +44,7 @@ internal sealed class Membership
                 return false;
         }
         var ring = ClusterRing.From(_members.Values);
-        var unreachableNodes = _unreachable.Select(PeerDirectory.NodeOf).ToHashSet();
+        var unreachableNodes = _unreachable.Select(NodeName.Of).ToHashSet();
         if (ring.ToString() == Ring.ToString() && unreachableNodes.SetEquals(Unreachable)) return false;
         Ring = ring;
         Unreachable = unreachableNodes;

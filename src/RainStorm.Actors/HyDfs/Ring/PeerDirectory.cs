@@ -36,6 +36,4 @@ internal sealed class PeerDirectory(ActorSystem system)
         foreach (var node in _resolved.Keys)
             if (!ring.Contains(node)) _resolved.TryRemove(node, out _);
     }
-
-    public static string NodeOf(Address address) => $"{address.Host}:{address.Port}";
 }

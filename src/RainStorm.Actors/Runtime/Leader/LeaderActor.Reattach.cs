@@ -60,7 +60,7 @@ public sealed partial class LeaderActor
 
     private void OnMember(Member member)
     {
-        if (member.HasRole(RainStormOptions.WorkerRole)) _reattach.OnWorkerMember(ReattachTracker.NodeOf(member.Address), member.Status);
+        if (member.HasRole(RainStormOptions.WorkerRole)) _reattach.OnWorkerMember(NodeName.Of(member.Address), member.Status);
     }
 
     /// <summary>The job table is back with running jobs: ask the registered workers and every worker member.</summary>
@@ -77,7 +77,7 @@ public sealed partial class LeaderActor
         // Workers register every 2 s; asking their agents by path now saves waiting for that.
         foreach (var member in Cluster.Get(Context.System).State.Members.Where(m => m.HasRole(RainStormOptions.WorkerRole)))
         {
-            if (!asked.Add(ReattachTracker.NodeOf(member.Address))) continue;
+            if (!asked.Add(NodeName.Of(member.Address))) continue;
             Context.ActorSelection(new RootActorPath(member.Address) / "user" / WorkerAgent.Name).Tell(new RecoveryProtocol.ReportTasks());
         }
         _log.Info("Re-attach: asked {0} worker node(s) for their tasks ({1} worker member(s) in the cluster)", asked.Count, _reattach.WorkerMembers);

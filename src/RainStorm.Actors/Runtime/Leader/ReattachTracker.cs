@@ -16,9 +16,6 @@ public sealed class ReattachTracker
     private readonly Dictionary<string, MemberStatus> _workers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
 
-    /// <summary>Node is host:port, as workers name themselves.</summary>
-    public static string NodeOf(Akka.Actor.Address address) => $"{address.Host}:{address.Port}";
-
     /// <summary>A worker member's current status (from the cluster state and member events).</summary>
     public void OnWorkerMember(string node, MemberStatus status)
     {

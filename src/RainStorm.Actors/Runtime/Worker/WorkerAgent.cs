@@ -8,6 +8,7 @@ using RainStorm.Actors.Runtime.Transport;
 using RainStorm.Operators;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 using static RainStorm.Actors.Runtime.Protocol.WorkerProtocol;
+using RainStorm.Actors.Hosting;
 
 namespace RainStorm.Actors.Runtime.Worker;
 
@@ -67,7 +68,7 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
         _settings = RuntimeSettings.Create(Context.System);
         _transport = TransportSettings.Create(Context.System);
         var self = Cluster.Get(Context.System).SelfAddress;
-        _node = $"{self.Host}:{self.Port}";
+        _node = NodeName.Of(self);
 
         Receive<StartTask>(start => StartTask(start.Spec));
         Receive<StopJobTasks>(stop =>

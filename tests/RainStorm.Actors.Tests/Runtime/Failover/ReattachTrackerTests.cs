@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using RainStorm.Actors.Runtime.Leader;
+using RainStorm.Actors.Hosting;
 
 namespace RainStorm.Actors.Tests.Runtime.Failover;
 
@@ -70,6 +71,6 @@ public sealed class ReattachTrackerTests
     [Fact]
     public void Nodes_are_named_host_colon_port_like_the_workers_name_themselves()
     {
-        Assert.Equal("127.0.0.1:4053", ReattachTracker.NodeOf(new Address("akka.tcp", "rainstorm", "127.0.0.1", 4053)));
+        Assert.Equal("127.0.0.1:4053", NodeName.Of(new Address("akka.tcp", "rainstorm", "127.0.0.1", 4053)));
     }
 }
