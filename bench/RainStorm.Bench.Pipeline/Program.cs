@@ -11,6 +11,8 @@ var baselines = true;
 var processes = true;
 var hocon = "";
 var memory = false;
+var keepData = false;
+string[] appNames = ["App 2", "App 1"];
 bool[] exactlyOnceModes = [false, true];
 for (var i = 0; i < args.Length; i += 2)
 {
@@ -20,11 +22,14 @@ for (var i = 0; i < args.Length; i += 2)
         case "--no-processes": processes = false; i--; break;
         case "--no-exactly-once": exactlyOnceModes = [false]; i--; break;
         case "--memory": memory = true; i--; break;
+        case "--keep-data": keepData = true; i--; break;
+        case "--only-exactly-once": exactlyOnceModes = [true]; i--; break;
+        case "--app": appNames = [$"App {args[i + 1]}"]; break;
         case "--hocon": hocon = args[i + 1]; break;
         case "--lines": lines = long.Parse(args[i + 1]); break;
         case "--nodes": nodes = int.Parse(args[i + 1]); break;
         case "--tasks": tasks = int.Parse(args[i + 1]); break;
-        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-processes, --no-exactly-once, --memory, --hocon TEXT)"); return 2;
+        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-processes, --no-exactly-once, --only-exactly-once, --app 1|2, --memory, --keep-data, --hocon TEXT)"); return 2;
     }
 }
 
@@ -106,7 +111,7 @@ async Task RunJobs(string runner, Akka.Actor.ActorSystem system, Akka.Actor.IAct
     await JobRunner.EnsureSourceAsync(hyDfs, name, source);
     Console.WriteLine($"  {runner}: uploaded into HyDFS in {upload.Elapsed.TotalSeconds:0.0} s (not part of the job times)");
     var run = 0;
-    foreach (var (app, exactlyOnce) in new[] { App.App2, App.App1 }.SelectMany(a => exactlyOnceModes.Select(e => (a, e))))
+    foreach (var (app, exactlyOnce) in new[] { App.App2, App.App1 }.Where(a => appNames.Contains(a.Name)).SelectMany(a => exactlyOnceModes.Select(e => (a, e))))
     {
         var clock = Stopwatch.StartNew();
         var jobId = await JobRunner.SubmitAsync(leader, app.JobLine(name, $"bench_out_{++run}", tasks, exactlyOnce));
@@ -128,7 +133,8 @@ if (processes)
     await RunJobs($"RainStorm {nodes} node processes", cluster.Client, cluster.Leader, cluster.HyDfs);
 }
 
-try
+if (keepData) Console.WriteLine($"node data and logs kept in {runDir}");
+else try
 {
     Directory.Delete(runDir, recursive: true);
     foreach (var scratch in new[] { warmup, $"single-{Environment.ProcessId}.out", $"streams-{Environment.ProcessId}.out" })

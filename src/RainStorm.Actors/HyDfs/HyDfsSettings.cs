@@ -14,6 +14,10 @@ public sealed record HyDfsSettings(
     int ClientMaxInFlight,
     bool Fsync)
 {
+    /// <summary>HyDFS actors and the journal run here, on threads of their own: an append's latency must not wait
+    /// behind the tasks' tuple batches in the default dispatcher's queue (exactly_once acknowledges only after it).</summary>
+    public const string Dispatcher = "rainstorm.hydfs.dispatcher";
+
     public static HyDfsSettings Create(ActorSystem system) => Create(system.Settings.Config.GetConfig("rainstorm.hydfs"));
 
     public static HyDfsSettings Create(Config? config)

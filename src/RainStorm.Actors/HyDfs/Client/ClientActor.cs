@@ -75,7 +75,7 @@ internal sealed class ClientActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(HyDfsExtension ext) => Akka.Actor.Props.Create(() => new ClientActor(ext));
+    public static Props Props(HyDfsExtension ext) => Akka.Actor.Props.Create(() => new ClientActor(ext)).WithDispatcher(HyDfsSettings.Dispatcher);
 
     protected override void PreStart()
     {

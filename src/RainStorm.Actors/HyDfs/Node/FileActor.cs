@@ -59,7 +59,7 @@ internal sealed partial class FileActor : ReceiveActor, IWithUnboundedStash, IWi
 
     public static Props Props(string name, string self, string directory, HyDfsSettings settings, StoreIndex index,
         PeerDirectory peers, LocalFile? file, RingChanged ring) =>
-        Akka.Actor.Props.Create(() => new FileActor(name, self, directory, settings, index, peers, file, ring));
+        Akka.Actor.Props.Create(() => new FileActor(name, self, directory, settings, index, peers, file, ring)).WithDispatcher(HyDfsSettings.Dispatcher);
 
     protected override void PreStart()
     {

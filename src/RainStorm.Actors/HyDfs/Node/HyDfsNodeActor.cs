@@ -50,7 +50,7 @@ public sealed class HyDfsNodeActor : ReceiveActor
     }
 
     public static Props Props(string directory, HyDfsSettings settings) =>
-        Akka.Actor.Props.Create(() => new HyDfsNodeActor(directory, settings));
+        Akka.Actor.Props.Create(() => new HyDfsNodeActor(directory, settings)).WithDispatcher(HyDfsSettings.Dispatcher);
 
     protected override void PreStart()
     {

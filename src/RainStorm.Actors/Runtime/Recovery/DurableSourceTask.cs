@@ -33,7 +33,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     private readonly RoundStats _rounds = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _recoveryClock = Stopwatch.StartNew();
-    private readonly Queue<int> _regenerate = new();
+    private readonly Queue<int> _toSend = new();
     private readonly Queue<(int Count, long[] SeqsAfter)> _sent = new();
     private readonly List<StreamTuple> _round = [];
     private readonly List<StreamTuple> _skipped = [];
@@ -77,11 +77,11 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
             _fromSnapshot = true;
             _skip = _ackedTuples = snapshot.SkipTuples;
             _ackedSeqs = snapshot.NextSeqs;
-            foreach (var count in snapshot.PendingRounds) _regenerate.Enqueue(count);
+            foreach (var count in snapshot.PendingRounds) _toSend.Enqueue(count);
         });
         Recover<SourceRound>(round =>
         {
-            _regenerate.Enqueue(round.Count);
+            _toSend.Enqueue(round.Count);
             _replayedEvents++;
         });
         Recover<RecoveryCompleted>(_ => OnRecovered());
@@ -134,7 +134,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private string State => _completed ? "COMPLETED" : _endOfFile && _regenerate.Count == 0 ? "DRAINING" : _output is null ? "STARTING" : "RUNNING";
+    private string State => _completed ? "COMPLETED" : _endOfFile && _toSend.Count == 0 ? "DRAINING" : _output is null ? "STARTING" : "RUNNING";
 
     protected override void PostStop()
     {
@@ -150,7 +150,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         _meter.CountIn((int)_skip);
         _meter.CountOut((int)_skip);
         _roundsSinceSnapshot = (int)_replayedEvents;
-        var tuples = _regenerate.Sum(c => (long)c);
+        var tuples = _toSend.Sum(c => (long)c);
         _log.Info("Task {0} recovered from its journal in {1} ms: {2} lines acknowledged, {3} events replayed, {4} lines to resend",
             _spec.Id, _recoveryClock.ElapsedMilliseconds, _skip, _replayedEvents, tuples);
         Context.Parent.Tell(new TaskRecovered(_spec.Id, _replayedEvents, _fromSnapshot, tuples, _recoveryClock.Elapsed));
@@ -173,8 +173,9 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         Emit();
     }
 
-    /// <summary>Skips the acknowledged lines, regenerates the journaled rounds, then journals and sends new rounds as
-    /// the pace and the credit windows allow; ends the edges at the end of the file.</summary>
+    /// <summary>Skips the acknowledged lines, then sends the journaled rounds (replayed ones first) as the credit windows
+    /// allow, while journaling the next rounds ahead of them; ends the edges at the end of the file. A round is only
+    /// its size in the journal, so it is journaled before its lines are read: no round waits in memory for its append.</summary>
     private void Emit()
     {
         if (_output is null || _completed || _reader is null) return;
@@ -187,31 +188,27 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
             if (!filled) _skip = 0;
         }
         // A round being filled when a chunk is still being read stays in _round until the chunk arrives.
-        while (_regenerate.Count > 0 && _output.HasRoom)
+        while (_toSend.Count > 0 && _output.HasRoom)
         {
-            if (!Fill(_round, _regenerate.Peek(), out _)) return;
-            _regenerate.Dequeue();
+            if (!Fill(_round, _toSend.Peek(), out _)) return;
+            _toSend.Dequeue();
             Send(_round);
         }
-        if (_regenerate.Count > 0) return;
         var allowance = _pacer.Allowance();
-        while (!Exhausted && allowance > 0 && _output.HasRoom && _inFlight < _recovery.SourceRoundsInFlight)
+        while (!Exhausted && allowance > 0 && _inFlight + _toSend.Count < _recovery.SourceRoundsInFlight)
         {
-            if (!Fill(_round, (int)Math.Min(allowance, _recovery.SourceRoundLines), out _)) return;
-            if (_round.Count == 0) break;
-            var round = _round.ToList();
-            _round.Clear();
-            allowance -= round.Count;
-            _pacer.Used(round.Count);
+            var count = (int)Math.Min(allowance, _recovery.SourceRoundLines);
+            allowance -= count;
+            _pacer.Used(count);
             if (_inFlight++ == 0) _inFlightSince = Environment.TickCount64;
             var startedAt = Environment.TickCount64;
-            PersistAsync(new SourceRound(round.Count), _ =>
+            PersistAsync(new SourceRound(count), _ =>
             {
-                _rounds.Persisted(round.Count, startedAt);
-                OnRoundPersisted(round);
+                _rounds.Persisted(count, startedAt);
+                OnRoundPersisted(count);
             });
         }
-        if (Exhausted && _inFlight == 0 && !_output.Edges.Finishing)
+        if (Exhausted && _inFlight == 0 && _toSend.Count == 0 && !_output.Edges.Finishing)
         {
             _output.Finish();
             _log.Info("Task {0} read all of '{1}': {2} lines, {3} of them emitted here", _spec.Id, _spec.Plan.Source, _splitter.LinesSeen, _meter.TuplesOut);
@@ -224,18 +221,13 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         }
     }
 
-    /// <summary>The round is in the journal: send it. A snapshot is taken only with no round in flight, so it covers
-    /// exactly the journal up to its sequence number.</summary>
-    private void OnRoundPersisted(List<StreamTuple> round)
+    /// <summary>The round is in the journal: it may be sent. A snapshot is taken only with no round in flight, so it
+    /// covers exactly the journal up to its sequence number. Rounds journaled past the end of the file are empty.</summary>
+    private void OnRoundPersisted(int count)
     {
         _inFlight--;
         _inFlightSince = Environment.TickCount64;
-        Send(round);
-        if (!_firstOutputSent)
-        {
-            _firstOutputSent = true;
-            Context.Parent.Tell(new FirstOutput(_spec.Id));
-        }
+        _toSend.Enqueue(count);
         if (++_roundsSinceSnapshot >= _recovery.SnapshotEvery && _inFlight == 0) TakeSnapshot();
         Emit();
     }
@@ -282,6 +274,9 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         _output.Edges.Flush(force: true);
         _sent.Enqueue((tuples.Count, _output.Edges.NextSeqs));
         tuples.Clear();
+        if (_firstOutputSent) return;
+        _firstOutputSent = true;
+        Context.Parent.Tell(new FirstOutput(_spec.Id));
     }
 
     /// <summary>Rounds whose every batch is acknowledged move into the acknowledged progress.</summary>
@@ -300,7 +295,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     {
         _roundsSinceSnapshot = 0;
         TrimAcknowledged();
-        SaveSnapshot(new SourceSnapshot(_ackedTuples, _ackedSeqs, _sent.Select(r => r.Count).ToArray()));
+        SaveSnapshot(new SourceSnapshot(_ackedTuples, _ackedSeqs, _sent.Select(r => r.Count).Concat(_toSend).ToArray()));
     }
 
     private void ReadNext()

@@ -34,7 +34,8 @@ public sealed class SourceReader
         IsLocal = isLocal;
     }
 
-    public bool IsLocal { get; }
+    /// <summary>Reading this node's replica; false from the primary (also once the local copy moved away).</summary>
+    public bool IsLocal { get; private set; }
 
     /// <summary>To the task that opens the reader: it is open.</summary>
     public sealed record Opened(SourceReader Reader);
@@ -100,11 +101,17 @@ public sealed class SourceReader
     {
         if (!IsLocal) return (await _client.ReadChunkAsync(_name, _offset, ct)).Data;
         var reply = await _localStore.Ask<object>(new ReadLocal(_name, _offset, (int)Math.Min(ChunkBytes, _length - _offset)), LocalTimeout, ct);
-        return reply switch
+        switch (reply)
         {
-            ReadResult result => result.Data,
-            Failed failed => throw new HyDfsException(failed.Message),
-            _ => throw new HyDfsException($"unexpected answer {reply.GetType().Name} reading the local replica of '{_name}'"),
-        };
+            case ReadResult result:
+                return result.Data;
+            case Failed:
+                // The ring changed (a node joined) and this node's copy moved to the file's new owners: the rest
+                // comes from the primary.
+                IsLocal = false;
+                return (await _client.ReadChunkAsync(_name, _offset, ct)).Data;
+            default:
+                throw new HyDfsException($"unexpected answer {reply.GetType().Name} reading the local replica of '{_name}'");
+        }
     }
 }
