@@ -46,7 +46,8 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     private bool _fromSnapshot;
     private int _roundsSinceSnapshot;
     private bool _reading;
-    private bool _endOfFile;
+    private bool _readerDone;
+    private ReadOnlyMemory<byte>? _prefetched;
     private int _inFlight;
     private long _inFlightSince;
     private bool _completed;
@@ -92,13 +93,14 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
             _reader = opened.Reader;
             _reading = false;
             _log.Info("Task {0} reads '{1}' from {2}", _spec.Id, _spec.Plan.Source, _reader.IsLocal ? "the local replica" : "the primary");
+            ReadAhead();
             Emit();
         });
         Command<SourceReader.ChunkRead>(read =>
         {
             _reading = false;
-            if (read.Chunk is { } chunk) _splitter.Feed(chunk);
-            else _endOfFile = true;
+            if (read.Chunk is { } chunk) _prefetched = chunk;
+            else _readerDone = true;
             Emit();
         });
         Command<SourceReader.ReadFailed>(failed => Fail($"reading '{_spec.Plan.Source}' from HyDFS failed: {failed.Error.Message}"));
@@ -134,7 +136,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private string State => _completed ? "COMPLETED" : _endOfFile && _toSend.Count == 0 ? "DRAINING" : _output is null ? "STARTING" : "RUNNING";
+    private string State => _completed ? "COMPLETED" : EndOfFile && _toSend.Count == 0 ? "DRAINING" : _output is null ? "STARTING" : "RUNNING";
 
     protected override void PostStop()
     {
@@ -234,7 +236,10 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
 
     private bool FinalLineTaken { get; set; }
 
-    private bool Exhausted => _endOfFile && FinalLineTaken && _splitter.NeedsChunk;
+    /// <summary>Every chunk of the file has been handed to the splitter.</summary>
+    private bool EndOfFile => _readerDone && _prefetched is null;
+
+    private bool Exhausted => EndOfFile && FinalLineTaken && _splitter.NeedsChunk;
 
     /// <summary>Adds up to <paramref name="count"/> owned lines to <paramref name="into"/>, across chunks. False while a
     /// chunk is being read (call again when it arrives); <paramref name="filled"/> tells whether all were found.</summary>
@@ -248,9 +253,16 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
                 _splitter.Take(into, count - into.Count);
                 continue;
             }
-            if (!_endOfFile)
+            if (_prefetched is { } next)
             {
-                if (!_reading) ReadNext();
+                _splitter.Feed(next);
+                _prefetched = null;
+                ReadAhead();
+                continue;
+            }
+            if (!_readerDone)
+            {
+                ReadAhead();
                 return false;
             }
             if (!FinalLineTaken)
@@ -298,10 +310,12 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         SaveSnapshot(new SourceSnapshot(_ackedTuples, _ackedSeqs, _sent.Select(r => r.Count).Concat(_toSend).ToArray()));
     }
 
-    private void ReadNext()
+    /// <summary>Keeps one chunk read ahead of the splitter, so reading overlaps splitting and sending.</summary>
+    private void ReadAhead()
     {
+        if (_reading || _readerDone || _prefetched is not null || _reader is null) return;
         _reading = true;
-        _reader!.ReadNextFor(Self, _stop.Token);
+        _reader.ReadNextFor(Self, _stop.Token);
     }
 
     private void Fail(string reason)
