@@ -27,7 +27,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     private readonly RecoverySettings _recovery;
     private readonly HyDfsClient _client;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly LineSplitter _splitter;
+    private readonly SourceFeed _feed;
     private readonly RatePacer _pacer;
     private readonly RateMeter _meter = new();
     private readonly RoundStats _rounds = new();
@@ -37,7 +37,6 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     private readonly Queue<(int Count, long[] SeqsAfter)> _sent = new();
     private readonly List<StreamTuple> _round = [];
     private readonly List<StreamTuple> _skipped = [];
-    private SourceReader? _reader;
     private EdgeOutput? _output;
     private long _skip;
     private long _ackedTuples;
@@ -45,9 +44,6 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     private long _replayedEvents;
     private bool _fromSnapshot;
     private int _roundsSinceSnapshot;
-    private bool _reading;
-    private bool _readerDone;
-    private ReadOnlyMemory<byte>? _prefetched;
     private int _inFlight;
     private long _inFlightSince;
     private bool _completed;
@@ -69,7 +65,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         PersistenceId = "task/" + spec.Id;
         JournalPluginId = HyDfsPersistenceHostingExtensions.JournalPluginId;
         SnapshotPluginId = HyDfsPersistenceHostingExtensions.SnapshotPluginId;
-        _splitter = new LineSplitter(spec.Plan.Source, spec.Id.Index, spec.StageTasks, spec.SourceBlockBytes);
+        _feed = new SourceFeed(spec, Self, _stop.Token);
         _pacer = new RatePacer(spec.Plan.InputRate / spec.StageTasks);
 
         Recover<SnapshotOffer>(offer =>
@@ -90,17 +86,13 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         Command<Routing>(OnRouting);
         Command<SourceReader.Opened>(opened =>
         {
-            _reader = opened.Reader;
-            _reading = false;
-            _log.Info("Task {0} reads '{1}' from {2}", _spec.Id, _spec.Plan.Source, _reader.IsLocal ? "the local replica" : "the primary");
-            ReadAhead();
+            _feed.Opened(opened.Reader);
+            _log.Info("Task {0} reads '{1}' from {2}", _spec.Id, _spec.Plan.Source, _feed.Origin);
             Emit();
         });
         Command<SourceReader.ChunkRead>(read =>
         {
-            _reading = false;
-            if (read.Chunk is { } chunk) _prefetched = chunk;
-            else _readerDone = true;
+            _feed.ChunkRead(read.Chunk);
             Emit();
         });
         Command<SourceReader.ReadFailed>(failed => Fail($"reading '{_spec.Plan.Source}' from HyDFS failed: {failed.Error.Message}"));
@@ -136,7 +128,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private string State => _completed ? "COMPLETED" : EndOfFile && _toSend.Count == 0 ? "DRAINING" : _output is null ? "STARTING" : "RUNNING";
+    private string State => _completed ? "COMPLETED" : _feed.EndOfFile && _toSend.Count == 0 ? "DRAINING" : _output is null ? "STARTING" : "RUNNING";
 
     protected override void PostStop()
     {
@@ -165,8 +157,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
             _output = EdgeOutput.For(_spec, routing.Downstream!, _transport, Self);
             if (_ackedSeqs.Length == 0) _ackedSeqs = _output.Edges.NextSeqs;
             else _output.Edges.Restore([], _ackedSeqs, finishing: false);
-            _reading = true;
-            SourceReader.OpenFor(Self, Context.System, _client, _spec.Plan.Source, _stop.Token);
+            _feed.Open(Context.System, _client);
         }
         else
         {
@@ -180,11 +171,11 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     /// its size in the journal, so it is journaled before its lines are read: no round waits in memory for its append.</summary>
     private void Emit()
     {
-        if (_output is null || _completed || _reader is null) return;
+        if (_output is null || _completed || !_feed.IsOpen) return;
         while (_skip > 0)
         {
             _skipped.Clear();
-            var done = Fill(_skipped, (int)Math.Min(_skip, _recovery.SourceRoundLines), out var filled);
+            var done = _feed.Fill(_skipped, (int)Math.Min(_skip, _recovery.SourceRoundLines), out var filled);
             _skip -= _skipped.Count;
             if (!done) return;
             if (!filled) _skip = 0;
@@ -192,12 +183,12 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         // A round being filled when a chunk is still being read stays in _round until the chunk arrives.
         while (_toSend.Count > 0 && _output.HasRoom)
         {
-            if (!Fill(_round, _toSend.Peek(), out _)) return;
+            if (!_feed.Fill(_round, _toSend.Peek(), out _)) return;
             _toSend.Dequeue();
             Send(_round);
         }
         var allowance = _pacer.Allowance();
-        while (!Exhausted && allowance > 0 && _inFlight + _toSend.Count < _recovery.SourceRoundsInFlight)
+        while (!_feed.Exhausted && allowance > 0 && _inFlight + _toSend.Count < _recovery.SourceRoundsInFlight)
         {
             var count = (int)Math.Min(allowance, _recovery.SourceRoundLines);
             allowance -= count;
@@ -210,10 +201,10 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
                 OnRoundPersisted(count);
             });
         }
-        if (Exhausted && _inFlight == 0 && _toSend.Count == 0 && !_output.Edges.Finishing)
+        if (_feed.Exhausted && _inFlight == 0 && _toSend.Count == 0 && !_output.Edges.Finishing)
         {
             _output.Finish();
-            _log.Info("Task {0} read all of '{1}': {2} lines, {3} of them emitted here", _spec.Id, _spec.Plan.Source, _splitter.LinesSeen, _meter.TuplesOut);
+            _log.Info("Task {0} read all of '{1}': {2} lines, {3} of them emitted here", _spec.Id, _spec.Plan.Source, _feed.LinesSeen, _meter.TuplesOut);
         }
         if (_output.Edges.Finishing && _output.Drained && !_completed)
         {
@@ -232,49 +223,6 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         _toSend.Enqueue(count);
         if (++_roundsSinceSnapshot >= _recovery.SnapshotEvery && _inFlight == 0) TakeSnapshot();
         Emit();
-    }
-
-    private bool FinalLineTaken { get; set; }
-
-    /// <summary>Every chunk of the file has been handed to the splitter.</summary>
-    private bool EndOfFile => _readerDone && _prefetched is null;
-
-    private bool Exhausted => EndOfFile && FinalLineTaken && _splitter.NeedsChunk;
-
-    /// <summary>Adds up to <paramref name="count"/> owned lines to <paramref name="into"/>, across chunks. False while a
-    /// chunk is being read (call again when it arrives); <paramref name="filled"/> tells whether all were found.</summary>
-    private bool Fill(List<StreamTuple> into, int count, out bool filled)
-    {
-        filled = false;
-        while (into.Count < count)
-        {
-            if (!_splitter.NeedsChunk)
-            {
-                _splitter.Take(into, count - into.Count);
-                continue;
-            }
-            if (_prefetched is { } next)
-            {
-                _splitter.Feed(next);
-                _prefetched = null;
-                ReadAhead();
-                continue;
-            }
-            if (!_readerDone)
-            {
-                ReadAhead();
-                return false;
-            }
-            if (!FinalLineTaken)
-            {
-                FinalLineTaken = true;
-                if (_splitter.TakeLast() is { } last) into.Add(last);
-                continue;
-            }
-            return true;
-        }
-        filled = true;
-        return true;
     }
 
     private void Send(List<StreamTuple> tuples)
@@ -308,14 +256,6 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         _roundsSinceSnapshot = 0;
         TrimAcknowledged();
         SaveSnapshot(new SourceSnapshot(_ackedTuples, _ackedSeqs, _sent.Select(r => r.Count).Concat(_toSend).ToArray()));
-    }
-
-    /// <summary>Keeps one chunk read ahead of the splitter, so reading overlaps splitting and sending.</summary>
-    private void ReadAhead()
-    {
-        if (_reading || _readerDone || _prefetched is not null || _reader is null) return;
-        _reading = true;
-        _reader.ReadNextFor(Self, _stop.Token);
     }
 
     private void Fail(string reason)

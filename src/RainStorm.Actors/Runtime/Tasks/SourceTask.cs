@@ -21,17 +21,12 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
     private readonly TransportSettings _transport;
     private readonly HyDfsClient _client;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly LineSplitter _splitter;
+    private readonly SourceFeed _feed;
     private readonly RatePacer _pacer;
     private readonly RateMeter _meter = new();
     private readonly List<StreamTuple> _tuples = new(TuplesPerStep);
     private readonly CancellationTokenSource _stop = new();
-    private SourceReader? _reader;
     private EdgeOutput? _output;
-    private bool _reading;
-    private ReadOnlyMemory<byte>? _prefetched;
-    private bool _readerDone;
-    private bool _endOfFile;
     private bool _completed;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -44,22 +39,19 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         _spec = spec;
         _transport = transport;
         _client = client;
-        _splitter = new LineSplitter(spec.Plan.Source, spec.Id.Index, spec.StageTasks, spec.SourceBlockBytes);
+        _feed = new SourceFeed(spec, Self, _stop.Token);
         _pacer = new RatePacer(spec.Plan.InputRate / spec.StageTasks);
 
         Receive<Routing>(OnRouting);
         Receive<SourceReader.Opened>(opened =>
         {
-            _reader = opened.Reader;
-            _reading = false;
-            _log.Info("Task {0} reads '{1}' from {2}", _spec.Id, _spec.Plan.Source, _reader.IsLocal ? "the local replica" : "the primary");
+            _feed.Opened(opened.Reader);
+            _log.Info("Task {0} reads '{1}' from {2}", _spec.Id, _spec.Plan.Source, _feed.Origin);
             Emit();
         });
         Receive<SourceReader.ChunkRead>(read =>
         {
-            _reading = false;
-            if (read.Chunk is { } chunk) _prefetched = chunk;
-            else _readerDone = true;
+            _feed.ChunkRead(read.Chunk);
             Emit();
         });
         Receive<SourceReader.ReadFailed>(failed => Fail($"reading '{_spec.Plan.Source}' from HyDFS failed: {failed.Error.Message}"));
@@ -82,7 +74,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         });
     }
 
-    private string State => _completed ? "COMPLETED" : _endOfFile ? "DRAINING" : _output is null ? "STARTING" : "RUNNING";
+    private string State => _completed ? "COMPLETED" : _feed.EndOfFile ? "DRAINING" : _output is null ? "STARTING" : "RUNNING";
 
     protected override void PreStart()
     {
@@ -101,8 +93,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         if (_output is null)
         {
             _output = EdgeOutput.For(_spec, routing.Downstream!, _transport, Self);
-            _reading = true;
-            SourceReader.OpenFor(Self, Context.System, _client, _spec.Plan.Source, _stop.Token);
+            _feed.Open(Context.System, _client);
         }
         else
         {
@@ -111,31 +102,21 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         Emit();
     }
 
-    /// <summary>Emits what the pace and the credit windows allow, keeping one chunk read ahead (at most two in memory).</summary>
+    /// <summary>Emits what the pace and the credit windows allow (the feed reads one chunk ahead).</summary>
     private void Emit()
     {
-        if (_output is null || _completed) return;
+        if (_output is null || _completed || !_feed.IsOpen) return;
         var allowance = _pacer.Allowance();
-        while (allowance > 0 && _output.HasRoom)
-        {
-            if (_splitter.NeedsChunk)
-            {
-                if (_prefetched is not { } next) break;
-                _splitter.Feed(next);
-                _prefetched = null;
-            }
-            _tuples.Clear();
-            var taken = _splitter.Take(_tuples, Math.Min(allowance, TuplesPerStep));
-            Send(taken);
-            allowance -= taken;
-        }
-        if (_prefetched is null && !_readerDone && !_reading && _reader is not null) ReadNext();
-        _endOfFile = _readerDone && _prefetched is null && _splitter.NeedsChunk;
-        if (_endOfFile && !_output.Edges.Finishing)
+        while (allowance > 0 && _output.HasRoom && !_feed.Exhausted)
         {
             _tuples.Clear();
-            if (_splitter.TakeLast() is { } last) _tuples.Add(last);
+            var ready = _feed.Fill(_tuples, (int)Math.Min(allowance, TuplesPerStep), out _);
             Send(_tuples.Count);
+            allowance -= _tuples.Count;
+            if (!ready) break;
+        }
+        if (_feed.Exhausted && !_output.Edges.Finishing)
+        {
             _output.Finish();
             _log.Info("Task {0} read all of '{1}' and emitted its {2} lines", _spec.Id, _spec.Plan.Source, _meter.TuplesOut);
         }
@@ -154,12 +135,6 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         _meter.CountIn(taken);
         _meter.CountOut(taken);
         _output!.Emit(_tuples);
-    }
-
-    private void ReadNext()
-    {
-        _reading = true;
-        _reader!.ReadNextFor(Self, _stop.Token);
     }
 
     private void Fail(string reason)
