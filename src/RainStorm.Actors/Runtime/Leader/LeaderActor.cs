@@ -24,6 +24,10 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
     private sealed record Checked(IActorRef Client, SubmitJob Submit, JobPlan Plan, bool[] Stateful, string? Refusal,
         long SourceLength = 0, int[]?[]? KeyGroupTables = null);
     private sealed record StartTimeout(string JobId, int Attempt = 1);
+    private sealed record JournalTimeout(string JobId);
+
+    private static readonly TimeSpan JournalTimeoutAfter = TimeSpan.FromSeconds(30);
+    private readonly Dictionary<string, (JobState Job, Checked Check)> _journaling = new();
 
     private readonly string _operatorDir;
     private readonly RuntimeSettings _settings;
@@ -46,6 +50,8 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         ReceiveJobTableRecovery();
         Receive<SubmitJob>(OnSubmit);
         Receive<Checked>(OnChecked);
+        Receive<JobJournal.Journaled>(OnJournaled);
+        Receive<JournalTimeout>(OnJournalTimeout);
         Receive<StartTimeout>(timeout =>
         {
             if (_jobs.TryGetValue(timeout.JobId, out var job) && job.IsRunning && job.Attempt == timeout.Attempt && !job.RoutingSent && !job.AllStarted)
@@ -155,8 +161,19 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
             SourceBlockBytes = SourceBlockBytes(check.SourceLength, check.Plan.TasksPerStage),
             KeyGroupTables = check.KeyGroupTables ?? new int[]?[check.Plan.Stages.Count],
         };
-        _jobs[job.Id] = job;
+        // Nothing starts and the client hears nothing until the job is in the journal: a leader taking over after
+        // this one died then knows every job a client was told about.
+        _journaling[job.Id] = (job, check);
         JournalJobAccepted(job);
+        Timers.StartSingleTimer($"journal-{job.Id}", new JournalTimeout(job.Id), JournalTimeoutAfter);
+    }
+
+    private void OnJournaled(JobJournal.Journaled journaled)
+    {
+        if (!_journaling.Remove(journaled.JobId, out var pending)) return;
+        Timers.Cancel($"journal-{journaled.JobId}");
+        var (job, check) = pending;
+        _jobs[job.Id] = job;
         _log.Info("Job {0} accepted: {1}", job.Id, job.CommandLine);
         for (var stage = 0; stage < job.KeyGroupTables.Length; stage++)
             if (job.KeyGroupTables[stage] is { } table)
@@ -170,6 +187,13 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         }
         Schedule(job);
         Timers.StartSingleTimer($"start-{job.Id}", new StartTimeout(job.Id), _settings.TaskStartTimeout);
+    }
+
+    private void OnJournalTimeout(JournalTimeout timeout)
+    {
+        if (!_journaling.Remove(timeout.JobId, out var pending)) return;
+        _log.Error("Job {0} refused: the job table could not be written to HyDFS within {1} s", timeout.JobId, JournalTimeoutAfter.TotalSeconds);
+        Refuse(pending.Check.Client, $"the job could not be recorded in the leader's journal on HyDFS within {JournalTimeoutAfter.TotalSeconds:0} s; nothing was started, submit it again");
     }
 
     private void Schedule(JobState job)

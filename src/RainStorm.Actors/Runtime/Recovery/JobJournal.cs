@@ -19,6 +19,9 @@ public sealed class JobJournal : ReceivePersistentActor
     public sealed record JobAccepted(string JobId, string CommandLine, int SourceBlockBytes, int[]?[]? KeyGroupTables = null);
     public sealed record JobEnded(string JobId, string Status, string? Reason, long TuplesIn, long TuplesOut);
 
+    /// <summary>Journal → leader: the job is in the journal, so a leader taking over will know it.</summary>
+    public sealed record Journaled(string JobId);
+
     /// <summary>Journal → leader, once: the table as journaled. Ended is null for a job still running.</summary>
     public sealed record Recovered(IReadOnlyList<(JobAccepted Job, JobEnded? Ended)> Jobs, TimeSpan Duration);
 
@@ -45,7 +48,11 @@ public sealed class JobJournal : ReceivePersistentActor
                     _accepted.Count, _accepted.Count(j => !_ended.ContainsKey(j.JobId)));
             Context.Parent.Tell(new Recovered(_accepted.Select(j => (j, _ended.GetValueOrDefault(j.JobId))).ToList(), _clock.Elapsed));
         });
-        Command<JobAccepted>(accepted => PersistAsync(accepted, _accepted.Add));
+        Command<JobAccepted>(accepted => PersistAsync(accepted, persisted =>
+        {
+            _accepted.Add(persisted);
+            Context.Parent.Tell(new Journaled(persisted.JobId));
+        }));
         Command<JobEnded>(ended => PersistAsync(ended, e => _ended[e.JobId] = e));
     }
 

@@ -1,0 +1,52 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using RainStorm.Actors.Persistence;
+using RainStorm.Actors.Runtime.Recovery;
+using RainStorm.Actors.Tests.Support;
+
+namespace RainStorm.Actors.Tests.Runtime.Failover;
+
+/// <summary>The leader's job table: a job is confirmed only once it is in the HyDFS journal, so a leader starting on
+/// another node after the first one's node stopped gets it back.</summary>
+public sealed class JobJournalSpec : TestKit
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    /// <summary>Stands in for the leader: the journal reports to its parent.</summary>
+    private sealed class Parent : ReceiveActor
+    {
+        public Parent(IActorRef listener)
+        {
+            var journal = Context.ActorOf(JobJournal.Props(), JobJournal.Name);
+            Receive<JobJournal.JobAccepted>(accepted => journal.Tell(accepted));
+            ReceiveAny(listener.Tell);
+        }
+    }
+
+    [Fact]
+    public async Task A_job_is_confirmed_once_journaled_and_a_leader_on_another_node_recovers_it()
+    {
+        // hydfs only: no leader singleton of the nodes themselves writes the same job table.
+        await using var cluster = await TestCluster.StartAsync(3, roles: ["hydfs"], extra: b => b.WithHyDfsPersistence());
+        var first = cluster[1];
+        var probe = CreateTestProbe(first.System);
+        var leader = first.System.ActorOf(Props.Create(() => new Parent(probe.Ref)), "leader");
+        Assert.Empty(probe.ExpectMsg<JobJournal.Recovered>(Wait).Jobs);
+
+        var accepted = new JobJournal.JobAccepted("job-1", "RainStorm 1 2 Filter Warning signs.csv out false false 0 0 0", 4096);
+        leader.Tell(accepted);
+        Assert.Equal("job-1", probe.ExpectMsg<JobJournal.Journaled>(Wait).JobId);
+
+        await first.StopAsync();
+
+        var second = cluster[2];
+        var probe2 = CreateTestProbe(second.System);
+        second.System.ActorOf(Props.Create(() => new Parent(probe2.Ref)), "leader");
+        var recovered = probe2.ExpectMsg<JobJournal.Recovered>(Wait);
+        var (job, ended) = Assert.Single(recovered.Jobs);
+        Assert.Equal(accepted.JobId, job.JobId);
+        Assert.Equal(accepted.CommandLine, job.CommandLine);
+        Assert.Equal(accepted.SourceBlockBytes, job.SourceBlockBytes);
+        Assert.Null(ended);
+    }
+}
