@@ -33,14 +33,14 @@ public sealed class AtLeastOnceNodeFailureTests(ITestOutputHelper output)
             return victimNode is not null;
         }, TimeSpan.FromSeconds(60), "a worker node (not the leader's) producing output");
         cluster.NodeAt(victimNode!).Kill();
-        output.WriteLine($"kill -9 of {victimNode}");
+        output.WriteLine($"kill -9 of {victimNode} at {DateTime.UtcNow:HH:mm:ss.fff}");
 
         // The new attempt runs on the live nodes only.
         await Poll.UntilAsync(async () =>
         {
             var tasks = (await cluster.Leader.Ask<TaskList>(new ListTasks(jobId), Ask)).Tasks;
             return tasks.Count == 9 && tasks.All(t => t.Task.EndsWith("#2", StringComparison.Ordinal) && t.State == "RUNNING" && t.Node != victimNode);
-        }, TimeSpan.FromSeconds(30), "the job's attempt 2 running on the live nodes");
+        }, TimeSpan.FromSeconds(60), "the job's attempt 2 running on the live nodes (failure detection takes up to ~10 s, more on a loaded machine)");
         var job = await waiting.WaitAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal("COMPLETED", job.Status);
