@@ -21,7 +21,7 @@ public sealed class AtLeastOnceNodeFailureTests(ITestOutputHelper output)
         await using var cluster = await ProcessCluster.StartAsync(4, output);
         var source = RuntimeClusterFixture.TrafficSigns();
         await JobRunner.EnsureSourceAsync(cluster.HyDfs, "Traffic_Signs.csv", source);
-        var jobId = await JobRunner.SubmitAsync(cluster.Leader, "RainStorm 2 3 Filter Warning Transform 0-2 Traffic_Signs.csv alo_node_out false false 3000 0 0");
+        var jobId = await JobRunner.SubmitAsync(cluster.Leader, "RainStorm 2 3 Filter Warning Transform 0-2 Traffic_Signs.csv alo_node_out false false 2000 0 0");
         var waiting = JobRunner.WaitAsync(cluster.Client, cluster.Leader, jobId);
 
         string? victimNode = null;

@@ -21,7 +21,7 @@ public sealed class AtLeastOnceRestartTests(RestartBudgetClusterFixture fixture,
         await fixture.UploadAsync("Traffic_Signs.csv", source);
         var followed = new List<string>();
         var submitted = await JobRunner.SubmitAndFollowAsync(fixture.Cluster.First, fixture.Cluster.Leader,
-            "RainStorm 2 3 Filter Warning Transform 0-2 Traffic_Signs.csv alo_kill_out false false 3000 0 0",
+            "RainStorm 2 3 Filter Warning Transform 0-2 Traffic_Signs.csv alo_kill_out false false 2500 0 0",
             lines => { lock (followed) followed.AddRange(lines); });
         var jobId = submitted.JobId;
 
