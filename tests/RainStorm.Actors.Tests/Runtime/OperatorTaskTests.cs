@@ -99,6 +99,33 @@ public sealed class OperatorTaskTests() : TestKit(RuntimeTestConfig.Local()), ID
         upstream.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
+    /// <summary>An at-least-once job restarted from its source runs attempt 2: its tasks' edges carry the attempt, so a
+    /// batch still under way from a task of attempt 1 is dropped unacknowledged, and the new outputs are attempt 2's.</summary>
+    [Fact]
+    public void A_task_of_a_restarted_attempt_drops_batches_of_the_old_attempt_and_sends_on_its_own_edges()
+    {
+        var parent = CreateTestProbe();
+        var oldUpstream = CreateTestProbe();
+        var upstream = CreateTestProbe();
+        var downstream = CreateTestProbe();
+        var id = new TaskId("job-1", 1, 0, Attempt: 2);
+        var task = parent.ChildActorOf(OperatorTask.Props(Spec(new("Filter", "keep"), new("Transform", "0")) with { Id = id }, Transport, null));
+        task.Tell(new Routing(id, new StageRouting(RoutingMode.Forward, new int[KeyGroups.Count], [downstream.Ref])));
+
+        task.Tell(new TupleBatch(Input, 1, [new("f:1", "keep,old")]), oldUpstream.Ref);
+        var current = new Edge("job-1#2", 0, 0, 0);
+        task.Tell(new TupleBatch(current, 1, [new("f:1", "keep,new")]), upstream.Ref);
+
+        Assert.Equal(new BatchAck(current, 1), upstream.ExpectMsg<BatchAck>());
+        var output = downstream.ExpectMsg<TupleBatch>();
+        Assert.Equal([new StreamTuple("f:1", "keep,new")], output.Tuples);
+        Assert.Equal(new Edge("job-1#2", 1, 0, 0), output.Edge);
+        oldUpstream.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        downstream.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.Equal("job-1/1/0#2", id.ToString());
+        Assert.NotEqual(new TaskId("job-1", 1, 0).ActorName, id.ActorName);
+    }
+
     void IDisposable.Dispose()
     {
         Directory.Delete(_operatorDir, recursive: true);

@@ -7,7 +7,7 @@ namespace RainStorm.Integration.Tests.Runtime;
 
 /// <summary>One embedded 3-node cluster (real ActorSystems, remoting on loopback, free ports) shared by the runtime
 /// tests of a class, with a fresh data directory and operator directory, both deleted afterwards.</summary>
-public sealed class RuntimeClusterFixture : IAsyncLifetime
+public class RuntimeClusterFixture : IAsyncLifetime
 {
     public const string TestHocon = """
         rainstorm.log.console-level = OFF
@@ -16,6 +16,12 @@ public sealed class RuntimeClusterFixture : IAsyncLifetime
         """;
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "rainstorm-runtime-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly string _extraHocon;
+
+    public RuntimeClusterFixture() : this("") { }
+
+    /// <param name="extraHocon">Settings a test class needs on top of <see cref="TestHocon"/>.</param>
+    protected RuntimeClusterFixture(string extraHocon) => _extraHocon = extraHocon;
 
     public LocalCluster Cluster { get; private set; } = null!;
     public string OperatorDir => Path.Combine(_root, "operators");
@@ -24,7 +30,7 @@ public sealed class RuntimeClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(OperatorDir);
-        Cluster = await LocalCluster.StartAsync(3, Path.Combine(_root, "nodes"), cmdPort: -1, OperatorDir, TestHocon, TimeSpan.FromSeconds(90));
+        Cluster = await LocalCluster.StartAsync(3, Path.Combine(_root, "nodes"), cmdPort: -1, OperatorDir, TestHocon + "\n" + _extraHocon, TimeSpan.FromSeconds(90));
     }
 
     public async Task DisposeAsync()
@@ -54,6 +60,14 @@ public sealed class RuntimeClusterFixture : IAsyncLifetime
         Encoding.UTF8.GetString(await Cluster.HyDfs.GetAsync(name)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     public Task<T> AskLeaderAsync<T>(object request) => Cluster.Leader.Ask<T>(request, TimeSpan.FromSeconds(30));
+
+    /// <summary>Every line the nodes have logged so far (their log files are written asynchronously).</summary>
+    public List<string> LogLines() => Cluster.Options.Select(Actors.Runtime.RuntimeHostingExtensions.LogFile).Where(File.Exists)
+        .SelectMany(path =>
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return new StreamReader(stream).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        }).ToList();
 
     /// <summary>Writes an executable shell script into the operator directory.</summary>
     public void WriteOperator(string name, string body)

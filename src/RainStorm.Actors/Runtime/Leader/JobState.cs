@@ -45,6 +45,9 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
     public string Status { get; private set; } = Running;
     public string? FailureReason { get; private set; }
     public bool RoutingSent { get; set; }
+    /// <summary>The run of the job its tasks belong to (see <see cref="TaskId.Attempt"/>): 1, then one more each time
+    /// an at-least-once job is restarted from its source.</summary>
+    public int Attempt { get; private set; } = 1;
     public int SourceBlockBytes { get; init; } = RainStorm.Actors.Runtime.Tasks.LineSplitter.DefaultBlockBytes;
     /// <summary>Per operator stage (index 0 = stage 1): the key group → task table decided at submission (see
     /// <see cref="KeyGroupBalancer"/>), or null for group g → task g mod N.</summary>
@@ -62,6 +65,24 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
 
     public long TuplesIn => IsRunning ? StageTasks(0).Sum(t => t.Report?.TuplesOut ?? 0) : FinalTuplesIn;
     public long TuplesOut => IsRunning ? StageTasks(StageCount).Sum(t => t.Report?.TuplesOut ?? 0) : FinalTuplesOut;
+
+    /// <summary>Forgets every task of the current attempt and starts the next one (its tasks are scheduled anew).</summary>
+    public void NextAttempt()
+    {
+        Attempt++;
+        Tasks.Clear();
+        RoutingSent = false;
+    }
+
+    /// <summary>A leader that took over learns from a worker's report that the job already runs a later attempt: it
+    /// takes that attempt's tasks as the ones to re-attach to.</summary>
+    public void AdoptAttempt(int attempt)
+    {
+        var tasks = Tasks.Values.Select(t => new TaskState(t.Id with { Attempt = attempt }, t.Op, "?") { State = "RECOVERING" }).ToList();
+        Attempt = attempt;
+        Tasks.Clear();
+        foreach (var task in tasks) Tasks[task.Id] = task;
+    }
 
     public void End(string status, string? reason)
     {

@@ -113,8 +113,13 @@ public sealed partial class LeaderActor
     private static List<TaskState> Unreported(JobState job) =>
         job.Tasks.Values.Where(t => t.Actor is null && t.State == "RECOVERING").OrderBy(t => t.Id.Stage).ThenBy(t => t.Id.Index).ToList();
 
-    private void RestartUnreported(JobState job, IEnumerable<TaskState> tasks, string why)
+    private void RestartUnreported(JobState job, IReadOnlyList<TaskState> tasks, string why)
     {
+        if (!job.Plan.ExactlyOnce)
+        {
+            if (tasks.Count > 0) RestartJob(job, $"task {tasks[0].Id} {why}");
+            return;
+        }
         foreach (var task in tasks)
         {
             if (!job.IsRunning) break;

@@ -10,8 +10,8 @@ namespace RainStorm.Actors.Runtime.Leader;
 /// <summary>
 /// Task recovery: an exactly_once job's task that dies (kill_task, an operator crash, its node removed from the
 /// cluster) is started again, on another node when one is available; it recovers from its journal, and the tasks
-/// around it get fresh routing so retries reach the new incarnation. A job without exactly_once fails instead (its
-/// tasks keep no journal to recover from).
+/// around it get fresh routing so retries reach the new incarnation. A job without exactly_once keeps no journal to
+/// recover a task from: it is restarted whole from its source instead (LeaderActor.JobRestart.cs).
 /// </summary>
 public sealed partial class LeaderActor
 {
@@ -69,15 +69,14 @@ public sealed partial class LeaderActor
         Receive<ListRecoveries>(_ => Sender.Tell(new RecoveryList(_recoveries.Select(r => r.Info()).ToList())));
     }
 
-    /// <summary>A task died: restart it when its job is exactly_once, otherwise fail the job.</summary>
+    /// <summary>A task died: restart it when its job is exactly_once, otherwise restart the job from its source.</summary>
     private void OnTaskDied(JobState job, TaskState task, string reason)
     {
-        if (!job.Plan.ExactlyOnce || task.State == "COMPLETED")
+        if (task.State == "COMPLETED") return;
+        if (!job.Plan.ExactlyOnce)
         {
-            if (task.State == "COMPLETED") return;
             task.State = "FAILED";
-            _log.Error("Job {0}: {1}", job.Id, reason);
-            EndJob(job, JobState.Failed, reason);
+            RestartJob(job, reason);
             return;
         }
         _log.Warning("Job {0}: failure detected: {1}", job.Id, reason);
@@ -141,7 +140,8 @@ public sealed partial class LeaderActor
         }
     }
 
-    /// <summary>A worker node left the cluster (downed and removed): its exactly_once tasks move to live nodes.</summary>
+    /// <summary>A worker node left the cluster (downed and removed): its exactly_once tasks move to live nodes; an
+    /// at-least-once job with an unfinished task there restarts from its source.</summary>
     private void OnWorkerGone(string node)
     {
         foreach (var job in _jobs.Values.Where(j => j.IsRunning && j.Tasks.Values.Any(t => t.Node == node)).ToList())
@@ -149,7 +149,7 @@ public sealed partial class LeaderActor
             var reason = $"worker node {node} left the cluster while running tasks of the job";
             if (!job.Plan.ExactlyOnce)
             {
-                EndJob(job, JobState.Failed, reason);
+                if (job.Tasks.Values.Any(t => t.Node == node && t.State != "COMPLETED")) RestartJob(job, reason);
                 continue;
             }
             _log.Warning("Job {0}: failure detected: {1}", job.Id, reason);

@@ -23,7 +23,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
 
     private sealed record Checked(IActorRef Client, SubmitJob Submit, JobPlan Plan, bool[] Stateful, string? Refusal,
         long SourceLength = 0, int[]?[]? KeyGroupTables = null);
-    private sealed record StartTimeout(string JobId);
+    private sealed record StartTimeout(string JobId, int Attempt = 1);
     private sealed record JournalTimeout(string JobId);
 
     private static readonly TimeSpan JournalTimeoutAfter = TimeSpan.FromSeconds(30);
@@ -54,7 +54,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         Receive<JournalTimeout>(OnJournalTimeout);
         Receive<StartTimeout>(timeout =>
         {
-            if (_jobs.TryGetValue(timeout.JobId, out var job) && job.IsRunning && !job.RoutingSent && !job.AllStarted)
+            if (_jobs.TryGetValue(timeout.JobId, out var job) && job.IsRunning && job.Attempt == timeout.Attempt && !job.RoutingSent && !job.AllStarted)
                 EndJob(job, JobState.Failed, $"not every task started within {_settings.TaskStartTimeout.TotalSeconds:0} s");
         });
         Receive<RegisterWorker>(OnRegisterWorker);
@@ -205,7 +205,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         {
             for (var stage = 0; stage <= stages; stage++)
             {
-                var id = new TaskId(job.Id, stage, i);
+                var id = new TaskId(job.Id, stage, i, job.Attempt);
                 var op = stage == 0 ? "source" : job.Plan.Stages[stage - 1].Op;
                 job.Tasks[id] = new TaskState(id, op, chains[i]);
                 var upstream = stage == 0 ? [] : Placement.Upstream(job, stage, i);
@@ -241,9 +241,15 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
 
     private void OnTaskStarted(TaskStarted started)
     {
-        if (!_jobs.TryGetValue(started.Id.JobId, out var job) || !job.IsRunning || !job.Tasks.TryGetValue(started.Id, out var task))
+        if (!_jobs.TryGetValue(started.Id.JobId, out var job) || !job.IsRunning)
         {
             Sender.Tell(new StopJobTasks(started.Id.JobId));
+            return;
+        }
+        AdoptReportedAttempt(job, started.Id);
+        if (!job.Tasks.TryGetValue(started.Id, out var task))
+        {
+            Sender.Tell(new StopJobTasks(job.Id, started.Id.Attempt)); // a task of an attempt the job left behind
             return;
         }
         if (task.State == "COMPLETED" && started.Task.Equals(task.Actor)) return; // re-reported after a leader move

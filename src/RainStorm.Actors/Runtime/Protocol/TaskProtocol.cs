@@ -6,11 +6,21 @@ namespace RainStorm.Actors.Runtime.Protocol;
 /// <summary>Messages between the leader, a worker agent and its task actors about one task.</summary>
 public static class TaskProtocol
 {
-    /// <summary>Task <see cref="Index"/> of stage <see cref="Stage"/> (0 = the source, 1..N = the job's operators).
-    /// Its string form <c>job/stage/index</c> is node-independent (the persistence id of issue 6).</summary>
-    public sealed record TaskId(string JobId, int Stage, int Index)
+    /// <summary>Task <see cref="Index"/> of stage <see cref="Stage"/> (0 = the source, 1..N = the job's operators) in
+    /// run <see cref="Attempt"/> of its job. An exactly_once job always runs attempt 1 (its tasks restart one by one
+    /// and recover from their journals); an at-least-once job is restarted whole from its source as attempt 2, 3, ...,
+    /// and the attempt keeps everything of an older run (actor names, edges, sink append keys, reports) apart from the
+    /// new one. Its string form <c>job/stage/index</c> (<c>job/stage/index#attempt</c> after a restart) is
+    /// node-independent (the persistence id of issue 6).</summary>
+    public sealed record TaskId(string JobId, int Stage, int Index, int Attempt = 1)
     {
-        public override string ToString() => $"{JobId}/{Stage}/{Index}";
+        public override string ToString() => Attempt == 1 ? $"{JobId}/{Stage}/{Index}" : $"{JobId}/{Stage}/{Index}#{Attempt}";
+
+        /// <summary>The task actor's name on its worker; unique per attempt, so a new run never meets a stopping one.</summary>
+        public string ActorName => Attempt == 1 ? $"{JobId}-s{Stage}-t{Index}" : $"{JobId}-s{Stage}-t{Index}-a{Attempt}";
+
+        /// <summary>The job id that the task's edges carry: batches and acks of another attempt never match.</summary>
+        public string EdgeJobId => Attempt == 1 ? JobId : $"{JobId}#{Attempt}";
     }
 
     public enum RoutingMode
@@ -34,7 +44,7 @@ public static class TaskProtocol
         public bool IsLast => Id.Stage == Plan.Stages.Count;
         public StageSpec? Operator => IsSource ? null : Plan.Stages[Id.Stage - 1];
         public StageSpec? Downstream => IsLast ? null : Plan.Stages[Id.Stage];
-        public string Name => $"{Id.JobId}-s{Id.Stage}-t{Id.Index}";
+        public string Name => Id.ActorName;
     }
 
     /// <summary>Leader → task: where the next stage lives (null for the last stage). Sent once all tasks started, and

@@ -16,8 +16,9 @@ public static class WorkerProtocol
     /// <summary>Pid: the node-unique task number (list_tasks shows a user operator's OS pid once it runs).</summary>
     public sealed record TaskStarted(TaskId Id, string Node, IActorRef Task, int Pid, string Log);
 
-    /// <summary>Leader → worker: stop every task of the job (it completed, failed or was killed).</summary>
-    public sealed record StopJobTasks(string JobId);
+    /// <summary>Leader → worker: stop every task of the job (it completed, failed or was killed), or only those of
+    /// one <see cref="Attempt"/> (an at-least-once job restarting from its source, a stale run reporting).</summary>
+    public sealed record StopJobTasks(string JobId, int? Attempt = null);
 
     /// <summary>Leader → worker: crash the task abruptly (kill_task).</summary>
     public sealed record CrashTask(TaskId Id);

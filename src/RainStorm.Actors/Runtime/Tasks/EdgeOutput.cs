@@ -20,7 +20,7 @@ public sealed class EdgeOutput : ITaskOutput
         _ownIndex = id.Index;
         _nextOperator = nextOperator;
         _router = new Router(routing, id.Index, nextOperator);
-        _edges = new OutboundEdges(id.JobId, id.Stage, id.Index, routing.Tasks.Length, settings, self, Resolve);
+        _edges = new OutboundEdges(id.EdgeJobId, id.Stage, id.Index, routing.Tasks.Length, settings, self, Resolve);
     }
 
     /// <summary>The output of task <paramref name="spec"/> into the next stage; a partitioned edge routes by the next

@@ -40,7 +40,7 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
         _spec = spec;
         _transport = transport;
         _sinkFactory = sinkFactory;
-        _inbound = new InboundEdges(spec.UpstreamTasks.Select(u => new Edge(spec.Id.JobId, spec.Id.Stage - 1, u, spec.Id.Index)));
+        _inbound = new InboundEdges(spec.UpstreamTasks.Select(u => new Edge(spec.Id.EdgeJobId, spec.Id.Stage - 1, u, spec.Id.Index)));
 
         Receive<TupleBatch>(OnBatch);
         Receive<Routing>(OnRouting);

@@ -73,7 +73,7 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
         Receive<StartTask>(start => StartTask(start.Spec));
         Receive<StopJobTasks>(stop =>
         {
-            foreach (var task in _byName.Values.Where(t => t.Id.JobId == stop.JobId))
+            foreach (var task in _byName.Values.Where(t => t.Id.JobId == stop.JobId && (stop.Attempt is null || t.Id.Attempt == stop.Attempt)))
             {
                 task.Settled = true;
                 Context.Stop(task.Actor);
@@ -81,7 +81,7 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
         });
         Receive<CrashTask>(crash =>
         {
-            if (!_byName.TryGetValue(TaskName(crash.Id), out var task)) return;
+            if (!_byName.TryGetValue(crash.Id.ActorName, out var task)) return;
             _log.Warning("Task {0} is being killed (kill_task)", crash.Id);
             task.CrashRequested = true;
             task.Actor.Tell(Kill.Instance);
@@ -122,8 +122,6 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
-
-    private static string TaskName(TaskId id) => $"{id.JobId}-s{id.Stage}-t{id.Index}";
 
     private void StartTask(TaskSpec spec)
     {
@@ -176,7 +174,7 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
     private void OnTerminated(Terminated terminated)
     {
         if (!_byActor.Remove(terminated.ActorRef, out var task)) return;
-        _byName.Remove(TaskName(task.Id));
+        _byName.Remove(task.Id.ActorName);
         if (task.Settled) return;
         var reason = task.CrashRequested ? "killed by kill_task" : "its actor stopped unexpectedly";
         _log.Error("Task {0} failed: {1}", task.Id, reason);
