@@ -21,11 +21,10 @@ public sealed class ChaosTests(ITestOutputHelper output)
     [Fact]
     public async Task App1_exactly_once_counts_are_exact_after_ten_random_task_and_node_failures()
     {
-        await using var cluster = await ProcessCluster.StartAsync(4, output);
-        var source = RuntimeClusterFixture.TrafficSigns();
-        await JobRunner.EnsureSourceAsync(cluster.HyDfs, "Traffic_Signs.csv", source);
-        var jobId = await JobRunner.SubmitAsync(cluster.Leader,
+        var run = await FailureScenario.StartAsync(output,
             $"RainStorm 2 3 Filter \"{ExactlyOnceChecks.App1Pattern}\" AggregateByKey 8 Traffic_Signs.csv eo_chaos_out true false 300 0 0");
+        await using var cluster = run.Cluster;
+        var (source, jobId) = (run.Source, run.JobId);
         var random = new Random(20261125);
         var nodeKillAt = Enumerable.Range(1, Failures - 1).OrderBy(_ => random.Next()).Take(NodeKills).ToHashSet();
         var log = new List<string>();

@@ -20,21 +20,12 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
     [Fact]
     public async Task App2_exactly_once_output_is_exact_after_kill_9_of_a_worker_node()
     {
-        await using var cluster = await ProcessCluster.StartAsync(4, output);
-        var source = RuntimeClusterFixture.TrafficSigns();
-        await JobRunner.EnsureSourceAsync(cluster.HyDfs, "Traffic_Signs.csv", source);
-        var jobId = await JobRunner.SubmitAsync(cluster.Leader, "RainStorm 2 3 Filter Warning Transform 0-2 Traffic_Signs.csv eo_node_out true false 700 0 0");
+        var run = await FailureScenario.StartAsync(output, "RainStorm 2 3 Filter Warning Transform 0-2 Traffic_Signs.csv eo_node_out true false 700 0 0");
+        await using var cluster = run.Cluster;
+        var (source, jobId) = (run.Source, run.JobId);
         var waiting = JobRunner.WaitAsync(cluster.Client, cluster.Leader, jobId);
-
-        string? victimNode = null;
-        await Poll.UntilAsync(async () =>
-        {
-            var tasks = (await cluster.Leader.Ask<TaskList>(new ListTasks(jobId), Ask)).Tasks;
-            victimNode = tasks.Where(t => t.Node != cluster.Nodes[0].Address && t.Op == "Transform" && t.OutPerSecond > 0)
-                .Select(t => t.Node).FirstOrDefault();
-            return victimNode is not null;
-        }, TimeSpan.FromSeconds(60), "a worker node (not the leader's) producing output");
-        var victim = cluster.NodeAt(victimNode!);
+        var victimNode = await FailureScenario.WorkerProducingOutputAsync(cluster, jobId);
+        var victim = cluster.NodeAt(victimNode);
         var killedAt = DateTime.UtcNow;
         victim.Kill();
         output.WriteLine($"kill -9 of {victimNode} (pid {victim.Pid}) at {killedAt:HH:mm:ss.fff}");
@@ -63,11 +54,10 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
     [Fact]
     public async Task App2_exactly_once_output_is_exact_after_kill_9_of_the_node_hosting_the_leader()
     {
-        await using var cluster = await ProcessCluster.StartAsync(4, output);
-        var source = RuntimeClusterFixture.TrafficSigns();
-        await JobRunner.EnsureSourceAsync(cluster.HyDfs, "Traffic_Signs.csv", source);
         // 4 tasks per stage on 4 nodes: every node runs one chain, so the leader's node takes tasks down with it.
-        var jobId = await JobRunner.SubmitAsync(cluster.Leader, "RainStorm 2 4 Filter Warning Transform 0-2 Traffic_Signs.csv eo_leader_out true false 700 0 0");
+        var run = await FailureScenario.StartAsync(output, "RainStorm 2 4 Filter Warning Transform 0-2 Traffic_Signs.csv eo_leader_out true false 700 0 0");
+        await using var cluster = run.Cluster;
+        var (source, jobId) = (run.Source, run.JobId);
         // A waiter and a follower registered with the old leader: both must be answered by the new one.
         var waiting = JobRunner.WaitAsync(cluster.Client, cluster.Leader, jobId);
         var followed = new ConcurrentQueue<(DateTime At, string Line)>();

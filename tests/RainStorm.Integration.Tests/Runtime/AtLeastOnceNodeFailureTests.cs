@@ -18,21 +18,12 @@ public sealed class AtLeastOnceNodeFailureTests(ITestOutputHelper output)
     [Fact]
     public async Task App2_at_least_once_restarts_from_its_source_after_kill_9_of_a_worker_node_and_loses_no_line()
     {
-        await using var cluster = await ProcessCluster.StartAsync(4, output);
-        var source = RuntimeClusterFixture.TrafficSigns();
-        await JobRunner.EnsureSourceAsync(cluster.HyDfs, "Traffic_Signs.csv", source);
-        var jobId = await JobRunner.SubmitAsync(cluster.Leader, "RainStorm 2 3 Filter Warning Transform 0-2 Traffic_Signs.csv alo_node_out false false 2000 0 0");
+        var run = await FailureScenario.StartAsync(output, "RainStorm 2 3 Filter Warning Transform 0-2 Traffic_Signs.csv alo_node_out false false 2000 0 0");
+        await using var cluster = run.Cluster;
+        var (source, jobId) = (run.Source, run.JobId);
         var waiting = JobRunner.WaitAsync(cluster.Client, cluster.Leader, jobId);
-
-        string? victimNode = null;
-        await Poll.UntilAsync(async () =>
-        {
-            var tasks = (await cluster.Leader.Ask<TaskList>(new ListTasks(jobId), Ask)).Tasks;
-            victimNode = tasks.Where(t => t.Node != cluster.Nodes[0].Address && t.Op == "Transform" && t.OutPerSecond > 0)
-                .Select(t => t.Node).FirstOrDefault();
-            return victimNode is not null;
-        }, TimeSpan.FromSeconds(60), "a worker node (not the leader's) producing output");
-        cluster.NodeAt(victimNode!).Kill();
+        var victimNode = await FailureScenario.WorkerProducingOutputAsync(cluster, jobId);
+        cluster.NodeAt(victimNode).Kill();
         output.WriteLine($"kill -9 of {victimNode} at {DateTime.UtcNow:HH:mm:ss.fff}");
 
         // The new attempt runs on the live nodes only.

@@ -85,30 +85,31 @@ public sealed class HyDfsNodeActor : ReceiveActor
 
     private void Route(IFileMessage message)
     {
-        if (!_keyOfName.TryGetValue(message.Name ?? "", out var key))
+        var name = message.Name ?? "";
+        if (!_keyOfName.TryGetValue(name, out var key))
         {
             if (FileNames.Problem(message.Name) is { } problem)
             {
-                Sender.Tell(new Failed(message.Name ?? "", $"bad HyDFS file name: {problem}"));
+                Sender.Tell(new Failed(name, $"bad HyDFS file name: {problem}"));
                 return;
             }
             if (_keyOfName.Count > 10_000) _keyOfName.Clear();
-            key = _keyOfName[message.Name!] = FileNames.DiskKey(message.Name!);
+            key = _keyOfName[name] = FileNames.DiskKey(name);
         }
         if (!_files.TryGetValue(key, out var child))
         {
             switch (message)
             {
                 case Query:
-                    Sender.Tell(new QueryResult(message.Name, _self, false, 0));
+                    Sender.Tell(new QueryResult(name, _self, false, 0));
                     return;
                 case Pull or ReadLocal:
-                    Sender.Tell(new Failed(message.Name, $"{_self} holds no replica of '{message.Name}'"));
+                    Sender.Tell(new Failed(name, $"{_self} holds no replica of '{name}'"));
                     return;
                 case ReplicaProgress:
                     return;
-                case IPrimaryRequest request when _ring.Primary(message.Name) != _self:
-                    Sender.Tell(new Retry(message.Name, $"{_self} is not the primary of '{message.Name}'",
+                case IPrimaryRequest request when _ring.Primary(name) != _self:
+                    Sender.Tell(new Retry(name, $"{_self} is not the primary of '{name}'",
                         FileActor.ClientOf(request), FileActor.SeqOf(request)));
                     return;
             }
