@@ -18,7 +18,7 @@ namespace RainStorm.Actors.Runtime.Recovery;
 /// <param name="SourceRoundLines">Lines a source journals as one round before sending them.</param>
 /// <param name="SourceRoundsInFlight">Source rounds under way at once.</param>
 public sealed record RecoverySettings(int SnapshotEvery, int MaxBatchesPerRound, int MaxRestarts, TimeSpan ReattachTimeout, long MaxRoundChars, TimeSpan StuckAfter,
-    int RoundsInFlight = 2, int SourceRoundLines = 32768, int SourceRoundsInFlight = 4)
+    int RoundsInFlight = 1, int SourceRoundLines = 32768, int SourceRoundsInFlight = 4)
 {
     public static RecoverySettings Create(ActorSystem system) => Create(system.Settings.Config.GetConfig("rainstorm.recovery"));
 
@@ -29,7 +29,7 @@ public sealed record RecoverySettings(int SnapshotEvery, int MaxBatchesPerRound,
         section?.GetTimeSpan("reattach-timeout", TimeSpan.FromSeconds(5)) ?? TimeSpan.FromSeconds(5),
         section?.GetByteSize("max-round-chars") ?? 400_000,
         section?.GetTimeSpan("stuck-after", TimeSpan.FromSeconds(15)) ?? TimeSpan.FromSeconds(15),
-        Math.Max(1, section?.GetInt("rounds-in-flight", 2) ?? 2),
+        Math.Max(1, section?.GetInt("rounds-in-flight", 1) ?? 1),
         Math.Max(1, section?.GetInt("source-round-lines", 32768) ?? 32768),
         Math.Max(1, section?.GetInt("source-rounds-in-flight", 4) ?? 4));
 }
