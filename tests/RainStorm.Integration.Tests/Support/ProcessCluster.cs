@@ -23,6 +23,12 @@ public sealed class ProcessCluster : IAsyncDisposable
     private readonly ITestOutputHelper _output;
     private ClientNode? _client;
 
+    private const string Roles = "leader,worker,hydfs";
+
+    // The node log file keeps everything; the console (a pipe this process drains) only warnings, so a busy test
+    // process can never block a node on a full pipe.
+    private const string Quiet = "rainstorm.log.console-level = WARNING";
+
     private ProcessCluster(string root, ITestOutputHelper output)
     {
         _root = root;
@@ -40,14 +46,10 @@ public sealed class ProcessCluster : IAsyncDisposable
         try
         {
             Directory.CreateDirectory(cluster._root);
-            const string roles = "leader,worker,hydfs";
-            // The node log file keeps everything; the console (a pipe this process drains) only warnings, so a busy
-            // test process can never block a node on a full pipe.
-            const string quiet = "rainstorm.log.console-level = WARNING";
-            cluster.Nodes.Add(await NodeProcess.StartAsync(NodeProcess.FreePort(), null, Path.Combine(cluster._root, "n0"), roles, quiet));
+            cluster.Nodes.Add(await NodeProcess.StartAsync(NodeProcess.FreePort(), null, Path.Combine(cluster._root, "n0"), Roles, Quiet));
             var seed = cluster.Nodes[0].Address;
             cluster.Nodes.AddRange(await Task.WhenAll(Enumerable.Range(1, nodes - 1)
-                .Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(cluster._root, $"n{i}"), roles, quiet))));
+                .Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(cluster._root, $"n{i}"), Roles, Quiet))));
             await cluster.StartClientAsync();
             await cluster.WaitForWorkersAsync(nodes, TimeSpan.FromSeconds(60));
             return cluster;
@@ -75,6 +77,16 @@ public sealed class ProcessCluster : IAsyncDisposable
     }, timeout, $"{count} workers registered with the leader", 200);
 
     public NodeProcess NodeAt(string address) => Nodes.Single(n => n.Address == address);
+
+    /// <summary>Starts a killed node again on its data directory (on a new port: a new incarnation), seeded by the first node.</summary>
+    public async Task<NodeProcess> RestartAsync(NodeProcess node)
+    {
+        var index = Nodes.IndexOf(node);
+        node.Dispose();
+        var again = await NodeProcess.StartAsync(0, Nodes[0].Address, Path.Combine(_root, $"n{index}"), Roles, Quiet);
+        Nodes[index] = again;
+        return again;
+    }
 
     public async ValueTask DisposeAsync()
     {

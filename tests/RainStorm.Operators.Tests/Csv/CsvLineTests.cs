@@ -51,10 +51,17 @@ public sealed class CsvLineTests
         var line = TrafficSigns.Lines[3]; // has doubled quotes, so one field is unescaped into the scratch space
         Span<char> scratch = stackalloc char[line.Length];
         var total = SumOfFieldLengths(line, scratch, 3);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        total += SumOfFieldLengths(line, scratch, 1000);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(1003 * CsvLine.Split(line).Sum(f => f.Length), total);
+        // The runtime may allocate on this thread now and then (tiering, on-stack replacement): the reader allocates
+        // nothing if one of a few rounds of 1000 lines saw no allocation at all; a per-field allocation shows in every round.
+        var fewest = long.MaxValue;
+        for (var round = 0; round < 5; round++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            total += SumOfFieldLengths(line, scratch, 1000);
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, fewest);
+        Assert.Equal(5003 * CsvLine.Split(line).Sum(f => f.Length), total);
     }
 
     private static long SumOfFieldLengths(string line, Span<char> scratch, int times)

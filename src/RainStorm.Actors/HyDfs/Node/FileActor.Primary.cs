@@ -24,6 +24,8 @@ internal sealed partial class FileActor
     private bool _flushPending;
     private bool _verified;
     private int _verifyRound;
+    private int _verifyRetries;
+    private const int MaxVerifyRetries = 5;
     private MergeState? _merge;
 
     private bool Blocked => !_verified || _pullSource is not null || _merge is not null;
@@ -80,6 +82,16 @@ internal sealed partial class FileActor
 
     private void FinishVerify()
     {
+        // Holding no copy while a live replica has not answered: the file may well be there (it was created before
+        // the ring changed). Answering "no such file" would be wrong, so ask again (requests stay stashed) until
+        // every live replica answered or left the ring, a few rounds at most.
+        if (_file is null && _verifyRetries < MaxVerifyRetries && LiveOthers.Any(n => !_verifyReplies.ContainsKey(n)))
+        {
+            _verifyRetries++;
+            BeginVerify();
+            return;
+        }
+        _verifyRetries = 0;
         var best = _verifyReplies.Values.Where(r => r.Exists && LiveOthers.Contains(r.Node))
             .OrderByDescending(r => r.Length).FirstOrDefault();
         if (best is not null && (_file is null || best.Length > _file.Length))
