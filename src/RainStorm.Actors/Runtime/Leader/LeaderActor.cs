@@ -192,8 +192,12 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
     private void OnJournalTimeout(JournalTimeout timeout)
     {
         if (!_journaling.Remove(timeout.JobId, out var pending)) return;
-        _log.Error("Job {0} refused: the job table could not be written to HyDFS within {1} s", timeout.JobId, JournalTimeoutAfter.TotalSeconds);
-        Refuse(pending.Check.Client, $"the job could not be recorded in the leader's journal on HyDFS within {JournalTimeoutAfter.TotalSeconds:0} s; nothing was started, submit it again");
+        var reason = $"the job could not be recorded in the leader's journal on HyDFS within {JournalTimeoutAfter.TotalSeconds:0} s; nothing was started, submit it again";
+        _log.Error("Job {0} refused: {1}", timeout.JobId, reason);
+        // The late write may still land: the journal then records the job as ended, so no leader ever revives it.
+        pending.Job.End(JobState.Failed, reason);
+        JournalJobEnded(pending.Job);
+        Refuse(pending.Check.Client, reason);
     }
 
     private void Schedule(JobState job)
