@@ -15,6 +15,13 @@ internal sealed class BenchCluster : IAsyncDisposable
 {
     private readonly List<IHost> _hosts = [];
 
+    /// <summary>Leaves the cluster cleanly and stops node <paramref name="index"/>.</summary>
+    public async Task StopNodeAsync(int index)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _hosts[index].StopAsync(timeout.Token);
+    }
+
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "rainstorm-bench-hydfs-" + Guid.NewGuid().ToString("N")[..8]);
     public List<ActorSystem> Systems { get; } = [];
 
@@ -32,7 +39,7 @@ internal sealed class BenchCluster : IAsyncDisposable
                 Roles = i < nodes ? [RainStormOptions.HyDfsRole] : [],
                 CmdPort = -1,
                 DataDir = Path.Combine(cluster.Root, $"node-{i}"),
-                ExtraHocon = "akka.loglevel = WARNING\n" + (Environment.GetEnvironmentVariable("HYDFS_BENCH_HOCON") ?? ""),
+                ExtraHocon = "akka.loglevel = OFF\nakka.stdout-loglevel = OFF\nakka.remote.log-remote-lifecycle-events = off\n" + (Environment.GetEnvironmentVariable("HYDFS_BENCH_HOCON") ?? ""),
             };
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.ClearProviders();
@@ -64,6 +71,7 @@ internal sealed class BenchCluster : IAsyncDisposable
     {
         foreach (var host in _hosts)
         {
+            if (host.Services.GetRequiredService<ActorSystem>().WhenTerminated.IsCompleted) continue;
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             try { await host.StopAsync(timeout.Token); } catch (OperationCanceledException) { }
             host.Dispose();

@@ -7,17 +7,19 @@ var lines = 5_000_000L;
 var nodes = 3;
 var tasks = 3;
 var baselines = true;
+var processes = true;
 var hocon = "";
 for (var i = 0; i < args.Length; i += 2)
 {
     switch (args[i])
     {
         case "--no-baselines": baselines = false; i--; break;
+        case "--no-processes": processes = false; i--; break;
         case "--hocon": hocon = args[i + 1]; break;
         case "--lines": lines = long.Parse(args[i + 1]); break;
         case "--nodes": nodes = int.Parse(args[i + 1]); break;
         case "--tasks": tasks = int.Parse(args[i + 1]); break;
-        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --hocon TEXT)"); return 2;
+        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-processes, --hocon TEXT)"); return 2;
     }
 }
 
@@ -57,43 +59,47 @@ foreach (var app in baselines ? new[] { App.App2, App.App1 } : [])
     Report(app.Name, "Akka.Streams, one process", streams.Lines, streams.Outputs, streams.Elapsed);
 }
 
-var data = Path.Combine(work, "cluster");
-if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
-await using (var cluster = await LocalCluster.StartAsync(nodes, data, extraHocon: "rainstorm.log.console-level = ERROR\n" + hocon))
+async Task RunJobs(string runner, Akka.Actor.ActorSystem system, Akka.Actor.IActorRef leader, RainStorm.Actors.HyDfs.HyDfsClient hyDfs)
 {
     var name = Path.GetFileName(source);
     var upload = Stopwatch.StartNew();
-    await JobRunner.EnsureSourceAsync(cluster.HyDfs, name, source);
-    Console.WriteLine($"  uploaded into HyDFS in {upload.Elapsed.TotalSeconds:0.0} s (not part of the job times)");
-    foreach (var system in cluster.Systems)
-    {
-        var read = Stopwatch.StartNew();
-        long total = 0;
-        await foreach (var chunk in RainStorm.Actors.HyDfs.HyDfsClient.For(system).ReadAsync(name)) total += chunk.Length;
-        Console.WriteLine($"  HyDFS sequential read from {Akka.Cluster.Cluster.Get(system).SelfAddress}: {total / 1e6 / read.Elapsed.TotalSeconds:N0} MB/s");
-    }
+    await JobRunner.EnsureSourceAsync(hyDfs, name, source);
+    Console.WriteLine($"  {runner}: uploaded into HyDFS in {upload.Elapsed.TotalSeconds:0.0} s (not part of the job times)");
     var run = 0;
     foreach (var app in new[] { App.App2, App.App1 })
     {
         var clock = Stopwatch.StartNew();
-        var jobId = await JobRunner.SubmitAsync(cluster.Leader, app.JobLine(name, $"bench_out_{++run}", tasks));
-        var summary = await JobRunner.WaitAsync(cluster.First, cluster.Leader, jobId);
+        var jobId = await JobRunner.SubmitAsync(leader, app.JobLine(name, $"bench_out_{++run}", tasks));
+        var summary = await JobRunner.WaitAsync(system, leader, jobId);
         if (summary.Status != "COMPLETED") Console.WriteLine($"  {app.Name}: {JobRunner.Describe(summary)}");
-        Report(app.Name, $"RainStorm local --nodes {nodes}", summary.TuplesIn, summary.TuplesOut, clock.Elapsed);
+        Report(app.Name, runner, summary.TuplesIn, summary.TuplesOut, clock.Elapsed);
     }
 }
 
+var data = Path.Combine(work, "cluster");
+if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
+await using (var cluster = await LocalCluster.StartAsync(nodes, data, extraHocon: "rainstorm.log.console-level = ERROR\n" + hocon))
+    await RunJobs($"RainStorm local --nodes {nodes}", cluster.First, cluster.Leader, cluster.HyDfs);
+if (processes)
+{
+    var processData = Path.Combine(work, "processes");
+    if (Directory.Exists(processData)) Directory.Delete(processData, recursive: true);
+    await using var cluster = await ProcessCluster.StartAsync(nodes, processData);
+    await RunJobs($"RainStorm {nodes} node processes", cluster.Client, cluster.Leader, cluster.HyDfs);
+}
+
 Console.WriteLine();
-Console.WriteLine("| app | runner | tuples/s | RainStorm ÷ runner |");
-Console.WriteLine("|---|---|---:|---:|");
+Console.WriteLine("| app | runner | tuples/s | × single-thread loop | × Akka.Streams |");
+Console.WriteLine("|---|---|---:|---:|---:|");
 foreach (var group in results.GroupBy(r => r.App))
 {
-    var rainstorm = group.Last();
-    var rs = rainstorm.Lines / rainstorm.Elapsed.TotalSeconds;
+    double Rate(string runner) => group.Where(r => r.Runner == runner).Select(r => r.Lines / r.Elapsed.TotalSeconds).DefaultIfEmpty(double.NaN).First();
+    var single = Rate("single-thread loop");
+    var streams = Rate("Akka.Streams, one process");
     foreach (var r in group)
     {
         var rate = r.Lines / r.Elapsed.TotalSeconds;
-        Console.WriteLine($"| {r.App} | {r.Runner} | {rate:N0} | {rs / rate:0.00} |");
+        Console.WriteLine($"| {r.App} | {r.Runner} | {rate:N0} | {rate / single:0.00} | {rate / streams:0.00} |");
     }
 }
 return 0;

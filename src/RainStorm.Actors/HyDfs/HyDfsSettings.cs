@@ -23,7 +23,7 @@ public sealed record HyDfsSettings(
         var settings = new HyDfsSettings(
             config.GetInt("replication-factor", 3),
             (int)(config.GetByteSize("chunk-size") ?? 1024 * 1024),
-            (int)(config.GetByteSize("max-batch-bytes") ?? 1024 * 1024),
+            (int)(config.GetByteSize("max-batch-bytes") ?? 2 * 1024 * 1024),
             config.GetTimeSpan("request-timeout", TimeSpan.FromSeconds(30)),
             config.GetTimeSpan("replica-retry-interval", TimeSpan.FromMilliseconds(500)),
             config.GetTimeSpan("verify-timeout", TimeSpan.FromSeconds(2)),
@@ -31,6 +31,7 @@ public sealed record HyDfsSettings(
             config.GetBoolean("fsync", true));
         if (settings.ReplicationFactor < 1) throw new InvalidOperationException("rainstorm.hydfs.replication-factor must be >= 1.");
         if (settings.ChunkSize is < 4096 or > 2 * 1024 * 1024) throw new InvalidOperationException("rainstorm.hydfs.chunk-size must be 4KiB..2MiB (below the remoting frame size).");
+        if (settings.MaxBatchBytes is < 4096 or > 3 * 1024 * 1024) throw new InvalidOperationException("rainstorm.hydfs.max-batch-bytes must be 4KiB..3MiB (below the remoting frame size).");
         return settings;
     }
 }

@@ -38,7 +38,7 @@ public sealed class NodeLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMess
     /// <summary>The HOCON that installs this logger writing to <paramref name="file"/>.</summary>
     public static string Hocon(string file, string node) => $$"""
         akka.loggers = ["{{typeof(NodeLogger).FullName}}, {{typeof(NodeLogger).Assembly.GetName().Name}}"]
-        akka.stdout-loglevel = OFF
+        akka.stdout-loglevel = ERROR
         rainstorm.log {
           file = "{{file.Replace("\\", "\\\\")}}"
           node = "{{node}}"

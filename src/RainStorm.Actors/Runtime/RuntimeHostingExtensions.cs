@@ -18,7 +18,8 @@ public static class RuntimeHostingExtensions
     {
         var logFile = LogFile(options);
         builder.AddHocon(NodeLogger.Hocon(logFile, options.SelfAddress), HoconAddMode.Prepend);
-        var singleton = new ClusterSingletonOptions { Role = RainStormOptions.LeaderRole };
+        // The proxy's "failed to find the singleton" warning fires while a cluster is still forming: noise.
+        var singleton = new ClusterSingletonOptions { Role = RainStormOptions.LeaderRole, LogSingletonIdentificationFailure = false };
         if (options.HasRole(RainStormOptions.LeaderRole))
             builder.WithSingleton<JobCommands.LeaderProxyKey>(LeaderActor.Name, LeaderActor.Props(options.OperatorDir), singleton, createProxyToo: true);
         else

@@ -95,7 +95,8 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    private static int[] FreePorts(int count)
+    /// <summary>Ports that were free a moment ago (the OS picks them; a rare race with another process is possible).</summary>
+    public static int[] FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ =>
         {

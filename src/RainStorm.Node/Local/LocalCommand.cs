@@ -34,9 +34,13 @@ public static class LocalCommand
         var cmd = cluster.Options[0].CmdPort;
         Console.Error.WriteLine($"rainstorm local: {arguments.Nodes} nodes up ({string.Join(", ", cluster.Options.Select(o => o.SelfAddress))})"
             + (cmd > 0 ? $"; commands on 127.0.0.1:{cmd}" : "") + $"; node 1 logs to {RuntimeHostingExtensions.LogFile(cluster.Options[0])}");
-        if (arguments.Demo) return await LocalDemo.RunAsync(cluster, dataRoot, arguments.DemoLines);
-        if (arguments.JobLine is { } line) return await RunJobAsync(cluster, line);
-        return await new LocalConsole(cluster, Console.In, Console.Out).RunAsync();
+        var exitCode = arguments.Demo ? await LocalDemo.RunAsync(cluster, dataRoot, arguments.DemoLines)
+            : arguments.JobLine is { } line ? await RunJobAsync(cluster, line)
+            : await new LocalConsole(cluster, Console.In, Console.Out).RunAsync();
+        // stdout carries only output lines: Akka prints its own shutdown chatter there as the nodes stop.
+        await Console.Out.FlushAsync();
+        Console.SetOut(TextWriter.Null);
+        return exitCode;
     }
 
     private static async Task<int> RunJobAsync(LocalCluster cluster, string line)

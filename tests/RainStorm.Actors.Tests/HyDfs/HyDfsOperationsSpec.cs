@@ -94,6 +94,19 @@ public sealed class HyDfsOperationsSpec(FiveNodeCluster fixture) : TestKit, ICla
             await Assert.ThrowsAsync<HyDfsException>(() => client.GetAsync(bad));
         }
 
+        var holders = (await client.LsAsync("taken.txt")).Replicas.Select(r => r.Node).ToList();
+        var outsider = Cluster.Nodes.First(n => !holders.Contains(n.Address)).Address;
+        var noCopy = await Assert.ThrowsAsync<HyDfsException>(() =>
+            client.GetFromReplicaAsync(outsider, "taken.txt", Path.Combine(Cluster.Root, "nocopy.txt")));
+        Assert.Contains("holds no replica", noCopy.Message);
+        var unknownNode = await Assert.ThrowsAsync<HyDfsException>(() =>
+            client.GetFromReplicaAsync("127.0.0.1:1", "taken.txt", Path.Combine(Cluster.Root, "nocopy.txt")));
+        Assert.Contains("not a hydfs member", unknownNode.Message);
+        var missingLocal = await Assert.ThrowsAsync<HyDfsException>(() =>
+            client.CreateFromFileAsync("from-missing-local.txt", Path.Combine(Cluster.Root, "does-not-exist.txt")));
+        Assert.Contains("cannot read local file", missingLocal.Message);
+        Assert.False(await client.ExistsAsync("from-missing-local.txt"));
+
         Assert.Equal("original", Text(await ClientOn(4).GetAsync("taken.txt")));
         Assert.False(await client.ExistsAsync("missing.txt"));
         foreach (var node in Cluster.Nodes)

@@ -78,6 +78,8 @@ public sealed class HyDfsKillReplicaTest(ITestOutputHelper output) : IAsyncLifet
         var system = await StartClientAsync();
         var client = HyDfsClient.For(system);
         await WaitForAsync(async () => (await client.ListMembersAsync()).Count == 4, TimeSpan.FromSeconds(30), "4 hydfs members");
+        var noStore = await Assert.ThrowsAsync<HyDfsException>(() => client.ListStoreAsync());
+        Assert.Contains("no hydfs role", noStore.Message);
         await client.CreateAsync("kill.log", Encoding.UTF8.GetBytes("start\n"));
         var replicas = (await client.LsAsync("kill.log")).Replicas.Select(r => r.Node).ToList();
         Assert.Equal(3, replicas.Count);

@@ -98,4 +98,37 @@ public sealed class RuntimeControlTests(RuntimeClusterFixture fixture) : TestKit
         Assert.Equal("KILLED", ended.Status);
         Assert.Contains("already ended", (await fixture.AskLeaderAsync<CommandFailed>(new KillJob(slowId))).Message);
     }
+
+    [Fact]
+    public async Task Every_node_logs_to_a_file_under_its_data_dir_one_timestamped_event_per_line()
+    {
+        await GeneratedSourceAsync("log_src.csv", 1_000);
+        var line = "RainStorm 2 2 Filter Stop Transform 0 log_src.csv log_out false false 0 0 0";
+        var followed = await JobRunner.SubmitAndFollowAsync(fixture.Cluster.First, fixture.Cluster.Leader, line, _ => { });
+        Assert.Equal("COMPLETED", (await followed.Ended.WaitAsync(TimeSpan.FromMinutes(1))).Status);
+
+        var logs = fixture.Cluster.Options.Select(o => Actors.Runtime.RuntimeHostingExtensions.LogFile(o)).ToList();
+        Assert.All(logs, path => Assert.StartsWith(Path.GetFullPath(fixture.Root), path));
+        string ReadShared(string path)
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return new StreamReader(stream).ReadToEnd();
+        }
+        var all = logs.Select(ReadShared).ToList();
+        var id = followed.JobId;
+        var lines = all.SelectMany(text => text.Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        Assert.All(lines.Take(50), l => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (DEBUG|INFO |WARN |ERROR) ", l));
+        Assert.Contains(lines, l => l.Contains($"Job received: {line}"));
+        Assert.Contains(lines, l => l.Contains($"Job {id} COMPLETED"));
+        for (var stage = 0; stage <= 2; stage++)
+        {
+            for (var task = 0; task < 2; task++)
+            {
+                var taskId = $"{id}/{stage}/{task}";
+                Assert.Contains(lines, l => l.Contains($"task {taskId} (") && l.Contains("scheduled on"));
+                Assert.Contains(lines, l => l.Contains($"Task {taskId} started on"));
+                Assert.Contains(lines, l => l.Contains($"task {taskId} completed"));
+            }
+        }
+    }
 }

@@ -16,6 +16,10 @@ internal sealed class ClientActor : ReceiveActor, IWithTimers
     public sealed record Submit(string Name, byte[] Data, string ClientId, long Seq, TaskCompletionSource Done);
     private sealed record Tick;
     private sealed record Resend(string Name, string ClientId);
+    private sealed record SendPending
+    {
+        public static readonly SendPending Instance = new();
+    }
 
     private sealed class Pending(Submit submit, long prevSeq, DateTime deadline)
     {
@@ -37,16 +41,20 @@ internal sealed class ClientActor : ReceiveActor, IWithTimers
     }
 
     private const long MaxBytesInFlight = 16L * 1024 * 1024;
+    private const long MaxMessageBytes = 1024 * 1024;
     private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(3);
 
     private readonly HyDfsExtension _ext;
     private readonly Dictionary<(string, string), Pipeline> _pipelines = new();
     private readonly Membership _membership = new();
+    private readonly HashSet<Pipeline> _toSend = new();
+    private bool _sendPending;
 
     public ClientActor(HyDfsExtension ext)
     {
         _ext = ext;
         Receive<Submit>(OnSubmit);
+        Receive<SendPending>(_ => OnSendPending());
         Receive<AppendAck>(ack => Acked(ack.Name, ack.ClientId, ack.Seq));
         Receive<AppendGap>(gap =>
         {
@@ -98,7 +106,19 @@ internal sealed class ClientActor : ReceiveActor, IWithTimers
         var prev = pipeline.Items.Count > 0 ? pipeline.Items[^1].Seq : NoPrevious;
         if (pipeline.Items.Count == 0) pipeline.LastProgress = DateTime.UtcNow;
         pipeline.Items.Add(new Pending(submit, prev, DateTime.UtcNow + _ext.Settings.RequestTimeout));
-        SendMore(pipeline);
+        // Submits already in the mailbox are handled before SendPending: they leave together in one message.
+        _toSend.Add(pipeline);
+        if (_sendPending) return;
+        _sendPending = true;
+        Self.Tell(SendPending.Instance);
+    }
+
+    private void OnSendPending()
+    {
+        _sendPending = false;
+        foreach (var pipeline in _toSend)
+            if (_pipelines.ContainsKey((pipeline.Name, pipeline.ClientId))) SendMore(pipeline);
+        _toSend.Clear();
     }
 
     private void SendMore(Pipeline pipeline)
@@ -111,14 +131,37 @@ internal sealed class ClientActor : ReceiveActor, IWithTimers
             return;
         }
         var target = _ext.Peers.Of(primary);
+        var batch = new List<Pending>();
+        long batchBytes = 0;
         while (pipeline.Sent < pipeline.Items.Count && pipeline.Sent < _ext.Settings.ClientMaxInFlight
                && (pipeline.Sent == 0 || pipeline.SentBytes < MaxBytesInFlight))
         {
             var item = pipeline.Items[pipeline.Sent++];
             pipeline.SentBytes += item.Submit.Data.Length;
-            target.Tell(new Append(pipeline.Name, item.Submit.Data, pipeline.ClientId, item.Seq, item.PrevSeq), Self);
+            if (batch.Count > 0 && batchBytes + item.Submit.Data.Length > MaxMessageBytes)
+            {
+                Send(target, pipeline, batch);
+                batch.Clear();
+                batchBytes = 0;
+            }
+            batch.Add(item);
+            batchBytes += item.Submit.Data.Length;
         }
+        if (batch.Count > 0) Send(target, pipeline, batch);
         pipeline.SentTo = primary;
+    }
+
+    /// <summary>What waits to be sent goes as one message: per-message remoting cost, not per-append, bounds throughput.</summary>
+    private void Send(ICanTell target, Pipeline pipeline, List<Pending> batch)
+    {
+        if (batch.Count == 1)
+        {
+            var item = batch[0];
+            target.Tell(new Append(pipeline.Name, item.Submit.Data, pipeline.ClientId, item.Seq, item.PrevSeq), Self);
+            return;
+        }
+        target.Tell(new AppendBatch(pipeline.Name, pipeline.ClientId, batch.Select(p => p.Seq).ToArray(),
+            batch.Select(p => p.PrevSeq).ToArray(), batch.Select(p => p.Submit.Data).ToArray()), Self);
     }
 
     private void ResendAll(Pipeline pipeline)

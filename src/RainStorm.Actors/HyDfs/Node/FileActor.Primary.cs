@@ -35,6 +35,11 @@ internal sealed partial class FileActor
         Receive<IPrimaryRequest>(_ => Blocked, _ => Stash.Stash());
         Receive<Create>(OnCreate);
         Receive<Append>(OnAppend);
+        Receive<AppendBatch>(batch =>
+        {
+            for (var i = 0; i < batch.Seqs.Length; i++)
+                OnAppend(new Append(batch.Name, batch.Data[i], batch.ClientId, batch.Seqs[i], batch.PrevSeqs[i]));
+        });
         Receive<Stat>(_ => Sender.Tell(new StatResult(_name, _file is not null, Length)));
         Receive<Read>(OnRead);
         Receive<Merge>(OnMerge);
@@ -46,8 +51,8 @@ internal sealed partial class FileActor
         Receive<MergeChecked>(OnMergeChecked);
     }
 
-    private static string? ClientOf(IPrimaryRequest r) => r switch { Append a => a.ClientId, Create c => c.ClientId, _ => null };
-    private static long SeqOf(IPrimaryRequest r) => r switch { Append a => a.Seq, Create c => c.Seq, _ => 0 };
+    internal static string? ClientOf(IPrimaryRequest r) => r switch { Append a => a.ClientId, AppendBatch b => b.ClientId, Create c => c.ClientId, _ => null };
+    internal static long SeqOf(IPrimaryRequest r) => r switch { Append a => a.Seq, AppendBatch b => b.Seqs[0], Create c => c.Seq, _ => 0 };
 
     // ---- taking over ----
 

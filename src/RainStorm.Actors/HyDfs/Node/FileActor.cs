@@ -81,6 +81,8 @@ internal sealed partial class FileActor : ReceiveActor, IWithUnboundedStash, IWi
         var wasPrimary = _isPrimary;
         _isPrimary = _replicas.Count > 0 && _replicas[0] == _self;
         _inSync.IntersectWith(_replicas);
+        // A node that left and comes back (maybe on an empty disk) must report its length afresh.
+        foreach (var node in _replicaLength.Keys.Where(n => !_replicas.Contains(n)).ToList()) _replicaLength.Remove(node);
         if (_isPrimary && !wasPrimary) BeginVerify();
         else if (!_isPrimary && wasPrimary) StepDown();
         if (_isPrimary && _verified) ReleaseAcks();

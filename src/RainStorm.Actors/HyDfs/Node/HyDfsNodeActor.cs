@@ -108,10 +108,10 @@ public sealed class HyDfsNodeActor : ReceiveActor
                     return;
                 case IPrimaryRequest request when _ring.Primary(message.Name) != _self:
                     Sender.Tell(new Retry(message.Name, $"{_self} is not the primary of '{message.Name}'",
-                        (request as Append)?.ClientId ?? (request as Create)?.ClientId, (request as Append)?.Seq ?? (request as Create)?.Seq ?? 0));
+                        FileActor.ClientOf(request), FileActor.SeqOf(request)));
                     return;
             }
-            child = Spawn(message.Name, null);
+            child = Spawn(message.Name!, null);
         }
         child.Forward(message);
     }

@@ -27,6 +27,12 @@ public static class HyDfsProtocol
     /// </summary>
     public sealed record Append(string Name, byte[] Data, string ClientId, long Seq, long PrevSeq) : IPrimaryRequest;
 
+    /// <summary>
+    /// Several consecutive appends of one client to one file in one message (the client coalesces what is waiting
+    /// to be sent); the primary handles them one by one, exactly as separate <see cref="Append"/>s.
+    /// </summary>
+    public sealed record AppendBatch(string Name, string ClientId, long[] Seqs, long[] PrevSeqs, byte[][] Data) : IPrimaryRequest;
+
     public sealed record Stat(string Name) : IPrimaryRequest;
     public sealed record Read(string Name, long Offset, int MaxBytes) : IPrimaryRequest;
     public sealed record Merge(string Name) : IPrimaryRequest;

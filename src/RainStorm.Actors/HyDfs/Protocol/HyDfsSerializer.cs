@@ -13,13 +13,14 @@ public sealed class HyDfsSerializer(ExtendedActorSystem system) : SerializerWith
     public const int Id = 7301;
 
     public static readonly IReadOnlyList<Type> BoundTypes =
-        [typeof(Append), typeof(AppendAck), typeof(ReplicaWrite), typeof(ReplicaProgress), typeof(Chunk), typeof(Pull), typeof(Read), typeof(ReadResult), typeof(ReadLocal)];
+        [typeof(Append), typeof(AppendBatch), typeof(AppendAck), typeof(ReplicaWrite), typeof(ReplicaProgress), typeof(Chunk), typeof(Pull), typeof(Read), typeof(ReadResult), typeof(ReadLocal)];
 
     public override int Identifier => Id;
 
     public override string Manifest(object o) => o switch
     {
         Append => "A",
+        AppendBatch => "B",
         AppendAck => "K",
         ReplicaWrite => "W",
         ReplicaProgress => "P",
@@ -31,13 +32,36 @@ public sealed class HyDfsSerializer(ExtendedActorSystem system) : SerializerWith
         _ => throw new ArgumentException($"HyDfsSerializer cannot serialize {o.GetType()}"),
     };
 
+    // A primary sends the same ReplicaWrite to every replica: serialize it once.
+    private volatile Tuple<object, byte[]>? _lastBulky;
+
     public override byte[] ToBinary(object obj)
     {
-        using var stream = new MemoryStream(obj switch { Append a => a.Data.Length + 96, ReplicaWrite rw => rw.Data.Length + 128, Chunk c => c.Data.Length + 128, ReadResult r => r.Data.Length + 64, _ => 64 });
+        if (obj is ReplicaWrite && _lastBulky is { } last && ReferenceEquals(last.Item1, obj)) return last.Item2;
+        var bytes = Serialize(obj);
+        if (obj is ReplicaWrite) _lastBulky = Tuple.Create(obj, bytes);
+        return bytes;
+    }
+
+    private static byte[] Serialize(object obj)
+    {
+        // Bulky messages get a buffer of exactly their size, so the bytes are copied once, not twice.
+        var exact = ExactSize(obj);
+        var buffer = exact > 0 ? new byte[exact] : null;
+        using var stream = buffer is not null ? new MemoryStream(buffer, 0, buffer.Length, writable: true, publiclyVisible: true) : new MemoryStream(64);
         using var w = new BinaryWriter(stream);
         switch (obj)
         {
             case Append a: w.Write(a.Name); w.Write(a.ClientId); w.Write(a.Seq); w.Write(a.PrevSeq); Bytes(w, a.Data); break;
+            case AppendBatch b:
+                w.Write(b.Name); w.Write(b.ClientId); w.Write(b.Seqs.Length);
+                for (var i = 0; i < b.Seqs.Length; i++)
+                {
+                    w.Write(b.Seqs[i]);
+                    w.Write(b.PrevSeqs[i]);
+                    Bytes(w, b.Data[i]);
+                }
+                break;
             case AppendAck k: w.Write(k.Name); w.Write(k.ClientId); w.Write(k.Seq); break;
             case ReplicaWrite rw:
                 w.Write(rw.Name); w.Write(rw.Offset); w.Write(rw.Primary); Entries(w, rw.Entries); Bytes(w, rw.Data);
@@ -55,7 +79,26 @@ public sealed class HyDfsSerializer(ExtendedActorSystem system) : SerializerWith
             default: throw new ArgumentException($"HyDfsSerializer cannot serialize {obj.GetType()}");
         }
         w.Flush();
-        return stream.ToArray();
+        return buffer is not null && stream.Position == buffer.Length ? buffer : stream.ToArray();
+    }
+
+    private static int ExactSize(object obj) => obj switch
+    {
+        Append a => Str(a.Name) + Str(a.ClientId) + 16 + 4 + a.Data.Length,
+        AppendBatch b => Str(b.Name) + Str(b.ClientId) + 4 + b.Data.Sum(d => 16 + 4 + d.Length),
+        ReplicaWrite rw => Str(rw.Name) + 8 + Str(rw.Primary) + 4 + rw.Entries.Sum(e => Str(e.ClientId) + 8) + 4 + rw.Data.Length,
+        Chunk c => Str(c.Name) + 16 + 1 + (c.Dedup is null ? 0 : 4 + c.Dedup.Sum(e => Str(e.ClientId) + 8)) + 4 + c.Data.Length,
+        ReadResult r => Str(r.Name) + 16 + 4 + r.Data.Length,
+        _ => 0,
+    };
+
+    /// <summary>Bytes BinaryWriter.Write(string) takes: a 7-bit encoded length, then UTF-8.</summary>
+    private static int Str(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(text);
+        var prefix = 1;
+        for (var v = (uint)bytes; v >= 0x80; v >>= 7) prefix++;
+        return prefix + bytes;
     }
 
     public override object FromBinary(byte[] bytes, string manifest)
@@ -64,6 +107,7 @@ public sealed class HyDfsSerializer(ExtendedActorSystem system) : SerializerWith
         return manifest switch
         {
             "A" => ReadAppend(r),
+            "B" => ReadAppendBatch(r),
             "K" => new AppendAck(r.ReadString(), r.ReadString(), r.ReadInt64()),
             "W" => ReadWrite(r),
             "P" => new ReplicaProgress(r.ReadString(), r.ReadString(), r.ReadInt64()),
@@ -83,6 +127,23 @@ public sealed class HyDfsSerializer(ExtendedActorSystem system) : SerializerWith
         var seq = r.ReadInt64();
         var prev = r.ReadInt64();
         return new Append(name, Bytes(r), client, seq, prev);
+    }
+
+    private static AppendBatch ReadAppendBatch(BinaryReader r)
+    {
+        var name = r.ReadString();
+        var client = r.ReadString();
+        var count = r.ReadInt32();
+        var seqs = new long[count];
+        var prevs = new long[count];
+        var data = new byte[count][];
+        for (var i = 0; i < count; i++)
+        {
+            seqs[i] = r.ReadInt64();
+            prevs[i] = r.ReadInt64();
+            data[i] = Bytes(r);
+        }
+        return new AppendBatch(name, client, seqs, prevs, data);
     }
 
     private static ReplicaWrite ReadWrite(BinaryReader r)

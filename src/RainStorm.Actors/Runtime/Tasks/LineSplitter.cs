@@ -13,7 +13,8 @@ namespace RainStorm.Actors.Runtime.Tasks;
 /// </summary>
 public sealed class LineSplitter
 {
-    public const int DefaultBlockBytes = 256 * 1024;
+    // Small enough that a few-MB file still splits evenly (each task paced at input_rate / N must own ~1/N of the lines).
+    public const int DefaultBlockBytes = 32 * 1024;
     private static readonly UTF8Encoding Utf8 = new(false, false);
 
     private enum State { AtLineStart, InOwnedLine, InSkippedLine }

@@ -33,6 +33,8 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
     private SourceReader? _reader;
     private EdgeOutput? _output;
     private bool _reading;
+    private ReadOnlyMemory<byte>? _prefetched;
+    private bool _readerDone;
     private bool _endOfFile;
     private bool _completed;
 
@@ -60,8 +62,8 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         Receive<ChunkRead>(read =>
         {
             _reading = false;
-            if (read.Chunk is { } chunk) _splitter.Feed(chunk);
-            else _endOfFile = true;
+            if (read.Chunk is { } chunk) _prefetched = chunk;
+            else _readerDone = true;
             Emit();
         });
         Receive<ReadFailed>(failed => Fail($"reading '{_spec.Plan.Source}' from HyDFS failed: {failed.Error.Message}"));
@@ -118,19 +120,26 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         Emit();
     }
 
-    /// <summary>Emits what the pace and the credit windows allow; asks for the next chunk when this one is used up.</summary>
+    /// <summary>Emits what the pace and the credit windows allow, keeping one chunk read ahead (at most two in memory).</summary>
     private void Emit()
     {
         if (_output is null || _completed) return;
         var allowance = _pacer.Allowance();
-        while (allowance > 0 && _output.HasRoom && !_endOfFile && !_splitter.NeedsChunk)
+        while (allowance > 0 && _output.HasRoom)
         {
+            if (_splitter.NeedsChunk)
+            {
+                if (_prefetched is not { } next) break;
+                _splitter.Feed(next);
+                _prefetched = null;
+            }
             _tuples.Clear();
             var taken = _splitter.Take(_tuples, Math.Min(allowance, TuplesPerStep));
             Send(taken);
             allowance -= taken;
         }
-        if (_splitter.NeedsChunk && !_endOfFile && !_reading && _reader is not null) ReadNext();
+        if (_prefetched is null && !_readerDone && !_reading && _reader is not null) ReadNext();
+        _endOfFile = _readerDone && _prefetched is null && _splitter.NeedsChunk;
         if (_endOfFile && !_output.Edges.Finishing)
         {
             _tuples.Clear();
