@@ -195,7 +195,8 @@ public sealed class HyDfsOperationsSpec(FiveNodeCluster fixture) : TestKit, ICla
             appends.Add((Cluster[i].Address, local));
         }
         await ClientOn(0).MultiAppendAsync("multi.txt", appends);
-        var lines = Text(await ClientOn(4).GetAsync("multi.txt")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var merged = Text(await ClientOn(4).GetAsync("multi.txt"));
+        var lines = merged.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("head", lines[0]);
         Assert.Equal(["from node 1", "from node 2", "from node 3"], lines.Skip(1).Order());
 
@@ -204,5 +205,62 @@ public sealed class HyDfsOperationsSpec(FiveNodeCluster fixture) : TestKit, ICla
         var missing = await Assert.ThrowsAsync<HyDfsException>(() =>
             ClientOn(0).MultiAppendAsync("multi.txt", [(Cluster[1].Address, Path.Combine(Cluster.Root, "nope.txt"))]));
         Assert.Contains("cannot read local file", missing.Message);
+        var noFile = await Assert.ThrowsAsync<HyDfsException>(() =>
+            ClientOn(0).MultiAppendAsync("multi-missing.txt", [(Cluster[1].Address, appends[0].Item2)]));
+        Assert.Contains("no such file", noFile.Message);
+        var badName = await Assert.ThrowsAsync<HyDfsException>(() => ClientOn(0).MultiAppendAsync("../multi.txt", appends));
+        Assert.Contains("bad HyDFS file name", badName.Message);
+        var none = await Assert.ThrowsAsync<HyDfsException>(() => ClientOn(0).MultiAppendAsync("multi.txt", []));
+        Assert.Contains("at least one", none.Message);
+
+        // the failed multiappends changed nothing
+        Assert.False(await ClientOn(2).ExistsAsync("multi-missing.txt"));
+        Assert.Equal(merged, Text(await ClientOn(3).GetAsync("multi.txt")));
+    }
+
+    [Fact]
+    public async Task Concurrent_large_appends_are_never_interleaved()
+    {
+        const int size = 1_500_000; // each one atomic (below the 2 MiB limit), several per replication batch
+        await ClientOn(0).CreateAsync("blocks.bin", ReadOnlyMemory<byte>.Empty);
+        static byte[] Block(int client, int j)
+        {
+            var block = new byte[size];
+            Array.Fill(block, (byte)(client * 16 + j));
+            Encoding.ASCII.GetBytes($"c{client}a{j}").CopyTo(block, 0);
+            return block;
+        }
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(c =>
+        {
+            var client = ClientOn(c + 1);
+            return Task.WhenAll(Enumerable.Range(0, 4).Select(j => client.AppendAsync("blocks.bin", Block(c, j))).ToList());
+        }));
+
+        var content = await ClientOn(0).GetAsync("blocks.bin");
+        Assert.Equal(16L * size, content.Length);
+        var order = new Dictionary<int, List<int>>();
+        for (var at = 0; at < content.Length; at += size)
+        {
+            var header = Encoding.ASCII.GetString(content, at, 4);
+            var (client, j) = (header[1] - '0', header[3] - '0');
+            // the whole block is the one append that starts here: nothing of another append inside it
+            Assert.True(content.AsSpan(at, size).SequenceEqual(Block(client, j)), $"block at {at} ({header}) is not one whole append");
+            (order.TryGetValue(client, out var list) ? list : order[client] = []).Add(j);
+        }
+        Assert.All(Enumerable.Range(0, 4), c => Assert.Equal([0, 1, 2, 3], order[c]));
+    }
+
+    [Fact]
+    public async Task A_local_file_that_cannot_be_written_is_a_clear_error()
+    {
+        await ClientOn(0).CreateAsync("to-local.txt", Bytes("data"));
+        var directory = Path.Combine(Cluster.Root, "a-directory");
+        Directory.CreateDirectory(directory);
+        var error = await Assert.ThrowsAsync<HyDfsException>(() => ClientOn(1).GetToFileAsync("to-local.txt", directory));
+        Assert.Contains("cannot write local file", error.Message);
+        var replica = (await ClientOn(0).LsAsync("to-local.txt")).Replicas[0].Node;
+        var fromReplica = await Assert.ThrowsAsync<HyDfsException>(() => ClientOn(1).GetFromReplicaAsync(replica, "to-local.txt", directory));
+        Assert.Contains("cannot write local file", fromReplica.Message);
+        Assert.Equal("data", Text(await ClientOn(2).GetAsync("to-local.txt")));
     }
 }

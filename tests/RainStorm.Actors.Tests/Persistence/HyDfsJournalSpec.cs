@@ -34,9 +34,11 @@ public sealed class HyDfsJournalSpec(PersistenceCluster fixture) : TestKit, ICla
         }
     }
 
-    private List<long> Replay(string pid, TestProbe probe, long from, long to, long max, long expectHighest)
+    private IActorRef JournalOn(int node) => Akka.Persistence.Persistence.Instance.Apply(fixture.Cluster[node].System).JournalFor(null);
+
+    private List<long> Replay(string pid, TestProbe probe, long from, long to, long max, long expectHighest, IActorRef? journal = null)
     {
-        Journal.Tell(new ReplayMessages(from, to, max, pid, probe.Ref));
+        (journal ?? Journal).Tell(new ReplayMessages(from, to, max, pid, probe.Ref));
         var replayed = new List<long>();
         while (true)
         {
@@ -64,7 +66,11 @@ public sealed class HyDfsJournalSpec(PersistenceCluster fixture) : TestKit, ICla
     [InlineData(1, 3, long.MaxValue, new long[] { 1, 2, 3 })]
     [InlineData(1, long.MaxValue, 3, new long[] { 1, 2, 3 })]
     [InlineData(2, 3, long.MaxValue, new long[] { 2, 3 })]
+    [InlineData(2, 5, 2, new long[] { 2, 3 })]
     [InlineData(2, 3, 1, new long[] { 2 })]
+    [InlineData(2, 4, 1, new long[] { 2 })]
+    [InlineData(2, 4, 0, new long[0])]
+    [InlineData(0, long.MaxValue, long.MaxValue, new long[] { 1, 2, 3, 4, 5 })]
     [InlineData(2, 2, long.MaxValue, new long[] { 2 })]
     [InlineData(3, 2, long.MaxValue, new long[0])]
     [InlineData(1, long.MaxValue, 0, new long[0])]
@@ -90,6 +96,9 @@ public sealed class HyDfsJournalSpec(PersistenceCluster fixture) : TestKit, ICla
         Journal.Tell(new DeleteMessagesTo(pid, 3, probe.Ref));
         probe.ExpectMsg<DeleteMessagesSuccess>(m => m.ToSequenceNr == 3, Wait);
         Assert.Equal([4, 5], Replay(pid, probe, 1, long.MaxValue, long.MaxValue, expectHighest: 5));
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        // the journal of another node sees the same deletion
+        Assert.Equal([4, 5], Replay(pid, CreateTestProbe(fixture.Cluster[0].System), 1, long.MaxValue, long.MaxValue, expectHighest: 5, journal: JournalOn(0)));
     }
 
     [Fact]
@@ -152,6 +161,30 @@ public sealed class HyDfsJournalSpec(PersistenceCluster fixture) : TestKit, ICla
         Assert.Equal(payload.Items, back.Items);
         Assert.Equal("custom-manifest", replayed.Manifest);
         probe.ExpectMsg<RecoverySuccess>(m => m.HighestSequenceNr == 1, Wait);
+    }
+
+    [Fact]
+    public void An_event_holding_an_actor_ref_replays_on_another_node_as_the_same_actor()
+    {
+        var (pid, probe) = Fresh();
+        var target = CreateTestProbe(Node);
+        var written = new Persistent(new RefPayload(target.Ref), 1, pid, null, false, null, _writerGuid);
+        Journal.Tell(new WriteMessages([new AtomicWrite(written)], probe.Ref, 1));
+        probe.ExpectMsg<WriteMessagesSuccessful>(Wait);
+        probe.ExpectMsg<WriteMessageSuccess>(m => m.Persistent.SequenceNr == 1 && (m.Persistent.Sender == null || m.Persistent.Sender.Equals(Node.DeadLetters)), Wait);
+
+        var other = CreateTestProbe(fixture.Cluster[2].System);
+        JournalOn(2).Tell(new ReplayMessages(0, 1, long.MaxValue, pid, other.Ref));
+        var replayed = other.ExpectMsg<ReplayedMessage>(Wait).Persistent;
+        Assert.Equal(pid, replayed.PersistenceId);
+        Assert.Equal(1, replayed.SequenceNr);
+        Assert.Equal(_writerGuid, replayed.WriterGuid);
+        Assert.False(replayed.IsDeleted);
+        var back = Assert.IsType<RefPayload>(replayed.Payload).Ref;
+        Assert.Equal(target.Ref.Path.ToStringWithAddress(Akka.Cluster.Cluster.Get(Node).SelfAddress), back.Path.ToString());
+        other.ExpectMsg<RecoverySuccess>(m => m.HighestSequenceNr == 1, Wait);
+        back.Tell("through the replayed ref");
+        target.ExpectMsg("through the replayed ref", Wait);
     }
 
 }

@@ -47,6 +47,8 @@ public sealed class HyDfsSnapshotStoreSpec(PersistenceCluster fixture) : TestKit
         var (pid, probe, saved) = WithFiveSnapshots();
         Assert.Null(Load(probe, pid, new SnapshotSelectionCriteria(long.MaxValue, saved[0].Timestamp.AddSeconds(-1))));
         Assert.Null(Load(probe, pid, new SnapshotSelectionCriteria(10)));
+        Assert.Null(Load(probe, pid, SnapshotSelectionCriteria.Latest, toSequenceNr: 7));
+        Assert.Null(Load(probe, pid, new SnapshotSelectionCriteria(long.MaxValue, new DateTime(100000))));
     }
 
     [Fact]
@@ -67,6 +69,9 @@ public sealed class HyDfsSnapshotStoreSpec(PersistenceCluster fixture) : TestKit
         Assert.Equal("s-3", Load(probe, pid, new SnapshotSelectionCriteria(saved[2].SequenceNr))!.Snapshot);
         Assert.Equal("s-2", Load(probe, pid, new SnapshotSelectionCriteria(saved[3].SequenceNr, saved[1].Timestamp))!.Snapshot);
         Assert.Equal("s-3", Load(probe, pid, new SnapshotSelectionCriteria(13), toSequenceNr: 13)!.Snapshot);
+        Assert.Equal(saved[2], Load(probe, pid, SnapshotSelectionCriteria.Latest, toSequenceNr: 13)!.Metadata);
+        Assert.Equal(saved[2], Load(probe, pid, new SnapshotSelectionCriteria(13, saved[2].Timestamp))!.Metadata);
+        Assert.Equal(saved[2], Load(probe, pid, new SnapshotSelectionCriteria(long.MaxValue, saved[2].Timestamp), toSequenceNr: 13)!.Metadata);
     }
 
     [Fact]
@@ -92,6 +97,12 @@ public sealed class HyDfsSnapshotStoreSpec(PersistenceCluster fixture) : TestKit
         Assert.Null(Load(probe, pid, new SnapshotSelectionCriteria(saved[2].SequenceNr)));
         Assert.Equal("s-5", Load(probe, pid, SnapshotSelectionCriteria.Latest)!.Snapshot);
 
+        // an upper timestamp bound one tick below a snapshot's keeps that snapshot
+        var justBelow = new SnapshotSelectionCriteria(saved[3].SequenceNr, saved[3].Timestamp.Subtract(TimeSpan.FromTicks(1)));
+        Store.Tell(new DeleteSnapshots(pid, justBelow), probe.Ref);
+        probe.ExpectMsg<DeleteSnapshotsSuccess>(m => m.Criteria.Equals(justBelow), Wait);
+        Assert.Equal(saved[3], Load(probe, pid, new SnapshotSelectionCriteria(saved[3].SequenceNr, saved[3].Timestamp))!.Metadata);
+
         // an upper timestamp bound below every snapshot deletes nothing
         Store.Tell(new DeleteSnapshots(pid, new SnapshotSelectionCriteria(long.MaxValue, saved[0].Timestamp.AddSeconds(-1))), probe.Ref);
         probe.ExpectMsg<DeleteSnapshotsSuccess>(Wait);
@@ -106,6 +117,40 @@ public sealed class HyDfsSnapshotStoreSpec(PersistenceCluster fixture) : TestKit
         Store.Tell(new SaveSnapshot(again, "s-5-again"), probe.Ref);
         probe.ExpectMsg<SaveSnapshotSuccess>(Wait);
         Assert.Equal("s-5-again", Load(probe, pid, SnapshotSelectionCriteria.Latest)!.Snapshot);
+    }
+
+    [Fact]
+    public void A_snapshot_holding_an_actor_ref_loads_on_another_node_as_the_same_actor()
+    {
+        var pid = $"snapshot-spec/{Guid.NewGuid():N}";
+        var probe = CreateTestProbe(Node);
+        var target = CreateTestProbe(Node);
+        var metadata = new SnapshotMetadata(pid, 100, DateTime.UtcNow);
+        Store.Tell(new SaveSnapshot(metadata, new RefPayload(target.Ref)), probe.Ref);
+        probe.ExpectMsg<SaveSnapshotSuccess>(m => m.Metadata.PersistenceId == pid && m.Metadata.SequenceNr == 100, Wait);
+
+        var otherNode = fixture.Cluster[0].System;
+        var other = CreateTestProbe(otherNode);
+        Akka.Persistence.Persistence.Instance.Apply(otherNode).SnapshotStoreFor(null)
+            .Tell(new LoadSnapshot(pid, SnapshotSelectionCriteria.Latest, long.MaxValue), other.Ref);
+        var loaded = other.ExpectMsg<LoadSnapshotResult>(Wait).Snapshot;
+        Assert.NotNull(loaded);
+        Assert.Equal(metadata, loaded.Metadata);
+        var back = Assert.IsType<RefPayload>(loaded.Snapshot).Ref;
+        back.Tell("through the loaded ref");
+        target.ExpectMsg("through the loaded ref", Wait);
+    }
+
+    [Fact]
+    public void A_byte_array_snapshot_of_10000_bytes_round_trips()
+    {
+        var pid = $"snapshot-spec/{Guid.NewGuid():N}";
+        var probe = CreateTestProbe(Node);
+        var bytes = new byte[10000];
+        new Random(5).NextBytes(bytes);
+        Store.Tell(new SaveSnapshot(new SnapshotMetadata(pid, 100, DateTime.UtcNow), bytes), probe.Ref);
+        probe.ExpectMsg<SaveSnapshotSuccess>(Wait);
+        Assert.Equal(bytes, Assert.IsType<byte[]>(Load(probe, pid, SnapshotSelectionCriteria.Latest)!.Snapshot));
     }
 
     [Fact]
