@@ -3,8 +3,19 @@ using RainStorm.Actors.HyDfs;
 using RainStorm.Bench.HyDfs;
 
 // HyDFS throughput on 3 in-process hydfs nodes (replication factor 3, fsync on every replica before each ack).
-// Usage: dotnet run -c Release --project bench/RainStorm.Bench.HyDfs [-- --quick]
+// Usage: dotnet run -c Release --project bench/RainStorm.Bench.HyDfs [-- --quick] [-- --big-mb 1024 (only the big-file case)]
 var quick = args.Contains("--quick");
+var bigAt = Array.IndexOf(args, "--big-mb");
+if (bigAt >= 0)
+{
+    if (bigAt + 1 >= args.Length || !int.TryParse(args[bigAt + 1], out var bigMb) || bigMb < 1)
+    {
+        Console.Error.WriteLine("--big-mb needs a size in MB (a whole number >= 1)");
+        return 2;
+    }
+    await BigFile.RunAsync(bigMb);
+    return 0;
+}
 var cluster = await BenchCluster.StartAsync(3);
 // The client runs on a fourth node without the hydfs role, so every append and read crosses remoting.
 var client = HyDfsClient.For(cluster.Systems[^1]);
@@ -19,6 +30,7 @@ await AppendCase("64 KiB appends, one client", "bench-64k", 64 * 1024, quick ? 4
 await GetCase("get of the 64 KiB-appends file", "bench-64k");
 await cluster.DisposeAsync();
 await ReReplicationCase(quick ? 20 : 100);
+return 0;
 
 async Task AppendCase(string label, string name, int size, int count, int window)
 {
