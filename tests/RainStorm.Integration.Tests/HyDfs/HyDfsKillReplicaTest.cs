@@ -26,22 +26,40 @@ public sealed class HyDfsKillReplicaTest(ITestOutputHelper output) : IAsyncLifet
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_root);
-        var seedPort = NodeProcess.FreePort();
-        _nodes.Add(await NodeProcess.StartAsync(seedPort, null, Path.Combine(_root, "n0")));
-        var seed = _nodes[0].Address;
-        var rest = await Task.WhenAll(Enumerable.Range(1, 3).Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(_root, $"n{i}"))));
-        _nodes.AddRange(rest);
+        try
+        {
+            var seedPort = NodeProcess.FreePort();
+            _nodes.Add(await NodeProcess.StartAsync(seedPort, null, Path.Combine(_root, "n0")));
+            var seed = _nodes[0].Address;
+            var starts = Enumerable.Range(1, 3).Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(_root, $"n{i}"))).ToList();
+            try
+            {
+                await Task.WhenAll(starts);
+            }
+            finally
+            {
+                // the nodes that did come up are killed in teardown too, also when another one failed to start
+                _nodes.AddRange(starts.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+            }
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var node in _nodes)
+        foreach (var node in _nodes.ToList())
         {
             output.WriteLine($"--- node {node.Address} (pid {node.Pid}) ---");
             output.WriteLine(node.Output.Length > 4000 ? node.Output[^4000..] : node.Output);
             node.Dispose();
+            _nodes.Remove(node);
         }
         if (_client is not null) await _client.DisposeAsync();
+        _client = null;
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
     }
 
