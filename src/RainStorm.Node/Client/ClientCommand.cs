@@ -36,6 +36,8 @@ public static class ClientCommand
         try
         {
             await using var client = await CommandClient.ConnectAsync(host, port);
+            if (command.Length > 0 && InteractiveSession.IsHelp(command[0]))
+                return await InteractiveSession.HelpAsync(client, command[1..], output, error);
             if (command.Length > 0)
             {
                 using var cancel = new CancellationTokenSource();
@@ -55,9 +57,7 @@ public static class ClientCommand
         }
     }
 
-    private static bool LooksLikeEndpoint(string arg)
-    {
-        var colon = arg.LastIndexOf(':');
-        return colon > 0 && colon < arg.Length - 1 && arg[(colon + 1)..].All(char.IsAsciiDigit);
-    }
+    /// <summary>Command names never hold a ':' nor look like an address, so such a first argument is meant as the
+    /// endpoint (and a malformed one is reported as such instead of being run as a command).</summary>
+    private static bool LooksLikeEndpoint(string arg) => arg.Contains(':') || System.Net.IPAddress.TryParse(arg, out _);
 }

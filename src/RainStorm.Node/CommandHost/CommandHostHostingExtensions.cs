@@ -17,9 +17,11 @@ public static class CommandHostHostingExtensions
     public static AkkaConfigurationBuilder WithCommandHost(this AkkaConfigurationBuilder builder, RainStormOptions options)
     {
         if (options.CmdPort < 0) return builder;
+        // Bound now, while the host is being configured: a bad endpoint then stops the node with one usage line,
+        // before Akka.Hosting's start-up (which would print its own stack trace for any failure).
+        var listener = Bind(options.CmdHost, options.CmdPort);
         return builder.WithActors((system, registry) =>
         {
-            var listener = Bind(options.CmdHost, options.CmdPort);
             var actor = system.ActorOf(CommandListener.Props(listener), "command-host");
             registry.Register<CommandHostKey>(actor);
             CommandEndpoint.Get(system).Bound = (IPEndPoint)listener.LocalEndpoint;
@@ -28,9 +30,7 @@ public static class CommandHostHostingExtensions
 
     private static TcpListener Bind(string host, int port)
     {
-        var address = IPAddress.TryParse(host, out var ip)
-            ? ip
-            : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new UsageException($"--cmd-host '{host}' does not resolve.");
+        var address = IPAddress.TryParse(host, out var ip) ? ip : Resolve(host);
         var listener = new TcpListener(address, port);
         try
         {
@@ -43,6 +43,18 @@ public static class CommandHostHostingExtensions
                 $"the command endpoint {host}:{port} cannot be bound ({e.Message}); choose another with --cmd-port (0 = any free port, -1 = off).");
         }
         return listener;
+    }
+
+    private static IPAddress Resolve(string host)
+    {
+        try
+        {
+            return Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new UsageException($"--cmd-host '{host}' has no address.");
+        }
+        catch (SocketException e)
+        {
+            throw new UsageException($"--cmd-host '{host}' does not resolve ({e.Message}).");
+        }
     }
 }
 
