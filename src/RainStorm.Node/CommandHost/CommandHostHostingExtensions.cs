@@ -12,19 +12,22 @@ public sealed class CommandHostKey;
 /// <summary>Starts a node's command endpoint (pbm-style TCP host) with the actor system.</summary>
 public static class CommandHostHostingExtensions
 {
-    /// <summary>Binds <see cref="RainStormOptions.CmdHost"/>:<see cref="RainStormOptions.CmdPort"/> (0 = any free port,
-    /// -1 = no endpoint). The bound address is available from <see cref="CommandEndpoint.Get"/>.</summary>
-    public static AkkaConfigurationBuilder WithCommandHost(this AkkaConfigurationBuilder builder, RainStormOptions options)
+    /// <summary>Binds <see cref="RainStormOptions.CmdHost"/>:<see cref="RainStormOptions.CmdPort"/> (0 = any free port;
+    /// null for -1 = no endpoint). Done before the host is built: a bad endpoint is then one usage line
+    /// (<see cref="UsageException"/>) instead of a failure inside Akka.Hosting's start-up, which prints a stack trace.</summary>
+    public static TcpListener? BindEndpoint(RainStormOptions options) =>
+        options.CmdPort < 0 ? null : Bind(options.CmdHost, options.CmdPort);
+
+    /// <summary>Serves the command endpoint on <paramref name="boundListener"/> (from <see cref="BindEndpoint"/>; null =
+    /// none) once the actor system runs. The bound address is available from <see cref="CommandEndpoint.Get"/>.</summary>
+    public static AkkaConfigurationBuilder WithCommandHost(this AkkaConfigurationBuilder builder, TcpListener? boundListener)
     {
-        if (options.CmdPort < 0) return builder;
-        // Bound now, while the host is being configured: a bad endpoint then stops the node with one usage line,
-        // before Akka.Hosting's start-up (which would print its own stack trace for any failure).
-        var listener = Bind(options.CmdHost, options.CmdPort);
+        if (boundListener is null) return builder;
         return builder.WithActors((system, registry) =>
         {
-            var actor = system.ActorOf(CommandListener.Props(listener), "command-host");
+            var actor = system.ActorOf(CommandListener.Props(boundListener), "command-host");
             registry.Register<CommandHostKey>(actor);
-            CommandEndpoint.Get(system).Bound = (IPEndPoint)listener.LocalEndpoint;
+            CommandEndpoint.Get(system).Bound = (IPEndPoint)boundListener.LocalEndpoint;
         });
     }
 

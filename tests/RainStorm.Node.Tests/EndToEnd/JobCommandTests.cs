@@ -94,9 +94,13 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
         Assert.Equal(["task", "job", "stage", "op", "node", "pid", "state", "in_per_s", "out_per_s", "backpressure", "log"],
             tasks[0].EnumerateObject().Select(p => p.Name));
         Assert.All(tasks, t => Assert.Equal(jobId, t.GetProperty("job").GetString()));
+        // OP carries the operator's argument (the source its HyDFS file)
+        Assert.Equal(["Filter match", $"source {source}"],
+            tasks.Select(t => t.GetProperty("op").GetString()!).Distinct().OrderBy(o => o, StringComparer.Ordinal));
         var text = await ClientRun.RunAsync(Endpoint(1), "list_tasks");
         Assert.Equal(["TASK", "JOB", "STAGE", "OP", "NODE", "PID", "STATE", "IN/s", "OUT/s", "BACKPRESSURE", "LOG"],
             text.OutLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(text.OutLines, l => l.StartsWith($"{jobId}/1/") && l.Contains(" Filter match "));
 
         var someNode = tasks[0].GetProperty("node").GetString()!;
         var wrongPid = await ClientRun.RunAsync(Endpoint(), "kill_task", someNode, "999999");
@@ -161,5 +165,28 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
         Assert.Contains("maybe", result.Err);
         var after = await ClientRun.RunAsync(Endpoint(), "jobs", "-o", "json");
         Assert.Equal(JsonDocument.Parse(before.Out).RootElement.GetArrayLength(), JsonDocument.Parse(after.Out).RootElement.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_job_on_a_missing_source_or_an_existing_destination_is_refused_naming_the_file()
+    {
+        var (source, _) = await SourceAsync(8);
+        var before = JsonDocument.Parse((await ClientRun.RunAsync(Endpoint(), "jobs", "-o", "json")).Out).RootElement.GetArrayLength();
+
+        var missing = await ClientRun.RunAsync(Endpoint(1), "RainStorm", "1", "1", "Filter", "x", "no-such-src.csv", $"d-{Guid.NewGuid():N}",
+            "false", "false", "0", "0", "0");
+        Assert.Equal(1, missing.Exit);
+        Assert.Equal("", missing.Out);
+        Assert.Equal("error: source file 'no-such-src.csv' does not exist in HyDFS; upload it first (hydfs create no-such-src.csv <local file>)",
+            missing.Err.Trim());
+
+        var (taken, _) = await SourceAsync(8);
+        var existing = await ClientRun.RunAsync(Endpoint(2), "submit", "1", "1", "Filter", "x", source, taken,
+            "false", "false", "0", "0", "0");
+        Assert.Equal(1, existing.Exit);
+        Assert.Equal($"error: destination file '{taken}' already exists in HyDFS; choose a new name", existing.Err.Trim());
+
+        var after = JsonDocument.Parse((await ClientRun.RunAsync(Endpoint(), "jobs", "-o", "json")).Out).RootElement.GetArrayLength();
+        Assert.Equal(before, after);
     }
 }
