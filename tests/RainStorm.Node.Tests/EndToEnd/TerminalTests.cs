@@ -52,6 +52,8 @@ public sealed class TerminalTests(ClusterFixture cluster)
             await Type("s\t", "rainstorm> cluster show ");
             await Type("\r", "3 members");
             await Type("hydfs l\t\t", "list_mem_ids  liststore  ls");
+            await Type("\u0015jobs -o \t\t", "json  table");
+            await Type("j\t", "rainstorm> jobs -o json ");
             await Type("\u0015cluster tail\r", "3 members: ");
             await Type("\u0003", "error: cancelled.");
             // Up, Up: back to "cluster show" in the history; Enter runs it again.
