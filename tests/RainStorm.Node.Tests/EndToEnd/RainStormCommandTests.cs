@@ -38,6 +38,23 @@ public sealed class RainStormCommandTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Job_commands_on_nodes_without_the_leader_singleton_reach_it_through_the_proxy()
+    {
+        var hosting = new List<bool>();
+        foreach (var node in cluster.Nodes)
+        {
+            var tree = (await ClientRun.RunAsync(node.CmdEndpoint, "actor", "hierarchy", "-d", "2")).OutLines;
+            var underManager = tree.SkipWhile(l => l != "  leader").Skip(1).TakeWhile(l => l.StartsWith("    ")).Select(l => l.Trim());
+            hosting.Add(underManager.Contains("leader"));
+
+            var jobs = await ClientRun.RunAsync(node.CmdEndpoint, "jobs", "-o", "json");
+            Assert.Equal(0, jobs.Exit);
+            Assert.StartsWith("[", jobs.Out);
+        }
+        Assert.Equal(1, hosting.Count(h => h)); // one node runs the singleton; the other two answered through their proxy
+    }
+
+    [Fact]
     public async Task Without_a_leader_every_job_command_says_the_leader_is_not_available()
     {
         var root = Directory.CreateTempSubdirectory("rainstorm-cmd-noleader-").FullName;
