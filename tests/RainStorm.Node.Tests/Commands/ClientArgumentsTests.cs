@@ -23,6 +23,13 @@ public sealed class ClientArgumentsTests
     }
 
     [Fact]
+    public void No_command_word_is_mistaken_for_an_endpoint()
+    {
+        foreach (var word in PaletteSpecs.All.SelectMany(s => s.Names).Select(n => n.Split(' ')[0]).Concat(["help", "--help", "-h"]))
+            Assert.Equal(ClientCommand.DefaultEndpoint, ClientCommand.SplitEndpoint([word, "x"]).Endpoint);
+    }
+
+    [Fact]
     public void A_node_serves_commands_on_loopback_9110_unless_configured()
     {
         var defaults = NodeArguments.Parse(["--port", "4053"]);
