@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.Persistence;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
+using RainStorm.Actors.HyDfs;
+using RainStorm.Actors.Persistence;
 
 namespace RainStorm.Actors.Tests.Persistence;
 
@@ -117,6 +119,24 @@ public sealed class HyDfsSnapshotStoreSpec(PersistenceCluster fixture) : TestKit
         Store.Tell(new SaveSnapshot(again, "s-5-again"), probe.Ref);
         probe.ExpectMsg<SaveSnapshotSuccess>(Wait);
         Assert.Equal("s-5-again", Load(probe, pid, SnapshotSelectionCriteria.Latest)!.Snapshot);
+    }
+
+    [Fact]
+    public async Task Snapshots_saved_after_a_torn_one_are_loaded()
+    {
+        var (pid, probe, saved) = WithFiveSnapshots();
+        // a snapshot bigger than one atomic append whose writer died after its first piece
+        var torn = RecordLog.Frame(new byte[3 * 1024 * 1024])[..(1024 * 1024)];
+        await HyDfsClient.For(Node).AppendAsync(RecordLog.FileName("snapshots", pid), torn);
+        Assert.Equal(saved[4], Load(probe, pid, SnapshotSelectionCriteria.Latest)!.Metadata);
+
+        var next = new SnapshotMetadata(pid, 20, saved[4].Timestamp.AddSeconds(1));
+        Store.Tell(new SaveSnapshot(next, "s-6"), probe.Ref);
+        probe.ExpectMsg<SaveSnapshotSuccess>(Wait);
+        Assert.Equal("s-6", Load(probe, pid, SnapshotSelectionCriteria.Latest)!.Snapshot);
+        Store.Tell(new DeleteSnapshot(next), probe.Ref);
+        probe.ExpectMsg<DeleteSnapshotSuccess>(Wait);
+        Assert.Equal("s-5", Load(probe, pid, SnapshotSelectionCriteria.Latest)!.Snapshot);
     }
 
     [Fact]
