@@ -34,6 +34,10 @@ public sealed class HyDfsOperationsSpec(FiveNodeCluster fixture) : TestKit, ICla
                 foreach (var node in Cluster.Nodes)
                 {
                     var listing = await HyDfsClient.For(node.System).ListStoreAsync();
+                    // liststore names the connected node with its ring id, and each file with its id
+                    Assert.Equal(node.Address, listing.Node);
+                    Assert.Equal(StableHash.Of(node.Address), listing.RingId);
+                    Assert.All(listing.Files, f => Assert.Equal(HashRing.FileId(f.Name), f.FileId));
                     if (listing.Files.Any(f => f.Name == name && f.Length == Bytes(name).Length)) holders.Add(listing.Node);
                 }
                 Assert.Equal(expected.OrderBy(x => x), holders.OrderBy(x => x));
