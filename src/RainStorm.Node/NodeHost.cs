@@ -12,6 +12,7 @@ public static class NodeHost
 {
     public static IHost Build(RainStormOptions options)
     {
+        RemotingPortCheck.EnsureFree(options);
         var commandListener = CommandHostHostingExtensions.BindEndpoint(options);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();

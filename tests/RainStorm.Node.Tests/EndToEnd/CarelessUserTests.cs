@@ -57,4 +57,25 @@ public sealed class CarelessUserTests
             Directory.Delete(data, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_node_whose_remoting_port_another_node_listens_on_refuses_to_start()
+    {
+        // Listens the way Akka's DotNetty transport does: ReuseAddress, which on Linux also sets SO_REUSEPORT.
+        using var other = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        other.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        other.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        other.Listen();
+        var port = ((IPEndPoint)other.LocalEndPoint!).Port;
+        var data = Directory.CreateTempSubdirectory("rainstorm-careless-node-").FullName;
+        try
+        {
+            var second = await ProcessRun.RunAsync(NoHang, "node", "--port", port.ToString(), "--cmd-port", "-1", "--data", data);
+            AssertOneLine(second, 2, $"rainstorm: the remoting port 127.0.0.1:{port} is already in use by another process");
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
 }
