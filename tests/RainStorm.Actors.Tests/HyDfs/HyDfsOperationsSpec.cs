@@ -255,6 +255,27 @@ public sealed class HyDfsOperationsSpec(FiveNodeCluster fixture) : TestKit, ICla
     }
 
     [Fact]
+    public async Task Many_small_appends_to_one_file_are_coalesced_into_few_disk_writes()
+    {
+        var client = ClientOn(2);
+        await client.CreateAsync("coalesced.log", ReadOnlyMemory<byte>.Empty);
+        await Task.WhenAll(Enumerable.Range(0, 2000).Select(i => client.AppendAsync("coalesced.log", Bytes($"{i:D4};"))).ToList());
+        var records = Text(await ClientOn(0).GetAsync("coalesced.log")).Split(';', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Enumerable.Range(0, 2000).Select(i => $"{i:D4}"), records);
+
+        // every disk write of a copy is one commit record in its .meta log: count them on each replica
+        var key = FileNames.DiskKey("coalesced.log");
+        foreach (var replica in (await client.LsAsync("coalesced.log")).Replicas)
+        {
+            var node = Cluster.Nodes.Single(n => n.Address == replica.Node);
+            var meta = await File.ReadAllBytesAsync(Path.Combine(node.Options.DataDir, "hydfs", key + ".meta"));
+            var frames = 0;
+            for (var at = 0; at + 8 <= meta.Length; at += 8 + BitConverter.ToInt32(meta, at)) frames++;
+            Assert.True(frames <= 100, $"{replica.Node}: {frames} meta records for 2000 appends (not coalesced)");
+        }
+    }
+
+    [Fact]
     public async Task A_local_file_that_cannot_be_written_is_a_clear_error()
     {
         await ClientOn(0).CreateAsync("to-local.txt", Bytes("data"));
