@@ -147,10 +147,25 @@ public sealed class HyDfsClient
         await RequestAsync<Done>(name, new Merge(name), Settings.RequestTimeout, ct);
     }
 
+    /// <summary>The file's id and the replicas that hold a copy of it now (its ring's replicas, asked), primary first.</summary>
     public async Task<FileLocation> LsAsync(string name, CancellationToken ct = default)
     {
         if (!await ExistsAsync(name, ct)) throw new HyDfsException($"no such file '{name}'");
-        return new FileLocation(name, HashRing.FileId(name), _ext.Ring.Replicas(name, Settings.ReplicationFactor));
+        var replicas = _ext.Ring.Replicas(name, Settings.ReplicationFactor);
+        var holds = await Task.WhenAll(replicas.Select(r => HoldsAsync(r.Node, name, ct)));
+        return new FileLocation(name, HashRing.FileId(name), replicas.Where((_, i) => holds[i]).ToList());
+    }
+
+    private async Task<bool> HoldsAsync(string node, string name, CancellationToken ct)
+    {
+        try
+        {
+            return await _ext.Peers.Of(node).Ask<object>(new Query(name), TimeSpan.FromSeconds(5), ct) is QueryResult { Exists: true };
+        }
+        catch (AskTimeoutException)
+        {
+            return false; // not answering: not a live replica
+        }
     }
 
     /// <summary>The files stored on the node this client runs on (which needs the hydfs role).</summary>
