@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RainStorm.Operators.Tests.Support;
 
 namespace RainStorm.Operators.Tests.Cli;
 
@@ -14,7 +15,7 @@ public sealed class LauncherTests : IDisposable
     public LauncherTests()
     {
         Directory.CreateDirectory(Path.Combine(_root, "bin"));
-        File.Copy(Path.Combine(RepositoryRoot(), "bin", "rainstorm"), Launcher);
+        File.Copy(Path.Combine(Repository.Root, "bin", "rainstorm"), Launcher);
         File.SetUnixFileMode(Launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Write("Directory.Build.props", "<Project />");
         Write("Directory.Packages.props", "<Project />");
@@ -109,13 +110,5 @@ public sealed class LauncherTests : IDisposable
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "RainStorm.sln")) && File.Exists(Path.Combine(dir.FullName, "bin", "rainstorm")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException($"no RainStorm.sln with bin/rainstorm above {AppContext.BaseDirectory}");
     }
 }
