@@ -12,9 +12,11 @@ public static class NodeHost
 {
     public static IHost Build(RainStormOptions options)
     {
+        RemotingPortCheck.EnsureFree(options);
+        var commandListener = CommandHostHostingExtensions.BindEndpoint(options);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
-        builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options).WithCommandHost(options));
+        builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options).WithCommandHost(commandListener));
         return builder.Build();
     }
 }

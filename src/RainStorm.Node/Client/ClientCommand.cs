@@ -20,8 +20,7 @@ public static class ClientCommand
     public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error,
         Interrupts interrupts, bool terminal)
     {
-        var endpoint = args.Length > 0 && LooksLikeEndpoint(args[0]) ? args[0] : DefaultEndpoint;
-        var command = endpoint == args.FirstOrDefault() ? args[1..] : args;
+        var (endpoint, command) = SplitEndpoint(args);
         string host;
         int port;
         try
@@ -36,6 +35,8 @@ public static class ClientCommand
         try
         {
             await using var client = await CommandClient.ConnectAsync(host, port);
+            if (command.Length > 0 && InteractiveSession.IsHelp(command[0]))
+                return await InteractiveSession.HelpAsync(client, command[1..], output, error);
             if (command.Length > 0)
             {
                 using var cancel = new CancellationTokenSource();
@@ -55,9 +56,11 @@ public static class ClientCommand
         }
     }
 
-    private static bool LooksLikeEndpoint(string arg)
-    {
-        var colon = arg.LastIndexOf(':');
-        return colon > 0 && colon < arg.Length - 1 && arg[(colon + 1)..].All(char.IsAsciiDigit);
-    }
+    /// <summary>The endpoint (the first argument when it looks like one, else <see cref="DefaultEndpoint"/>) and the command.</summary>
+    public static (string Endpoint, string[] Command) SplitEndpoint(string[] args) =>
+        args.Length > 0 && LooksLikeEndpoint(args[0]) ? (args[0], args[1..]) : (DefaultEndpoint, args);
+
+    /// <summary>Command names never hold a ':' nor look like an address, so such a first argument is meant as the
+    /// endpoint (and a malformed one is reported as such instead of being run as a command).</summary>
+    private static bool LooksLikeEndpoint(string arg) => arg.Contains(':') || System.Net.IPAddress.TryParse(arg, out _);
 }

@@ -15,6 +15,9 @@ internal sealed class ClientFileTransfer(long id, FrameWriter writer, int chunkB
     private string? _downloadPath;
     private string? _error;
 
+    /// <summary>A local file could not be written: the request's result no longer counts.</summary>
+    public bool Failed => _error is not null;
+
     public void StartUpload(string path) => _upload = UploadAsync(path, _stop.Token);
 
     /// <summary>Handles write/data/close; false when the local file cannot be written (the request should be cancelled).</summary>
@@ -27,6 +30,7 @@ internal sealed class ClientFileTransfer(long id, FrameWriter writer, int chunkB
             {
                 case FrameTypes.Write:
                     var path = Path.GetFullPath(frame.Path!);
+                    if (Directory.Exists(path)) throw new IOException("it is a directory; name the file to write.");
                     _download = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, chunkBytes);
                     _downloadPath = path; // only a file this transfer created is removed on failure
                     break;
@@ -67,6 +71,7 @@ internal sealed class ClientFileTransfer(long id, FrameWriter writer, int chunkB
             FileStream file;
             try
             {
+                if (Directory.Exists(path)) throw new IOException("it is a directory, not a file.");
                 file = new FileStream(Path.GetFullPath(path), FileMode.Open, FileAccess.Read, FileShare.Read, chunkBytes, useAsync: true);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)

@@ -12,7 +12,7 @@ namespace RainStorm.Node.Client;
 public sealed class CommandClient : IAsyncDisposable
 {
     /// <summary>How long connecting plus the host's greeting may take (the user hears back within 3 s).</summary>
-    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2.5);
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
     private const int ChunkBytes = 256 * 1024;
 
     private readonly TcpClient _tcp;
@@ -84,6 +84,8 @@ public sealed class CommandClient : IAsyncDisposable
                 if (frame.Id != id) continue; // late frames of an earlier, cancelled request
                 switch (frame.Type)
                 {
+                    case FrameTypes.Out when transfer.Failed:
+                        break; // the host has not heard of the local failure yet: its "got …" line would be false
                     case FrameTypes.Out:
                         await output.WriteLineAsync(frame.Text);
                         await output.FlushAsync();

@@ -1,4 +1,5 @@
 using RainStorm.Actors.Commands.Completion;
+using RainStorm.Actors.Commands.Execution;
 using RainStorm.Actors.Commands.Help;
 using RainStorm.Actors.Commands.Parsing;
 
@@ -44,8 +45,8 @@ public sealed class InteractiveSession(CommandClient client, TextWriter output, 
             {
                 case "exit" or "quit":
                     return 0;
-                case "help":
-                    await HelpAsync(tokens.Skip(1).ToList());
+                case var word when IsHelp(word):
+                    await HelpAsync(client, tokens.Skip(1).ToList(), output, error);
                     break;
                 case "history":
                     for (var i = 0; i < History.Lines.Count; i++) await output.WriteLineAsync($"{i + 1,4}  {History.Lines[i]}");
@@ -69,7 +70,11 @@ public sealed class InteractiveSession(CommandClient client, TextWriter output, 
         await client.RunAsync(tokens, output, error, cancel.Token);
     }
 
-    private async Task HelpAsync(IReadOnlyList<string> words)
+    public static bool IsHelp(string word) => word.ToLowerInvariant() is "help" or "--help" or "-h";
+
+    /// <summary><c>help [command]</c> from the palettes the host served (also one-shot: <c>rainstorm help wait</c>).
+    /// Returns the exit code: 2 when no command has that name.</summary>
+    public static async Task<int> HelpAsync(CommandClient client, IReadOnlyList<string> words, TextWriter output, TextWriter error)
     {
         var lines = words.Count == 0
             ? HelpText.Overview(client.Palettes, BuiltIns)
@@ -77,8 +82,9 @@ public sealed class InteractiveSession(CommandClient client, TextWriter output, 
         if (lines is null)
         {
             await error.WriteLineAsync($"error: no command '{string.Join(' ', words)}' (type 'help' for the list).");
-            return;
+            return CommandOutcome.BadUsage;
         }
         foreach (var line in lines) await output.WriteLineAsync(line);
+        return 0;
     }
 }

@@ -12,25 +12,28 @@ public sealed class CommandHostKey;
 /// <summary>Starts a node's command endpoint (pbm-style TCP host) with the actor system.</summary>
 public static class CommandHostHostingExtensions
 {
-    /// <summary>Binds <see cref="RainStormOptions.CmdHost"/>:<see cref="RainStormOptions.CmdPort"/> (0 = any free port,
-    /// -1 = no endpoint). The bound address is available from <see cref="CommandEndpoint.Get"/>.</summary>
-    public static AkkaConfigurationBuilder WithCommandHost(this AkkaConfigurationBuilder builder, RainStormOptions options)
+    /// <summary>Binds <see cref="RainStormOptions.CmdHost"/>:<see cref="RainStormOptions.CmdPort"/> (0 = any free port;
+    /// null for -1 = no endpoint). Done before the host is built: a bad endpoint is then one usage line
+    /// (<see cref="UsageException"/>) instead of a failure inside Akka.Hosting's start-up, which prints a stack trace.</summary>
+    public static TcpListener? BindEndpoint(RainStormOptions options) =>
+        options.CmdPort < 0 ? null : Bind(options.CmdHost, options.CmdPort);
+
+    /// <summary>Serves the command endpoint on <paramref name="boundListener"/> (from <see cref="BindEndpoint"/>; null =
+    /// none) once the actor system runs. The bound address is available from <see cref="CommandEndpoint.Get"/>.</summary>
+    public static AkkaConfigurationBuilder WithCommandHost(this AkkaConfigurationBuilder builder, TcpListener? boundListener)
     {
-        if (options.CmdPort < 0) return builder;
+        if (boundListener is null) return builder;
         return builder.WithActors((system, registry) =>
         {
-            var listener = Bind(options.CmdHost, options.CmdPort);
-            var actor = system.ActorOf(CommandListener.Props(listener), "command-host");
+            var actor = system.ActorOf(CommandListener.Props(boundListener), "command-host");
             registry.Register<CommandHostKey>(actor);
-            CommandEndpoint.Get(system).Bound = (IPEndPoint)listener.LocalEndpoint;
+            CommandEndpoint.Get(system).Bound = (IPEndPoint)boundListener.LocalEndpoint;
         });
     }
 
     private static TcpListener Bind(string host, int port)
     {
-        var address = IPAddress.TryParse(host, out var ip)
-            ? ip
-            : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new UsageException($"--cmd-host '{host}' does not resolve.");
+        var address = IPAddress.TryParse(host, out var ip) ? ip : Resolve(host);
         var listener = new TcpListener(address, port);
         try
         {
@@ -43,6 +46,18 @@ public static class CommandHostHostingExtensions
                 $"the command endpoint {host}:{port} cannot be bound ({e.Message}); choose another with --cmd-port (0 = any free port, -1 = off).");
         }
         return listener;
+    }
+
+    private static IPAddress Resolve(string host)
+    {
+        try
+        {
+            return Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new UsageException($"--cmd-host '{host}' has no address.");
+        }
+        catch (SocketException e)
+        {
+            throw new UsageException($"--cmd-host '{host}' does not resolve ({e.Message}).");
+        }
     }
 }
 

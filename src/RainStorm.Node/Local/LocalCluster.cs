@@ -19,6 +19,7 @@ namespace RainStorm.Node.Local;
 public sealed class LocalCluster : IAsyncDisposable
 {
     private readonly List<IHost> _hosts;
+    private readonly HashSet<IHost> _started = [];
 
     private LocalCluster(List<IHost> hosts, IReadOnlyList<RainStormOptions> options)
     {
@@ -56,8 +57,8 @@ public sealed class LocalCluster : IAsyncDisposable
         try
         {
             foreach (var option in options) hosts.Add(NodeHost.Build(option));
-            await hosts[0].StartAsync();
-            await Task.WhenAll(hosts.Skip(1).Select(h => h.StartAsync()));
+            await cluster.StartHostAsync(hosts[0]);
+            await Task.WhenAll(hosts.Skip(1).Select(cluster.StartHostAsync));
             await cluster.WaitReadyAsync(timeout ?? TimeSpan.FromSeconds(60));
             return cluster;
         }
@@ -66,6 +67,12 @@ public sealed class LocalCluster : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
+    }
+
+    private async Task StartHostAsync(IHost host)
+    {
+        await host.StartAsync();
+        lock (_started) _started.Add(host);
     }
 
     /// <summary>Every node Up, every worker registered with the leader, every node in the HyDFS ring.</summary>
@@ -114,6 +121,12 @@ public sealed class LocalCluster : IAsyncDisposable
         RainStorm.Actors.NodeLog.NodeLogger.MuteConsole();
         foreach (var host in Enumerable.Reverse(_hosts))
         {
+            // Stopping a host whose start failed throws inside Microsoft.Extensions.Hosting; such a host is only disposed.
+            if (!_started.Contains(host))
+            {
+                host.Dispose();
+                continue;
+            }
             try
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -126,5 +139,6 @@ public sealed class LocalCluster : IAsyncDisposable
             host.Dispose();
         }
         _hosts.Clear();
+        _started.Clear();
     }
 }

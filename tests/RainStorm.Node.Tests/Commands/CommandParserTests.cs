@@ -36,6 +36,7 @@ public sealed class CommandParserTests
         Assert.Equal("j7", parsed.Arguments["job"]);
         Assert.Equal(TimeSpan.FromSeconds(2.5), parsed.Arguments.Seconds("--timeout"));
         Assert.True(parsed.Arguments.Has("--follow"));
+        Assert.Equal(TimeSpan.FromSeconds(2_000_000), Parse("wait j7 --timeout 2000000").Arguments.Seconds("--timeout"));
         var plain = Parse("wait j7");
         Assert.Null(plain.Arguments.Seconds("--timeout"));
         Assert.False(plain.Arguments.Has("--follow"));
@@ -53,6 +54,11 @@ public sealed class CommandParserTests
     [InlineData("wait j1 --timeout", "--timeout needs a value")]
     [InlineData("wait j1 --timeout 0", "'0' is not a number of seconds > 0")]
     [InlineData("wait j1 --timeout soon", "'soon' is not a number of seconds")]
+    [InlineData("wait j1 --timeout -5", "'-5' is not a number of seconds > 0")]
+    [InlineData("wait j1 --timeout NaN", "'NaN' is not a number of seconds > 0")]
+    [InlineData("wait j1 --timeout Infinity", "'Infinity' is not a number of seconds > 0")]
+    [InlineData("wait j1 --timeout 1e308", "'1e308' is not a number of seconds > 0 (at most 2000000")]
+    [InlineData("wait j1 --timeout 2000001", "'2000001' is not a number of seconds > 0 (at most 2000000")]
     [InlineData("wait j1 --later", "unknown option '--later'")]
     [InlineData("wait j1 j2", "unexpected argument 'j2'")]
     [InlineData("jobs -o xml", "'xml' is not one of table, json")]
@@ -60,6 +66,9 @@ public sealed class CommandParserTests
     [InlineData("kill_task 127.0.0.1:4053 twelve", "<pid> 'twelve' is not a whole number")]
     [InlineData("kill_task 127.0.0.1:4053", "missing <pid>")]
     [InlineData("actor hierarchy -d -1", "'-1' is not a whole number")]
+    [InlineData("actor hierarchy -d abc", "-d 'abc' is not a whole number from 0 to 2147483647")]
+    [InlineData("actor hierarchy -d 99999999999", "'99999999999' is not a whole number from 0 to 2147483647")]
+    [InlineData("actor hierarchy -d", "-d needs a value (N)")]
     [InlineData("RainStorm", "RainStorm: missing <job>")]
     [InlineData("cluster leave 127.0.0.1:99999", "is not host:port")]
     public void Bad_input_gets_one_line_naming_the_problem_and_the_usage(string line, string expected)

@@ -100,6 +100,16 @@ public sealed class ClusterCommandTests(ClusterFixture cluster)
     [InlineData(new[] { "actor", "tree" }, "actor: unknown sub-command 'tree'")]
     [InlineData(new[] { "cluster", "show", "-o", "yaml" }, "'yaml' is not one of table, json")]
     [InlineData(new[] { "cluster", "leave" }, "cluster leave: missing <address>")]
+    [InlineData(new[] { "cluster", "down" }, "cluster down: missing <address>")]
+    [InlineData(new[] { "cluster", "down", "nowhere" }, "cluster down: <address> 'nowhere' is not host:port")]
+    [InlineData(new[] { "cluster", "down", "127.0.0.1:1", "127.0.0.1:2" }, "unexpected argument '127.0.0.1:2'")]
+    [InlineData(new[] { "cluster", "show", "members" }, "cluster show: unexpected argument 'members'")]
+    [InlineData(new[] { "cluster", "tail", "--since", "1" }, "cluster tail: unknown option '--since'")]
+    [InlineData(new[] { "actor", "hierarchy", "-d" }, "actor hierarchy: -d needs a value")]
+    [InlineData(new[] { "actor", "hierarchy", "-d", "-1" }, "'-1' is not a whole number")]
+    [InlineData(new[] { "actor", "hierarchy", "/user" }, "unexpected argument '/user'")]
+    [InlineData(new[] { "actor" }, "actor: missing sub-command; expected one of hierarchy")]
+    [InlineData(new[] { "" }, "unknown command ''")]
     public async Task Unknown_commands_and_bad_arguments_exit_2_with_one_line_on_stderr(string[] command, string message)
     {
         var result = await ClientRun.RunAsync(cluster.Nodes[2].CmdEndpoint, command);

@@ -75,6 +75,7 @@ public sealed class HyDfsCommandTests(ClusterFixture cluster) : IDisposable
 
         var members = await Hydfs(2, "list_mem_ids", "-o", "json");
         using var doc = JsonDocument.Parse(members.Out);
+        Assert.All(doc.RootElement.EnumerateArray(), m => Assert.Equal(["node", "ring_id"], m.EnumerateObject().Select(p => p.Name)));
         var ring = doc.RootElement.EnumerateArray().Select(m => (Node: m.GetProperty("node").GetString()!, Id: m.GetProperty("ring_id").GetInt64())).ToList();
         Assert.Equal(cluster.Nodes.Select(n => n.Address).Order(), ring.Select(r => r.Node).Order());
         Assert.Equal(ring.Select(r => r.Id).Order(), ring.Select(r => r.Id));
@@ -91,6 +92,7 @@ public sealed class HyDfsCommandTests(ClusterFixture cluster) : IDisposable
             var json = await Hydfs(1, "liststore", "-o", "json");
             using var files = JsonDocument.Parse(json.Out);
             var file = files.RootElement.EnumerateArray().Single(f => f.GetProperty("file").GetString() == name);
+            Assert.Equal(["file", "id", "bytes"], file.EnumerateObject().Select(p => p.Name));
             Assert.Equal(3, file.GetProperty("bytes").GetInt64());
         });
     }
@@ -154,16 +156,43 @@ public sealed class HyDfsCommandTests(ClusterFixture cluster) : IDisposable
             (["multiappend", name, "a.txt", "b.txt"], 1, "node 'a.txt' is not host:port"),
             (["get", name], 2, "hydfs get: missing <local>"),
             (["rm", name], 2, "hydfs: unknown sub-command 'rm'"),
+            ([], 2, "hydfs: missing sub-command; expected one of create, get"),
+            // a local path that is a directory, or cannot be created, is the client's problem: no "got …" line either
+            (["get", name, _local], 1, $"cannot write {_local}: it is a directory"),
+            (["getfromreplica", cluster.Nodes[2].Address, name, Path.Combine(_local, "no-dir", "r.txt")], 1, "cannot write"),
+            (["create", _local, UniqueName("d")], 1, $"cannot read local file {_local}: it is a directory"),
+            (["append", missingLocal, name], 1, $"cannot read local file {missingLocal}"),
+            // unknown HyDFS files
+            (["merge", "no-such-file.txt"], 1, "no such file 'no-such-file.txt'"),
+            (["getfromreplica", cluster.Nodes[2].Address, "no-such-file.txt", LocalFile("r.txt")], 1, "holds no replica of 'no-such-file.txt'"),
+            (["multiappend", "no-such-file.txt", cluster.Nodes[0].Address, LocalFile("x.txt")], 1, "no such file 'no-such-file.txt'"),
+            // unknown nodes, and a node-side file that does not exist
+            (["multiappend", name, "127.0.0.1:1", LocalFile("x.txt")], 1, "'127.0.0.1:1' is not a hydfs member"),
+            (["multiappend", name, cluster.Nodes[0].Address, missingLocal], 1, $"cannot read local file '{missingLocal}'"),
+            // missing and bad arguments of every sub-command
+            (["create", LocalFile("x.txt")], 2, "hydfs create: missing <name>"),
+            (["append", LocalFile("x.txt")], 2, "hydfs append: missing <name>"),
+            (["merge"], 2, "hydfs merge: missing <name>"),
+            (["ls"], 2, "hydfs ls: missing <name>"),
+            (["ls", name, "-o", "xml"], 2, "'xml' is not one of table, json"),
+            (["liststore", "extra"], 2, "hydfs liststore: unexpected argument 'extra'"),
+            (["list_mem_ids", "-o"], 2, "hydfs list_mem_ids: -o needs a value"),
+            (["getfromreplica", name, LocalFile("r.txt")], 2, $"<node> '{name}' is not host:port"),
+            (["multiappend", name], 2, "hydfs multiappend: missing <nodes-then-files>"),
         };
         foreach (var (args, exit, message) in cases)
         {
             var result = await Hydfs(1, args);
-            Assert.True(exit == result.Exit, $"hydfs {string.Join(' ', args)}: exit {result.Exit}, stderr {result.Err}");
+            var shown = $"hydfs {string.Join(' ', args)}: exit {result.Exit}, stdout {result.Out}, stderr {result.Err}";
+            Assert.True(exit == result.Exit, shown);
+            Assert.True(result.Out == "", shown);
             Assert.Contains(message, result.Err);
             Assert.Single(result.Err.Trim().Split('\n'));
         }
         Assert.False(File.Exists(LocalFile("nothing.txt")));
         Assert.False(File.Exists(LocalFile("r.txt")));
+        Assert.False(Directory.Exists(Path.Combine(_local, "no-dir")));
+        Assert.Equal("e", await File.ReadAllTextAsync(LocalFile("e.txt")));
         Assert.Equal(0, (await Hydfs(2, "get", name, LocalFile("e.out"))).Exit);
         Assert.Equal("e", Encoding.UTF8.GetString(await File.ReadAllBytesAsync(LocalFile("e.out"))));
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using RainStorm.Node.Client;
 using RainStorm.Node.Tests.Support;
 
 namespace RainStorm.Node.Tests.EndToEnd;
@@ -41,10 +42,19 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
         var (source, matching) = await SourceAsync(400);
         var dest = $"dest-{Guid.NewGuid():N}.txt";
 
-        // 400 lines at 100 lines/s: the job runs for seconds, so the follower sees its output as it is produced.
+        // 400 lines at 50 lines/s: the job runs for ~8 s, so the follower sees its output as it is produced.
         var jobId = SubmittedId(await ClientRun.RunAsync(Endpoint(1),
-            "RainStorm", "1", "2", "Filter", "0 match", source, dest, "false", "false", "100", "0", "0"));
-        var waited = await ClientRun.RunAsync(Endpoint(2), "wait", jobId, "--follow", "--timeout", "120");
+            "RainStorm", "1", "2", "Filter", "0 match", source, dest, "false", "false", "50", "0", "0"));
+        var followed = new Transcript();
+        var followErrors = new Transcript();
+        var follow = ClientCommand.RunAsync([Endpoint(2), "wait", jobId, "--follow", "--timeout", "120"], TextReader.Null,
+            followed.Writer, followErrors.Writer, new Interrupts(), terminal: false);
+        // The first output lines arrive while the job still runs: they are streamed, not printed at the end.
+        await Eventually.AssertAsync(() => Assert.Contains(" match ", followed.Text), TimeSpan.FromSeconds(60));
+        var during = JsonDocument.Parse((await ClientRun.RunAsync(Endpoint(), "jobs", "-o", "json")).Out).RootElement
+            .EnumerateArray().Single(j => j.GetProperty("id").GetString() == jobId);
+        Assert.Equal("RUNNING", during.GetProperty("status").GetString());
+        var waited = new ClientResult(await follow.WaitAsync(TimeSpan.FromSeconds(120)), followed.Text, followErrors.Text);
 
         Assert.Equal(0, waited.Exit);
         Assert.Equal("", waited.Err);
@@ -94,9 +104,13 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
         Assert.Equal(["task", "job", "stage", "op", "node", "pid", "state", "in_per_s", "out_per_s", "backpressure", "log"],
             tasks[0].EnumerateObject().Select(p => p.Name));
         Assert.All(tasks, t => Assert.Equal(jobId, t.GetProperty("job").GetString()));
+        // OP carries the operator's argument (the source its HyDFS file)
+        Assert.Equal(["Filter match", $"source {source}"],
+            tasks.Select(t => t.GetProperty("op").GetString()!).Distinct().OrderBy(o => o, StringComparer.Ordinal));
         var text = await ClientRun.RunAsync(Endpoint(1), "list_tasks");
         Assert.Equal(["TASK", "JOB", "STAGE", "OP", "NODE", "PID", "STATE", "IN/s", "OUT/s", "BACKPRESSURE", "LOG"],
             text.OutLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(text.OutLines, l => l.StartsWith($"{jobId}/1/") && l.Contains(" Filter match "));
 
         var someNode = tasks[0].GetProperty("node").GetString()!;
         var wrongPid = await ClientRun.RunAsync(Endpoint(), "kill_task", someNode, "999999");
@@ -151,15 +165,46 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
         Assert.Contains("no running task with pid 77 on node 127.0.0.1:1", result.Err);
     }
 
-    [Fact]
-    public async Task A_bad_job_line_is_refused_with_the_leaders_reason_and_nothing_starts()
+    [Theory]
+    [InlineData("RainStorm 1 2 Filter x src.txt dst.txt maybe false 0 0 0", "exactly_once is 'maybe'")]
+    [InlineData("RainStorm 1 2 Filtr x src.txt dst.txt true false 0 0 0", "User operator 'Filtr'")]
+    [InlineData("RainStorm two 2 Filter x src.txt dst.txt true false 0 0 0", "Nstages is 'two'")]
+    [InlineData("RainStorm 2 2 Filter x src.txt dst.txt true false 0 0 0", "The job line has 12 words but Nstages 2 needs 14")]
+    [InlineData("RainStorm 1 2 Filter x src.txt dst.txt true false fast 0 0", "input_rate is 'fast'")]
+    [InlineData("submit 1 2 Filter x src.txt src.txt true false 0 0 0", "the same file as hydfs_src")]
+    public async Task A_bad_job_line_is_refused_with_the_leaders_reason_and_nothing_starts(string line, string reason)
     {
         var before = await ClientRun.RunAsync(Endpoint(), "jobs", "-o", "json");
-        var result = await ClientRun.RunAsync(Endpoint(), "RainStorm", "1", "2", "Filter", "x", "src.txt", "dst.txt", "maybe", "false", "0", "0", "0");
+        var result = await ClientRun.RunAsync(Endpoint(), [.. RainStorm.Actors.Commands.Parsing.CommandLine.Split(line)]);
 
         Assert.Equal(1, result.Exit);
-        Assert.Contains("maybe", result.Err);
+        Assert.Equal("", result.Out);
+        Assert.Contains(reason, result.Err);
+        Assert.Single(result.Err.Trim().Split('\n'));
         var after = await ClientRun.RunAsync(Endpoint(), "jobs", "-o", "json");
         Assert.Equal(JsonDocument.Parse(before.Out).RootElement.GetArrayLength(), JsonDocument.Parse(after.Out).RootElement.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_job_on_a_missing_source_or_an_existing_destination_is_refused_naming_the_file()
+    {
+        var (source, _) = await SourceAsync(8);
+        var before = JsonDocument.Parse((await ClientRun.RunAsync(Endpoint(), "jobs", "-o", "json")).Out).RootElement.GetArrayLength();
+
+        var missing = await ClientRun.RunAsync(Endpoint(1), "RainStorm", "1", "1", "Filter", "x", "no-such-src.csv", $"d-{Guid.NewGuid():N}",
+            "false", "false", "0", "0", "0");
+        Assert.Equal(1, missing.Exit);
+        Assert.Equal("", missing.Out);
+        Assert.Equal("error: source file 'no-such-src.csv' does not exist in HyDFS; upload it first (hydfs create no-such-src.csv <local file>)",
+            missing.Err.Trim());
+
+        var (taken, _) = await SourceAsync(8);
+        var existing = await ClientRun.RunAsync(Endpoint(2), "submit", "1", "1", "Filter", "x", source, taken,
+            "false", "false", "0", "0", "0");
+        Assert.Equal(1, existing.Exit);
+        Assert.Equal($"error: destination file '{taken}' already exists in HyDFS; choose a new name", existing.Err.Trim());
+
+        var after = JsonDocument.Parse((await ClientRun.RunAsync(Endpoint(), "jobs", "-o", "json")).Out).RootElement.GetArrayLength();
+        Assert.Equal(before, after);
     }
 }

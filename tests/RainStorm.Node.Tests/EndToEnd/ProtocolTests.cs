@@ -67,6 +67,31 @@ public sealed class ProtocolTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Protocol_mistakes_end_that_request_with_exit_2_and_the_connection_lives_on()
+    {
+        var (tcp, stream, _) = await ConnectAsync();
+        using (tcp)
+        {
+            await SendAsync(stream, new Frame { Type = "bogus", Id = 9 });
+            var bogus = await NextAsync(stream);
+            Assert.Equal((9L, FrameTypes.Done, 2, "unknown frame type 'bogus'."), (bogus.Id, bogus.Type, bogus.Exit, bogus.Error));
+
+            await SendAsync(stream, new Frame { Type = FrameTypes.Run, Id = 4, Args = ["cluster", "tail"] });
+            Assert.Equal((4L, FrameTypes.Out), await NextAsync(stream) is var first ? (first.Id, first.Type) : default);
+            await SendAsync(stream, new Frame { Type = FrameTypes.Run, Id = 4, Args = ["jobs"] });
+            Frame again;
+            while ((again = await NextAsync(stream)).Type != FrameTypes.Done) { }
+            Assert.Equal((4L, 2, "request 4 is already running."), (again.Id, again.Exit, again.Error));
+
+            await SendAsync(stream, new Frame { Type = FrameTypes.Cancel, Id = 4 });
+            while ((again = await NextAsync(stream)).Type != FrameTypes.Done) { }
+            Assert.Equal((4L, 130), (again.Id, again.Exit));
+            await SendAsync(stream, new Frame { Type = FrameTypes.Run, Id = 5, Args = ["cluster", "show", "-o", "json"] });
+            Assert.StartsWith("[{\"address\":", (await NextAsync(stream)).Text);
+        }
+    }
+
+    [Fact]
     public async Task Closing_the_connection_cancels_its_streams()
     {
         var (tcp, stream, _) = await ConnectAsync();

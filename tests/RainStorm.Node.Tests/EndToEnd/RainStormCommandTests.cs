@@ -19,6 +19,14 @@ public sealed class RainStormCommandTests(ClusterFixture cluster)
     [InlineData(new[] { "kill_task", "node7", "12" }, "<node> 'node7' is not host:port")]
     [InlineData(new[] { "kill_task", "127.0.0.1:4053", "-3" }, "<pid> '-3' is not a whole number")]
     [InlineData(new[] { "kill" }, "kill: missing <job>")]
+    [InlineData(new[] { "kill", "j1", "j2" }, "kill: unexpected argument 'j2'")]
+    [InlineData(new[] { "jobs", "-o", "xml" }, "'xml' is not one of table, json")]
+    [InlineData(new[] { "jobs", "-o" }, "-o needs a value")]
+    [InlineData(new[] { "wait", "j1", "--timeout", "-5" }, "'-5' is not a number of seconds > 0")]
+    [InlineData(new[] { "wait", "j1", "--timeout", "NaN" }, "'NaN' is not a number of seconds > 0")]
+    [InlineData(new[] { "kill_task" }, "kill_task: missing <node>")]
+    [InlineData(new[] { "kill_task", "127.0.0.1:4053", "99999999999" }, "<pid> '99999999999' is not a whole number")]
+    [InlineData(new[] { "kill_task", "127.0.0.1:4053", "1", "2" }, "unexpected argument '2'")]
     public async Task Job_commands_validate_their_arguments_before_asking_the_leader(string[] command, string message)
     {
         var result = await ClientRun.RunAsync(cluster.Nodes[1].CmdEndpoint, command);
@@ -27,6 +35,23 @@ public sealed class RainStormCommandTests(ClusterFixture cluster)
         Assert.Equal("", result.Out);
         Assert.Contains(message, result.Err);
         Assert.Contains("Usage: ", result.Err);
+    }
+
+    [Fact]
+    public async Task Job_commands_on_nodes_without_the_leader_singleton_reach_it_through_the_proxy()
+    {
+        var hosting = new List<bool>();
+        foreach (var node in cluster.Nodes)
+        {
+            var tree = (await ClientRun.RunAsync(node.CmdEndpoint, "actor", "hierarchy", "-d", "2")).OutLines;
+            var underManager = tree.SkipWhile(l => l != "  leader").Skip(1).TakeWhile(l => l.StartsWith("    ")).Select(l => l.Trim());
+            hosting.Add(underManager.Contains("leader"));
+
+            var jobs = await ClientRun.RunAsync(node.CmdEndpoint, "jobs", "-o", "json");
+            Assert.Equal(0, jobs.Exit);
+            Assert.StartsWith("[", jobs.Out);
+        }
+        Assert.Equal(1, hosting.Count(h => h)); // one node runs the singleton; the other two answered through their proxy
     }
 
     [Fact]

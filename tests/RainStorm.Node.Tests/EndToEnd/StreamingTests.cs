@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using RainStorm.Node.Client;
 using RainStorm.Node.Tests.Support;
@@ -36,6 +37,36 @@ public sealed class StreamingTests(ClusterFixture cluster)
             var hierarchy = await ClientRun.RunAsync(endpoint, "actor", "hierarchy", "-d", "1");
             Assert.DoesNotContain("command-inbox", hierarchy.Out);
         });
+    }
+
+    [Fact]
+    public async Task A_real_sigint_cancels_a_one_shot_stream_with_exit_130()
+    {
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [ProcessRun.Binary, cluster.Nodes[2].CmdEndpoint, "cluster", "tail"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            string? line;
+            do line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            while (line is not null && !line.Contains(" members: "));
+            Assert.NotNull(line);
+            Assert.False(process.HasExited);
+
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])!) await kill.WaitForExitAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+
+            Assert.Equal(130, process.ExitCode);
+            Assert.Equal("error: cancelled.", (await stderr).Trim());
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
     }
 
     [Fact]

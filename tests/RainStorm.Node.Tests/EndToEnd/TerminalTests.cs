@@ -6,7 +6,7 @@ using RainStorm.Node.Tests.Support;
 namespace RainStorm.Node.Tests.EndToEnd;
 
 /// <summary>
-/// The real client binary on a pseudo-terminal (util-linux <c>script</c>): the line editor's Tab completion, history and
+/// The real client binary on a pseudo-terminal (util-linux <c>script</c>): help, the line editor's Tab completion, history and
 /// a real Ctrl+C (the terminal turns it into SIGINT) cancelling a streaming command.
 /// </summary>
 [Collection(ClusterCollection.Name)]
@@ -47,10 +47,13 @@ public sealed class TerminalTests(ClusterFixture cluster)
         try
         {
             await Eventually.AssertAsync(() => Assert.Contains($"[{endpoint}] rainstorm> ", Screen()), TimeSpan.FromSeconds(60));
+            await Type("help wait\r", "example: wait j1 --timeout 60 --follow");
             await Type("clu\t", "rainstorm> cluster ");
             await Type("s\t", "rainstorm> cluster show ");
             await Type("\r", "3 members");
             await Type("hydfs l\t\t", "list_mem_ids  liststore  ls");
+            await Type("\u0015jobs -o \t\t", "json  table");
+            await Type("j\t", "rainstorm> jobs -o json ");
             await Type("\u0015cluster tail\r", "3 members: ");
             await Type("\u0003", "error: cancelled.");
             // Up, Up: back to "cluster show" in the history; Enter runs it again.

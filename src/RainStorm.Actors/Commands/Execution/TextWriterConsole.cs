@@ -25,6 +25,7 @@ public sealed class TextWriterConsole(TextWriter output) : ICommandConsole
     {
         try
         {
+            if (Directory.Exists(path)) throw new IOException("it is a directory, not a file.");
             return Task.FromResult(open());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)

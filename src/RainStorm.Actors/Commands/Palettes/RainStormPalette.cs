@@ -4,6 +4,7 @@ using RainStorm.Actors.Commands.Output;
 using RainStorm.Actors.Commands.Parsing;
 using RainStorm.Actors.Runtime.Client;
 using RainStorm.Actors.Runtime.Protocol;
+using RainStorm.Operators.Jobs;
 
 namespace RainStorm.Actors.Commands.Palettes;
 
@@ -109,11 +110,45 @@ public static class RainStormPalette
             new Column("TASK", "task"), new Column("JOB", "job"), new Column("STAGE", "stage"), new Column("OP", "op"),
             new Column("NODE", "node"), new Column("PID", "pid"), new Column("STATE", "state"), new Column("IN/s", "in_per_s"),
             new Column("OUT/s", "out_per_s"), new Column("BACKPRESSURE", "backpressure"), new Column("LOG", "log"));
+        var plans = await PlansAsync(call, list.Tasks.Select(t => t.JobId));
         foreach (var t in list.Tasks)
-            table.Add(t.Task, t.JobId, t.Stage, t.Op, t.Node, t.Pid, t.State, t.InPerSecond, t.OutPerSecond, t.Backpressure, t.Log);
+            table.Add(t.Task, t.JobId, t.Stage, OpWithArg(t, plans.GetValueOrDefault(t.JobId)), t.Node, t.Pid, t.State,
+                t.InPerSecond, t.OutPerSecond, t.Backpressure, t.Log);
         if (call.Args.Json) await call.WriteLineAsync(table.ToJsonText());
         else await call.WriteLinesAsync(list.Tasks.Count == 0 ? ["no tasks"] : table.ToLines());
         return 0;
+    }
+
+    /// <summary>The plans of the listed jobs, from their job lines (the task rows carry only the operator's name).</summary>
+    private static async Task<Dictionary<string, JobPlan>> PlansAsync(CommandCall call, IEnumerable<string> jobIds)
+    {
+        var wanted = jobIds.ToHashSet();
+        if (wanted.Count == 0) return [];
+        var jobs = await LeaderClient.AskAsync<JobCommands.JobList>(call, new JobCommands.ListJobs());
+        var plans = new Dictionary<string, JobPlan>();
+        foreach (var job in jobs.Jobs.Where(j => wanted.Contains(j.JobId)))
+        {
+            try
+            {
+                plans[job.JobId] = JobCommandParser.Parse(job.CommandLine);
+            }
+            catch (JobCommandException)
+            {
+                // A line the leader accepted always parses; should it not, the row shows the bare operator name.
+            }
+        }
+        return plans;
+    }
+
+    /// <summary>OP as list_tasks shows it: the operator with its argument (<c>Filter "Punched Telespar"</c>), the
+    /// source with its HyDFS file.</summary>
+    private static string OpWithArg(JobCommands.TaskInfo task, JobPlan? plan)
+    {
+        if (plan is null) return task.Op;
+        if (task.Stage == 0) return $"{task.Op} {CommandLine.Quote(plan.Source)}";
+        return task.Stage <= plan.Stages.Count && plan.Stages[task.Stage - 1] is { } stage && stage.Op == task.Op
+            ? $"{stage.Op} {CommandLine.Quote(stage.Arg)}"
+            : task.Op;
     }
 
     private static async Task<int> KillTaskAsync(CommandCall call)

@@ -7,6 +7,9 @@ namespace RainStorm.Actors.Commands.Parsing;
 /// <summary>Finds the command named by the first token(s) and validates its arguments against the spec.</summary>
 public static class CommandParser
 {
+    /// <summary>The longest <see cref="ValueKind.Seconds"/> value: timers (CancelAfter) take at most ~24.8 days.</summary>
+    public const int MaxSeconds = 2_000_000;
+
     public static ParsedCommand Parse(IReadOnlyList<CommandSpec> specs, IReadOnlyList<string> tokens)
     {
         var (spec, used) = Find(specs, tokens);
@@ -92,9 +95,10 @@ public static class CommandParser
             throw Error(spec, $"{shownAs} '{value}' is not one of {string.Join(", ", allowed)}");
         var problem = arg.Value switch
         {
-            ValueKind.Count when !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _) => "is not a whole number >= 0",
-            ValueKind.Seconds when !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) || s <= 0 || double.IsInfinity(s) =>
-                "is not a number of seconds > 0",
+            ValueKind.Count when !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _) =>
+                $"is not a whole number from 0 to {int.MaxValue}",
+            ValueKind.Seconds when !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) || !(s > 0 && s <= MaxSeconds) =>
+                $"is not a number of seconds > 0 (at most {MaxSeconds}, about 23 days)",
             ValueKind.Node when !IsHostPort(value) => "is not host:port",
             ValueKind.ClientPath or ValueKind.Text when value.Length == 0 => "is empty",
             _ => null,
