@@ -56,6 +56,14 @@ public sealed class LauncherTests : IDisposable
     }
 
     [Fact]
+    public async Task Launchers_started_together_build_once_and_all_run_the_new_binary()
+    {
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => RunAsync($"p{i}")));
+        Assert.Equal(["v1 p0\n", "v1 p1\n", "v1 p2\n"], runs.Select(r => r.Stdout));
+        Assert.Equal(Building, string.Concat(runs.Select(r => r.Stderr)));
+    }
+
+    [Fact]
     public async Task A_failing_build_shows_the_compiler_error_and_does_not_run_the_old_binary()
     {
         Assert.Equal(("v1 x\n", Building), await RunAsync("x"));
