@@ -1,5 +1,4 @@
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.Win32.SafeHandles;
 using RainStorm.Operators;
 using RainStorm.Operators.BuiltIn;
@@ -10,32 +9,27 @@ namespace RainStorm.Node;
 
 /// <summary>
 /// <c>rainstorm op &lt;Op&gt; &lt;arg&gt;</c>: a built-in operator as a Unix filter, stdin to stdout. Input line n is the
-/// tuple <c>&lt;stdin:n, line&gt;</c>; each output tuple's value is written as one line. Lines stream through in
-/// batches of whatever has arrived, and output is flushed whenever the input runs dry, so it also works interactively.
+/// tuple <c>&lt;stdin:n, line&gt;</c>, split as the runtime's source splits a file (see <see cref="OpInputLines"/>);
+/// each output tuple's value is written as one line. Every read from stdin is processed and its output flushed at
+/// once, so it also works interactively. Exit codes: 0 done, 1 bad input or unwritable output, 2 bad op or arg.
 /// </summary>
 public static class OpCommand
 {
-    private const int MaxBatch = 4096;
+    private const int ReadSize = 1 << 16;
+    private const int BrokenPipe = 32; // EPIPE: the errno .NET puts in IOException.HResult on Linux
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length != 2)
-            throw new UsageException($"op takes 2 arguments, <Op> <arg>, but got {args.Length}; expected e.g. 'rainstorm op Filter Warning < file.csv'.");
-        if (!OperatorFactory.IsBuiltIn(args[0]))
-            throw new UsageException($"op '{args[0]}' is not a built-in operator; expected one of {string.Join(", ", OperatorFactory.BuiltIns)}.");
-        IOperator op;
+        using var op = Create(args);
         try
-        {
-            op = OperatorFactory.Create(new StageSpec(args[0], args[1]), operatorDirectory: "");
-        }
-        catch (OperatorException e)
-        {
-            throw new UsageException(e.Message);
-        }
-        using (op)
         {
             // The reader going away (`| head`) ends the filter quietly, as SIGPIPE would end a C filter.
             if (!await PumpAsync(op)) return 0;
+        }
+        catch (OpStreamException e)
+        {
+            Console.Error.WriteLine($"rainstorm op: {e.Message}");
+            return 1;
         }
         var malformed = op switch
         {
@@ -47,50 +41,97 @@ public static class OpCommand
         return 0;
     }
 
-    /// <summary>Runs the operator over stdin until end of input (true) or until stdout is closed (false).</summary>
-    private static async Task<bool> PumpAsync(IOperator op)
+    private static IOperator Create(string[] args)
     {
-        var lines = Channel.CreateBounded<string>(new BoundedChannelOptions(4 * MaxBatch) { SingleReader = true, SingleWriter = true });
-        // No byte-order-mark detection: a BOM is passed through as part of the first line, like any Unix filter would.
-        var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
-        // fd 1 as a FileStream rather than the console stream, which ignores EPIPE: writing after the reader has gone
-        // must fail, or `endless | rainstorm op ... | head` would never end.
-        var stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-        var output = new StreamWriter(stdout, new UTF8Encoding(false), bufferSize: 1 << 16) { AutoFlush = false, NewLine = "\n" };
-        var reading = Task.Run(async () =>
-        {
-            try
-            {
-                while (await input.ReadLineAsync() is { } line) await lines.Writer.WriteAsync(line);
-            }
-            finally
-            {
-                lines.Writer.Complete();
-            }
-        });
-
-        var batch = new List<StreamTuple>(MaxBatch);
-        var outputs = new List<StreamTuple>(MaxBatch);
-        long lineNumber = 0;
+        if (args.Length != 2)
+            throw new UsageException($"op takes 2 arguments, <Op> <arg>, but got {args.Length}; expected e.g. 'rainstorm op Filter Warning < file.csv'.");
+        if (!OperatorFactory.IsBuiltIn(args[0]))
+            throw new UsageException($"op '{args[0]}' is not a built-in operator; expected one of {string.Join(", ", OperatorFactory.BuiltIns)}.");
+        // Valid by DESIGN §2 (such an arg means the first three fields), but worth a word: it is more often a typo.
+        if (args[0] == "Transform" && !ColumnSpec.TryParse(args[1], out _))
+            Console.Error.WriteLine($"rainstorm op: Transform arg '{args[1]}' is not a column spec like 0-2 or 0,3,8; selecting the first 3 fields (0-2).");
         try
         {
-            while (await lines.Reader.WaitToReadAsync())
-            {
-                batch.Clear();
-                while (batch.Count < MaxBatch && lines.Reader.TryRead(out var line))
-                    batch.Add(new StreamTuple($"stdin:{++lineNumber}", line));
-                outputs.Clear();
-                op.Process(batch, outputs);
-                foreach (var tuple in outputs) output.WriteLine(tuple.Value);
-                if (!lines.Reader.TryPeek(out _)) await output.FlushAsync();
-            }
-            await output.FlushAsync();
+            return OperatorFactory.Create(new StageSpec(args[0], args[1]), operatorDirectory: "");
         }
-        catch (IOException)
+        catch (OperatorException e)
         {
-            return false; // stdout closed; stdin may still be open and endless, so do not wait for the reader
+            throw new UsageException(e.Message);
         }
-        await reading;
-        return true;
     }
+
+    /// <summary>Runs the operator over stdin until end of input (true) or until stdout is closed (false). Lines before
+    /// a bad input line are processed and written before the <see cref="OpStreamException"/> about it.</summary>
+    private static async Task<bool> PumpAsync(IOperator op)
+    {
+        var input = Console.OpenStandardInput();
+        var output = new StreamWriter(OpenStdout(), new UTF8Encoding(false), bufferSize: ReadSize) { AutoFlush = false, NewLine = "\n" };
+        var lines = new OpInputLines();
+        var buffer = new byte[ReadSize];
+        var batch = new List<StreamTuple>();
+        var outputs = new List<StreamTuple>();
+        while (true)
+        {
+            var read = await ReadAsync(input, buffer);
+            batch.Clear();
+            if (read > 0) lines.Split(buffer.AsSpan(0, read), batch);
+            else lines.Finish(batch);
+            outputs.Clear();
+            if (batch.Count > 0) op.Process(batch, outputs);
+            if (!await WriteAsync(output, outputs)) return false;
+            if (lines.Failure is { } failure) throw failure;
+            if (read == 0) return true;
+        }
+    }
+
+    /// <summary>A pipe (or terminal) as a FileStream over fd 1, because the console stream ignores EPIPE: writing
+    /// after the reader has gone must fail, or `endless | rainstorm op ... | head` would never end. A file as the console
+    /// stream, because a FileStream writes a seekable file at its own offset and would overwrite what others write to
+    /// the same file (`{ rainstorm op ...; echo done; } > out`); the console stream writes at the shared offset and
+    /// reports other errors, such as a full disk.</summary>
+    private static Stream OpenStdout()
+    {
+        try
+        {
+            var pipe = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+            return pipe.CanSeek ? Console.OpenStandardOutput() : pipe;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new OpStreamException($"cannot write standard output ({Reason(e)}).");
+        }
+    }
+
+    private static async Task<int> ReadAsync(Stream input, byte[] buffer)
+    {
+        try
+        {
+            return await input.ReadAsync(buffer);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OpStreamException($"cannot read standard input ({Reason(e)}); expected a file or a pipe of text lines.");
+        }
+    }
+
+    private static async Task<bool> WriteAsync(StreamWriter output, List<StreamTuple> outputs)
+    {
+        try
+        {
+            foreach (var tuple in outputs) output.WriteLine(tuple.Value);
+            await output.FlushAsync();
+            return true;
+        }
+        catch (IOException e) when (e.HResult == BrokenPipe)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OpStreamException($"cannot write standard output ({Reason(e)}).");
+        }
+    }
+
+    /// <summary>The OS's words ("Bad file descriptor"), which .NET sometimes wraps in a vaguer exception.</summary>
+    private static string Reason(Exception e) => (e.InnerException ?? e).Message.TrimEnd('.');
 }

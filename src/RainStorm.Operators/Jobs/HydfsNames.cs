@@ -1,6 +1,8 @@
 namespace RainStorm.Operators.Jobs;
 
-/// <summary>Rules for a HyDFS file name given in a job line, so that no name can reach outside the data directory.</summary>
+/// <summary>Rules for a HyDFS file name given in a job line, so that no name can reach outside the data directory. At
+/// least as strict as HyDFS's own check (RainStorm.Actors' FileNames), so a job is refused here, naming the field,
+/// rather than failing later in HyDFS.</summary>
 public static class HydfsNames
 {
     public const int MaxLength = 255;
@@ -16,6 +18,8 @@ public static class HydfsNames
         if (name[0] is '/' or '\\' || (name.Length > 1 && name[1] == ':')) return "relative, not an absolute path";
         if (name.Contains('\\')) return "free of backslashes";
         if (name.EndsWith('/') || name.Contains("//")) return "free of empty path segments";
+        if (name.Split('/').Contains(".")) return "free of '.' path segments";
+        if (name.Trim() != name) return "free of leading and trailing white space";
         return null;
     }
 }

@@ -104,7 +104,7 @@ public static class JobCommandParser
 
     private static double Rate(string field, string text, string unit)
     {
-        if (!double.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+        if (!double.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var value)
             || !double.IsFinite(value) || value < 0 || value > MaxRate)
             throw Error($"{field} is '{Show(text)}'; expected a non-negative number up to {MaxRate:0.#e0} ({unit}).");
         return value;

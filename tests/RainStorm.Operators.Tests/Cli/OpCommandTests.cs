@@ -70,6 +70,99 @@ public sealed class OpCommandTests
     }
 
     [Theory]
+    [InlineData("Filter", "x")]
+    [InlineData("Transform", "0-2")]
+    [InlineData("AggregateByKey", "8")]
+    public async Task Empty_input_gives_no_output_and_exit_code_0(string op, string arg)
+    {
+        using var process = new RainstormProcess("op", op, arg);
+        var (stdout, stderr, exitCode) = await process.RunWithInputAsync([]);
+        Assert.Equal(0, exitCode);
+        Assert.Empty(stdout);
+        Assert.Equal("", stderr);
+    }
+
+    [Fact]
+    public async Task Lines_end_at_lf_and_lose_a_trailing_cr_as_the_runtime_source_splits_them()
+    {
+        using var op = new RainstormProcess("op", "Filter", "x");
+        var (stdout, _, exitCode) = await op.RunWithInputAsync(Encoding.UTF8.GetBytes("xa\r\nxb\rc\nno\n\uFEFFbom x\nxlast"));
+        Assert.Equal(0, exitCode);
+        Assert.Equal("xa\nxb\rc\n\uFEFFbom x\nxlast\n", Encoding.UTF8.GetString(stdout));
+    }
+
+    [Fact]
+    public async Task A_transform_arg_that_is_no_column_spec_selects_the_first_three_fields_and_says_so()
+    {
+        using var op = new RainstormProcess("op", "Transform", "first");
+        var (stdout, stderr, exitCode) = await op.RunWithInputAsync(Encoding.UTF8.GetBytes("a,\"b,c\",d,e\n"));
+        Assert.Equal(0, exitCode);
+        Assert.Equal("a,\"b,c\",d\n", Encoding.UTF8.GetString(stdout));
+        Assert.Equal("rainstorm op: Transform arg 'first' is not a column spec like 0-2 or 0,3,8; selecting the first 3 fields (0-2).\n", stderr);
+    }
+
+    [Fact]
+    public async Task Input_that_is_not_utf8_ends_at_the_bad_line_with_one_message_and_exit_code_1()
+    {
+        using var op = new RainstormProcess("op", "Filter", "a");
+        byte[] input = [.. "a1\nb\nbad "u8, 0xff, 0xfe, .. " a\na4\n"u8];
+        var (stdout, stderr, exitCode) = await op.RunWithInputAsync(input);
+        Assert.Equal(1, exitCode);
+        Assert.Equal("a1\n", Encoding.UTF8.GetString(stdout));
+        Assert.Equal("rainstorm op: input line 3 is not valid UTF-8; expected text with one tuple per line.\n", stderr);
+    }
+
+    [Fact]
+    public async Task A_line_over_16_MiB_ends_the_input_with_one_message_and_exit_code_1()
+    {
+        using var op = new RainstormProcess("op", "Filter", "a");
+        var input = Encoding.ASCII.GetBytes("a,1\n" + new string('a', (16 << 20) + 1) + "\na,3\n");
+        var (stdout, stderr, exitCode) = await op.RunWithInputAsync(input);
+        Assert.Equal(1, exitCode);
+        Assert.Equal("a,1\n", Encoding.UTF8.GetString(stdout));
+        Assert.Equal("rainstorm op: input line 2 is longer than 16 MiB; expected text with one tuple per line.\n", stderr);
+    }
+
+    [Fact]
+    public async Task Unreadable_input_and_unwritable_output_are_one_message_and_exit_code_1()
+    {
+        var directory = Directory.CreateTempSubdirectory("rainstorm-op-").FullName;
+        try
+        {
+            var (stdout, stderr, exitCode) = await RainstormProcess.ShellAsync($"dotnet \"$RAINSTORM\" op Filter x < '{directory}'");
+            Assert.Equal((1, ""), (exitCode, stdout));
+            Assert.Equal("rainstorm op: cannot read standard input (Is a directory); expected a file or a pipe of text lines.\n", stderr);
+
+            (stdout, stderr, exitCode) = await RainstormProcess.ShellAsync($"dotnet \"$RAINSTORM\" op Filter Warning < '{TrafficSigns.Path}' > /dev/full");
+            Assert.Equal((1, ""), (exitCode, stdout));
+            Assert.Equal("rainstorm op: cannot write standard output (No space left on device).\n", stderr);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Output_to_a_file_other_commands_write_too_is_appended_not_overwritten()
+    {
+        var directory = Directory.CreateTempSubdirectory("rainstorm-op-").FullName;
+        try
+        {
+            var output = Path.Combine(directory, "out");
+            var filter = $"dotnet \"$RAINSTORM\" op Filter Warning < '{TrafficSigns.Path}'";
+            var (_, stderr, exitCode) = await RainstormProcess.ShellAsync($"{{ echo before; {filter}; echo between; {filter}; }} > '{output}'");
+            Assert.Equal((0, ""), (exitCode, stderr));
+            var matches = string.Concat(TrafficSigns.Lines.Where(l => l.Contains("Warning")).Select(l => l + "\n"));
+            Assert.Equal($"before\n{matches}between\n{matches}", await File.ReadAllTextAsync(output));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
     [InlineData(new[] { "op", "Grep", "x" }, "rainstorm: op 'Grep' is not a built-in operator; expected one of Filter, Transform, AggregateByKey.")]
     [InlineData(new[] { "op", "Filter" }, "rainstorm: op takes 2 arguments, <Op> <arg>, but got 1; expected e.g. 'rainstorm op Filter Warning < file.csv'.")]
     [InlineData(new[] { "op", "Filter", "" }, "rainstorm: Filter pattern is empty; expected a non-empty substring to look for.")]

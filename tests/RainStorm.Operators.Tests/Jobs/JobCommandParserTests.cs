@@ -52,6 +52,8 @@ public sealed class JobCommandParserTests
         { "RainStorm 1 1 Filter x in\\\\x out true false 0 0 0", "hydfs_src is 'in\\x'; expected a HyDFS file name that is free of backslashes." },
         { "RainStorm 1 1 Filter x dir//in out true false 0 0 0", "hydfs_src is 'dir//in'; expected a HyDFS file name that is free of empty path segments." },
         { $"RainStorm 1 1 Filter x in {new string('o', 256)} true false 0 0 0", $"hydfs_dest is '{new string('o', 60)}...'; expected a HyDFS file name that is at most 255 characters long." },
+        { "RainStorm 1 1 Filter x ./in out true false 0 0 0", "hydfs_src is './in'; expected a HyDFS file name that is free of '.' path segments." },
+        { "RainStorm 1 1 Filter x in \"out \" true false 0 0 0", "hydfs_dest is 'out '; expected a HyDFS file name that is free of leading and trailing white space." },
         { "RainStorm 1 1 Filter x same same true false 0 0 0", "hydfs_dest is 'same', the same file as hydfs_src; expected a different file for the output." },
         { "RainStorm 1 1 Filter x a b yes false 0 0 0", "exactly_once is 'yes'; expected true, false, 1 or 0." },
         { "RainStorm 1 1 Filter x a b true 2 0 0 0", "autoscale is '2'; expected true, false, 1 or 0." },
@@ -89,7 +91,7 @@ public sealed class JobCommandParserTests
     [Fact]
     public void Numeric_booleans_decimal_rates_paths_and_autoscale_parse()
     {
-        var plan = JobCommandParser.Parse("RainStorm 1 2 Transform 0,3,8 data/in.csv results/out.csv 0 1 2500.5 10 1000");
+        var plan = JobCommandParser.Parse("RainStorm 1 2 Transform 0,3,8 data/in.csv results/out.csv 0 1 2500.5 10 1e3");
         AssertPlan(new JobPlan([new("Transform", "0,3,8")], 2, "data/in.csv", "results/out.csv", false, true, 2500.5, 10, 1000), plan);
     }
 

@@ -30,19 +30,53 @@ public sealed class RainstormProcess : IDisposable
     public StreamReader StandardOutput => _process.StandardOutput;
     public Task<string> StandardError { get; }
 
-    /// <summary>Copies a file to stdin (raw bytes), closes it, and returns stdout, stderr and the exit code.</summary>
+    /// <summary>Copies bytes to stdin, closes it, and returns stdout, stderr and the exit code.</summary>
     public async Task<(byte[] Stdout, string Stderr, int ExitCode)> RunWithInputAsync(byte[] input)
     {
         var writing = Task.Run(async () =>
         {
-            await _process.StandardInput.BaseStream.WriteAsync(input);
-            _process.StandardInput.Close();
+            try
+            {
+                await _process.StandardInput.BaseStream.WriteAsync(input);
+                _process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The process stopped reading and exited before the end of the input (allowed; its exit code tells).
+            }
         });
         using var stdout = new MemoryStream();
         await _process.StandardOutput.BaseStream.CopyToAsync(stdout).WaitAsync(TimeSpan.FromMinutes(2));
         await writing.WaitAsync(TimeSpan.FromMinutes(2));
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
         return (stdout.ToArray(), await StandardError, _process.ExitCode);
+    }
+
+    /// <summary>Runs <c>sh -c script</c>, for redirections a process cannot be given directly; the script finds the
+    /// rainstorm command in <c>$RAINSTORM</c> (run it as <c>dotnet "$RAINSTORM" ...</c>). Returns stdout, stderr and exit code.</summary>
+    public static async Task<(string Stdout, string Stderr, int ExitCode)> ShellAsync(string script)
+    {
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["RAINSTORM"] = Path.Combine(AppContext.BaseDirectory, "rainstorm.dll") },
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        using var shell = Process.Start(start)!;
+        try
+        {
+            var stdout = shell.StandardOutput.ReadToEndAsync();
+            var stderr = shell.StandardError.ReadToEndAsync();
+            await shell.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+            return (await stdout, await stderr, shell.ExitCode);
+        }
+        finally
+        {
+            if (!shell.HasExited) shell.Kill(entireProcessTree: true);
+        }
     }
 
     public async Task<int> WaitForExitAsync()

@@ -1,3 +1,4 @@
+using RainStorm.Operators.BuiltIn;
 using RainStorm.Operators.Contract;
 using RainStorm.Operators.Tests.Support;
 using RainStorm.Operators.UserOperators;
@@ -42,6 +43,22 @@ public sealed class UserOperatorTests(OperatorScripts scripts)
         Assert.Equal(many.Select(t => t.Value.ToUpperInvariant()), shouted.Select(t => t.Value));
         using var first = new UserOperator("first_only", "", scripts.Directory);
         Assert.Equal([many[0].Value], Tuples.Run(first, many, batchSize: many.Count).Select(t => t.Value));
+    }
+
+    [Fact]
+    public void Rainstorm_op_wrapped_in_a_script_is_a_user_operator_giving_what_the_built_in_gives()
+    {
+        var input = Tuples.FromLines(TrafficSigns.Lines);
+        using var filter = new UserOperator("filter_via_op", "Punched Telespar", scripts.Directory, TimeSpan.FromMinutes(2));
+        var filtered = Tuples.Run(filter, input, batchSize: input.Count);
+        Assert.Equal(Tuples.Run(new Filter("Punched Telespar"), input).Select(t => t.Value), filtered.Select(t => t.Value));
+        Assert.Equal(8155, filtered.Count);
+
+        // One batch, so the per-batch process keeps its counts for the whole input.
+        using var aggregate = new UserOperator("aggregate_via_op", "8", scripts.Directory, TimeSpan.FromMinutes(2));
+        var counts = Tuples.Run(aggregate, filtered, batchSize: filtered.Count);
+        Assert.Equal(Tuples.Run(new AggregateByKey(8), filtered).Select(t => t.Value), counts.Select(t => t.Value));
+        Assert.Contains("Streetname,2798", counts.Select(t => t.Value));
     }
 
     [Fact]

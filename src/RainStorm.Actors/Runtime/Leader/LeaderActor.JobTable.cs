@@ -60,12 +60,28 @@ public sealed partial class LeaderActor
         foreach (var (accepted, ended) in recovered.Jobs)
         {
             _jobCounter = Math.Max(_jobCounter, int.Parse(accepted.JobId.AsSpan(4)));
-            var plan = JobCommandParser.Parse(accepted.CommandLine);
-            var stateful = plan.Stages.Select(stage =>
+            JobPlan plan;
+            try
             {
-                using var op = OperatorFactory.Create(stage, _operatorDir);
-                return op is IStatefulOperator;
-            }).ToArray();
+                plan = JobCommandParser.Parse(accepted.CommandLine);
+            }
+            catch (JobCommandException e)
+            {
+                // Written by an older version whose parser was more lenient: nothing can run it or show its stages.
+                _log.Error("Job {0} from the journal is left out of the job table: its line no longer parses ({1})", accepted.JobId, e.Message);
+                continue;
+            }
+            string? operatorMissing = null;
+            bool[] stateful;
+            try
+            {
+                stateful = StatefulStages(plan);
+            }
+            catch (OperatorException e)
+            {
+                operatorMissing = e.Message; // e.g. a user operator removed from the operator directory since
+                stateful = new bool[plan.Stages.Count];
+            }
             var job = new JobState(accepted.JobId, accepted.CommandLine, plan, stateful)
             {
                 RoutingSent = true,
@@ -82,6 +98,11 @@ public sealed partial class LeaderActor
             if (ended is not null)
             {
                 job.Restore(ended.Status, ended.Reason, ended.TuplesIn, ended.TuplesOut);
+                continue;
+            }
+            if (operatorMissing is not null)
+            {
+                EndJob(job, JobState.Failed, $"the job cannot be recovered: {operatorMissing}");
                 continue;
             }
             _log.Warning("Job {0} was running when the previous leader stopped: re-attaching to its tasks", job.Id);

@@ -95,11 +95,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         try
         {
             plan = JobCommandParser.Parse(submit.CommandLine);
-            stateful = plan.Stages.Select(stage =>
-            {
-                using var op = OperatorFactory.Create(stage, _operatorDir);
-                return op is IStatefulOperator;
-            }).ToArray();
+            stateful = StatefulStages(plan);
         }
         catch (Exception e) when (e is JobCommandException or OperatorException)
         {
@@ -297,6 +293,13 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
                 task.Report = taskReport;
         }
     }
+
+    /// <summary>Which stages keep state; creating each operator once also checks that it exists.</summary>
+    private bool[] StatefulStages(JobPlan plan) => plan.Stages.Select(stage =>
+    {
+        using var op = OperatorFactory.Create(stage, _operatorDir);
+        return op is IStatefulOperator;
+    }).ToArray();
 
     private void EndJob(JobState job, string status, string? reason)
     {

@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using RainStorm.Actors.Persistence;
+using RainStorm.Actors.Runtime.Leader;
+using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Actors.Runtime.Recovery;
 using RainStorm.Actors.Tests.Support;
 
@@ -48,5 +50,37 @@ public sealed class JobJournalSpec : TestKit
         Assert.Equal(accepted.CommandLine, job.CommandLine);
         Assert.Equal(accepted.SourceBlockBytes, job.SourceBlockBytes);
         Assert.Null(ended);
+    }
+
+    [Fact]
+    public async Task A_running_job_whose_user_operator_is_gone_fails_on_recovery_and_the_new_leader_serves_on()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, roles: ["hydfs"], extra: b => b.WithHyDfsPersistence());
+        var first = cluster[1];
+        var probe = CreateTestProbe(first.System);
+        var writer = first.System.ActorOf(Props.Create(() => new Parent(probe.Ref)), "leader");
+        probe.ExpectMsg<JobJournal.Recovered>(Wait);
+        writer.Tell(new JobJournal.JobAccepted("job-1", "RainStorm 1 1 removed_op x signs.csv out true false 0 0 0", 4096));
+        probe.ExpectMsg<JobJournal.Journaled>(Wait);
+        probe.Watch(writer);
+        first.System.Stop(writer);
+        probe.ExpectTerminated(writer, Wait);
+
+        // The operator directory no longer holds removed_op.
+        var operators = Directory.CreateTempSubdirectory("rainstorm-ops-").FullName;
+        try
+        {
+            var second = cluster[2];
+            var leader = second.System.ActorOf(LeaderActor.Props(operators), "new-leader");
+            var jobs = await leader.Ask<JobCommands.JobList>(new JobCommands.ListJobs(), Wait);
+            var job = Assert.Single(jobs.Jobs);
+            Assert.Equal(JobState.Failed, job.Status);
+            Assert.Contains("cannot be recovered", job.FailureReason);
+            Assert.Contains("removed_op", job.FailureReason);
+        }
+        finally
+        {
+            Directory.Delete(operators, recursive: true);
+        }
     }
 }
