@@ -60,6 +60,20 @@ internal sealed class BenchCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>Four hydfs nodes and a client that sees all of them, plus a local file of random megabytes.</summary>
+    public static async Task<(BenchCluster Cluster, RainStorm.Actors.HyDfs.HyDfsClient Client, string Local)> StartWithBigFileAsync(int megabytes)
+    {
+        var cluster = await StartAsync(4);
+        var client = RainStorm.Actors.HyDfs.HyDfsClient.For(cluster.Systems[^1]);
+        while ((await client.ListMembersAsync()).Count < 4) await Task.Delay(100);
+        var local = Path.Combine(cluster.Root, "big.bin");
+        var block = new byte[1024 * 1024];
+        new Random(3).NextBytes(block);
+        await using (var file = File.Create(local))
+            for (var i = 0; i < megabytes; i++) await file.WriteAsync(block);
+        return (cluster, client, local);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

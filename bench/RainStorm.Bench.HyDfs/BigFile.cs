@@ -13,15 +13,9 @@ internal static class BigFile
 {
     public static async Task RunAsync(int megabytes)
     {
-        await using var cluster = await BenchCluster.StartAsync(4);
-        var client = HyDfsClient.For(cluster.Systems[^1]);
-        while ((await client.ListMembersAsync()).Count < 4) await Task.Delay(100);
-        var local = Path.Combine(cluster.Root, "big.bin");
-        var block = new byte[1024 * 1024];
-        new Random(3).NextBytes(block);
-        await using (var file = File.Create(local))
-            for (var i = 0; i < megabytes; i++) await file.WriteAsync(block);
-        var length = (long)megabytes * block.Length;
+        var (cluster, client, local) = await BenchCluster.StartWithBigFileAsync(megabytes);
+        await using var _ = cluster;
+        var length = megabytes * 1024L * 1024;
         using var memory = new PeakMemory();
         Console.WriteLine($"big file: {megabytes} MB on 4 hydfs nodes (R=3, fsync on), {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; " +
                           $"before: managed heap {memory.Managed / 1e6:0} MB, RSS {memory.Rss / 1e6:0} MB");

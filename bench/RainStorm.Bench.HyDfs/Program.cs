@@ -66,16 +66,10 @@ static void Report(string label, int count, TimeSpan elapsed, long bytes) =>
 // A replica of an N MB file leaves a 4-node cluster: time until the 3 replicas of the new ring hold all of it.
 static async Task ReReplicationCase(int megabytes)
 {
-    await using var cluster = await BenchCluster.StartAsync(4);
-    var client = HyDfsClient.For(cluster.Systems[^1]);
-    while ((await client.ListMembersAsync()).Count < 4) await Task.Delay(100);
-    var local = Path.Combine(cluster.Root, "big.bin");
-    var block = new byte[1024 * 1024];
-    new Random(3).NextBytes(block);
-    await using (var file = File.Create(local))
-        for (var i = 0; i < megabytes; i++) await file.WriteAsync(block);
+    var (cluster, client, local) = await BenchCluster.StartWithBigFileAsync(megabytes);
+    await using var _ = cluster;
     await client.CreateFromFileAsync("big.bin", local);
-    var length = (long)megabytes * block.Length;
+    var length = megabytes * 1024L * 1024;
 
     var replicas = (await client.LsAsync("big.bin")).Replicas.Select(r => r.Node).ToList();
     var nodes = cluster.Systems.Take(4).Select(s => (System: s, Node: $"{Akka.Cluster.Cluster.Get(s).SelfAddress.Host}:{Akka.Cluster.Cluster.Get(s).SelfAddress.Port}")).ToList();
