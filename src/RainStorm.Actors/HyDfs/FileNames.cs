@@ -9,21 +9,11 @@ namespace RainStorm.Actors.HyDfs;
 /// </summary>
 public static class FileNames
 {
-    public const int MaxLength = 255;
+    public const int MaxLength = RainStorm.Operators.Jobs.HydfsNames.MaxLength;
 
-    /// <summary>Null if the name is acceptable, else the reason it is not.</summary>
-    public static string? Problem(string? name)
-    {
-        if (string.IsNullOrEmpty(name)) return "the file name is empty";
-        if (name.Length > MaxLength) return $"the file name is longer than {MaxLength} characters";
-        if (name.Any(char.IsControl)) return "the file name contains a control character";
-        if (name.StartsWith('/') || name.StartsWith('\\') || (name.Length > 1 && name[1] == ':'))
-            return "the file name is an absolute path";
-        if (name.Split('/', '\\').Any(part => part is ".." or "." or ""))
-            return "the file name has an empty, '.' or '..' path segment";
-        if (name.Trim() != name) return "the file name starts or ends with white space";
-        return null;
-    }
+    /// <summary>Null if the name is acceptable, else the reason it is not (the job parser's rules, so the two agree).</summary>
+    public static string? Problem(string? name) =>
+        RainStorm.Operators.Jobs.HydfsNames.Problem(name ?? "") is { } rule ? $"a name must be {rule}" : null;
 
     public static void Validate(string? name)
     {

@@ -1,8 +1,8 @@
 namespace RainStorm.Operators.Jobs;
 
-/// <summary>Rules for a HyDFS file name given in a job line, so that no name can reach outside the data directory. At
-/// least as strict as HyDFS's own check (RainStorm.Actors' FileNames), so a job is refused here, naming the field,
-/// rather than failing later in HyDFS.</summary>
+/// <summary>Rules for a HyDFS file name, so that no name can reach outside the data directory. HyDFS itself
+/// (RainStorm.Actors' FileNames) and the job parser both apply them, so a job is refused when parsed, naming the
+/// field, rather than failing later in HyDFS.</summary>
 public static class HydfsNames
 {
     public const int MaxLength = 255;
