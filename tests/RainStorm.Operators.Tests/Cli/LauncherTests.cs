@@ -79,6 +79,16 @@ public sealed class LauncherTests : IDisposable
         Assert.EndsWith("rainstorm: build failed\n", stderr);
     }
 
+    [Fact]
+    public async Task A_closed_standard_input_reads_as_empty_instead_of_waiting()
+    {
+        Write("src/RainStorm.Node/Program.cs", "System.Console.WriteLine(\"read \" + System.Console.In.ReadToEnd().Length);");
+        // The runtime would take descriptor 0 for a pipe of its own and wait on it forever.
+        var (exitCode, stdout, stderr) = await RunProcessAsync("/bin/bash", "-c", "exec \"$0\" <&-", Launcher);
+        Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
+        Assert.Equal("read 0\n", stdout);
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private const string Building = "rainstorm: building (first run or sources changed)...\n";
@@ -102,9 +112,11 @@ public sealed class LauncherTests : IDisposable
         return (stdout, stderr);
     }
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunRawAsync(params string[] args)
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunRawAsync(params string[] args) => RunProcessAsync(Launcher, args);
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunProcessAsync(string file, params string[] args)
     {
-        var start = new ProcessStartInfo(Launcher) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         try
