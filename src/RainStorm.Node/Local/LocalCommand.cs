@@ -86,10 +86,19 @@ public static class LocalCommand
         }
     }
 
-    /// <summary>Node data of the previous run would carry stale HyDFS files under new ring positions: start clean.</summary>
+    /// <summary>Node data of the previous run would carry stale HyDFS files under new ring positions: start clean. A node
+    /// directory that a running process holds is never deleted: the run is refused instead.</summary>
     private static void ClearPreviousRun(string dataRoot)
     {
+        if (File.Exists(dataRoot)) throw new UsageException($"--data '{dataRoot}' is a file; expected a directory (it is created if missing).");
         if (!Directory.Exists(dataRoot)) return;
-        foreach (var node in Directory.GetDirectories(dataRoot, "node-*")) Directory.Delete(node, recursive: true);
+        var nodes = Directory.GetDirectories(dataRoot, "node-*");
+        foreach (var node in nodes)
+        {
+            using var held = DataDirectoryLock.TryAcquire(node, out var holder);
+            if (held is null)
+                throw new UsageException($"{dataRoot} is in use by a running cluster ({Path.GetFileName(node)} is held{(holder is null ? "" : $" by {holder}")}); stop it or give this run its own --data.");
+        }
+        foreach (var node in nodes) Directory.Delete(node, recursive: true);
     }
 }
