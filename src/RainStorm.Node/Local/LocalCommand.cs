@@ -52,10 +52,11 @@ public static class LocalCommand
 
     private static async Task<int> RunJobAsync(LocalCluster cluster, string line)
     {
-        await JobRunner.UploadSourceIfLocalAsync(cluster.HyDfs, line, Console.Error);
         JobRunner.FollowedJob job;
         try
         {
+            await JobRunner.EnsureSourceForLocalAsync(cluster.HyDfs, line, Console.Error,
+                "put the file there (local uploads it as {source}) or run local from the directory that holds it.");
             job = await JobRunner.SubmitAndFollowAsync(cluster.First, cluster.Leader, line, lines =>
             {
                 foreach (var output in lines) Console.Out.WriteLine(output);
