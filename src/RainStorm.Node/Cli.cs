@@ -1,3 +1,4 @@
+using System.Reflection;
 using RainStorm.Node.Client;
 
 namespace RainStorm.Node;
@@ -12,10 +13,14 @@ public static class Cli
         {
             return args.FirstOrDefault() switch
             {
+                "node" when Usage.Printed(rest, Usage.Node) => 0,
+                "local" when Usage.Printed(rest, Usage.Local) => 0,
+                "op" when Usage.Printed(rest, Usage.Op) => 0,
                 "node" => await NodeCommand.RunAsync(rest),
                 "local" => await Local.LocalCommand.RunAsync(rest),
                 "op" => await OpCommand.RunAsync(rest),
-                "-h" or "--help" => Usage(),
+                "-h" or "--help" => PrintUsage(),
+                "--version" => PrintVersion(),
                 // Anything else talks to a node's command endpoint: rainstorm [host:port] [command …]
                 _ => await ClientCommand.RunAsync(args),
             };
@@ -27,14 +32,19 @@ public static class Cli
         }
     }
 
-    private static int Usage()
+    /// <summary>The version this binary was built as (the package version of the dotnet tool).</summary>
+    public static string Version =>
+        typeof(Cli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    private static int PrintVersion()
     {
-        Console.Error.WriteLine("""
-            usage: rainstorm local [--nodes N] [--cmd-port C] [--data DIR] [--operators DIR] [--demo [--lines L] | job line]
-                   rainstorm node --port P [--host H] [--seed host:port ...] [--roles leader,worker,hydfs] [--cmd-port C] [--data DIR]
-                   rainstorm [host:port] [command ...]   (default 127.0.0.1:9110; no command = interactive prompt)
-                   rainstorm op <Filter|Transform|AggregateByKey> <arg>      (built-in operator as a filter: stdin -> stdout)
-            """);
-        return 2;
+        Console.Out.WriteLine($"rainstorm {Version}");
+        return 0;
+    }
+
+    private static int PrintUsage()
+    {
+        Console.Out.WriteLine(Usage.All);
+        return 0;
     }
 }

@@ -13,6 +13,7 @@ public static class NodeCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var options = NodeArguments.Parse(args);
+        await SeedPortCheck.EnsureRemotingPortsAsync(options);
         using var host = NodeHost.Build(options);
         await host.StartAsync();
         var system = host.Services.GetRequiredService<ActorSystem>();
@@ -20,8 +21,18 @@ public static class NodeCommand
         var self = Cluster.Get(system).SelfAddress;
         var cmd = CommandEndpoint.Get(system).Bound is { } bound ? $"{bound.Address}:{bound.Port}" : "off";
         Console.WriteLine($"RainStorm node up at {NodeName.Of(self)} (roles {string.Join(",", options.Roles)}, cmd {cmd}, pid {Environment.ProcessId})");
+        ReportJoining(system, options);
         await Task.WhenAny(host.WaitForShutdownAsync(), system.WhenTerminated);
         await host.StopAsync();
         return 0;
+    }
+
+    /// <summary>A node with seeds says whom it waits for until it is a member, and when it has joined.</summary>
+    private static void ReportJoining(ActorSystem system, RainStorm.Actors.Hosting.RainStormOptions options)
+    {
+        var cluster = Cluster.Get(system);
+        if (options.Seeds.Count == 0 || cluster.SelfMember.Status == MemberStatus.Up) return;
+        Console.WriteLine($"waiting to join {string.Join(", ", options.Seeds)} ... (commands that need the cluster answer 'not joined' until then)");
+        cluster.RegisterOnMemberUp(() => Console.WriteLine($"joined the cluster ({cluster.State.Members.Count} members)"));
     }
 }

@@ -10,13 +10,27 @@ namespace RainStorm.Node;
 /// <summary>Builds the generic host of one node; `node`, `local` and the tests all start nodes through here.</summary>
 public static class NodeHost
 {
+    /// <summary>Checks what the user gave (data directory, ports) in one line each, takes the data directory's lock
+    /// (released when the host is disposed) and builds the host; nothing is started yet.</summary>
     public static IHost Build(RainStormOptions options)
     {
-        RemotingPortCheck.EnsureFree(options);
-        var commandListener = CommandHostHostingExtensions.BindEndpoint(options);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options).WithCommandHost(commandListener));
-        return builder.Build();
+        var dataLock = DataDirectoryLock.Acquire(options.DataDir);
+        try
+        {
+            RemotingPortCheck.EnsureFree(options);
+            var commandListener = CommandHostHostingExtensions.BindEndpoint(options);
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Logging.ClearProviders();
+            builder.Services.AddSingleton(_ => dataLock); // created (so disposed) by the container
+            builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options).WithCommandHost(commandListener));
+            var host = builder.Build();
+            host.Services.GetRequiredService<DataDirectoryLock>();
+            return host;
+        }
+        catch
+        {
+            dataLock.Dispose();
+            throw;
+        }
     }
 }

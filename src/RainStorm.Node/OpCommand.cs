@@ -46,8 +46,8 @@ public static class OpCommand
         if (args.Length != 2)
             throw new UsageException($"op takes 2 arguments, <Op> <arg>, but got {args.Length}; expected e.g. 'rainstorm op Filter Warning < file.csv'.");
         if (!OperatorFactory.IsBuiltIn(args[0]))
-            throw new UsageException($"op '{args[0]}' is not a built-in operator; expected one of {string.Join(", ", OperatorFactory.BuiltIns)}.");
-        // Valid by DESIGN §2 (such an arg means the first three fields), but worth a word: it is more often a typo.
+            throw new UsageException($"{BuiltInNames.NotBuiltIn(args[0])}; rainstorm op runs built-ins only.");
+        // Valid (such an arg means the first three fields, see docs/architecture.md), but worth a word: it is more often a typo.
         if (args[0] == "Transform" && !ColumnSpec.TryParse(args[1], out _))
             Console.Error.WriteLine($"rainstorm op: Transform arg '{args[1]}' is not a column spec like 0-2 or 0,3,8; selecting the first 3 fields (0-2).");
         try

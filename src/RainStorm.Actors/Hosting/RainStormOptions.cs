@@ -29,8 +29,15 @@ public sealed class RainStormOptions
     public string CmdHost { get; set; } = "127.0.0.1";
     public int CmdPort { get; set; } = 9110;
 
-    /// <summary>Root of everything this node stores: HyDFS replicas, logs.</summary>
-    public string DataDir { get; set; } = "data";
+    /// <summary>Root of everything this node stores: HyDFS replicas, journal, logs. By default <c>data/node-&lt;port&gt;</c>,
+    /// so nodes started from one directory do not share one (a node also locks its directory).</summary>
+    public string DataDir
+    {
+        get => _dataDir ?? Path.Combine("data", $"node-{Port}");
+        set => _dataDir = value;
+    }
+
+    private string? _dataDir;
 
     /// <summary>User operators run only from this directory.</summary>
     public string OperatorDir { get; set; } = "operators";

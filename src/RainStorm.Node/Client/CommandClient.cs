@@ -35,6 +35,23 @@ public sealed class CommandClient : IAsyncDisposable
     public IReadOnlyList<PaletteInfo> Palettes { get; }
     public IReadOnlyList<CommandSpec> Specs => Palettes.SelectMany(p => p.Commands).ToList();
 
+    /// <summary>True when <paramref name="host"/>:<paramref name="port"/> greets like a command endpoint within
+    /// <paramref name="within"/>; false when it is down, silent or says something else.</summary>
+    public static async Task<bool> GreetsAsync(string host, int port, TimeSpan within)
+    {
+        using var tcp = new TcpClient { NoDelay = true };
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await tcp.ConnectAsync(host, port, timeout.Token);
+            return (await FrameCodec.ReadAsync(tcp.GetStream(), timeout.Token))?.Type == FrameTypes.Welcome;
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
     public static async Task<CommandClient> ConnectAsync(string host, int port)
     {
         var endpoint = $"{host}:{port}";
@@ -52,7 +69,9 @@ public sealed class CommandClient : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            throw new ClientException($"cannot reach {endpoint}: no answer within {ConnectTimeout.TotalSeconds:0.#} s (is the node up?).");
+            throw new ClientException($"{endpoint} accepted the connection but sent no greeting within {ConnectTimeout.TotalSeconds:0.#} s, " +
+                "so it is not a RainStorm command port: a node's remoting port (--port) is silent like this, or the node is overloaded; " +
+                "commands go to the node's --cmd-port (default 9110).");
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
         {

@@ -65,8 +65,10 @@ public static class JobRunner
         }
     }
 
-    /// <summary>The job line with a local source file uploaded first (when a file by the source's name exists here).</summary>
-    public static async Task<string?> UploadSourceIfLocalAsync(HyDfsClient hyDfs, string jobLine, TextWriter log)
+    /// <summary>Makes sure the job's source is in HyDFS, uploading a local file named like it from the current directory
+    /// when HyDFS lacks it. Throws <see cref="JobRefusedException"/> in the terms of <c>local</c> when neither has it
+    /// (<paramref name="uploadHint"/> says how to load one in this mode). A line the parser refuses is left to the leader.</summary>
+    public static async Task EnsureSourceForLocalAsync(HyDfsClient hyDfs, string jobLine, TextWriter log, string uploadHint)
     {
         JobPlan plan;
         try
@@ -75,13 +77,14 @@ public static class JobRunner
         }
         catch (JobCommandException)
         {
-            return null; // the leader refuses it with the parser's message
+            return; // the leader refuses it with the parser's message
         }
+        if (await hyDfs.ExistsAsync(plan.Source)) return;
         var local = Path.GetFullPath(plan.Source);
-        if (!File.Exists(local)) return null;
+        if (!File.Exists(local))
+            throw new JobRefusedException($"source file '{plan.Source}' is neither in HyDFS nor at {local}; {uploadHint.Replace("{source}", plan.Source)}");
         if (await EnsureSourceAsync(hyDfs, plan.Source, local))
             await log.WriteLineAsync($"uploaded {plan.Source} ({new FileInfo(local).Length:N0} bytes) into HyDFS");
-        return plan.Source;
     }
 
     /// <summary>Joins tokens into a job line, quoting those that the shell had unquoted.</summary>

@@ -52,10 +52,11 @@ public static class LocalCommand
 
     private static async Task<int> RunJobAsync(LocalCluster cluster, string line)
     {
-        await JobRunner.UploadSourceIfLocalAsync(cluster.HyDfs, line, Console.Error);
         JobRunner.FollowedJob job;
         try
         {
+            await JobRunner.EnsureSourceForLocalAsync(cluster.HyDfs, line, Console.Error,
+                "put the file there (local uploads it as {source}) or run local from the directory that holds it.");
             job = await JobRunner.SubmitAndFollowAsync(cluster.First, cluster.Leader, line, lines =>
             {
                 foreach (var output in lines) Console.Out.WriteLine(output);
@@ -86,10 +87,19 @@ public static class LocalCommand
         }
     }
 
-    /// <summary>Node data of the previous run would carry stale HyDFS files under new ring positions: start clean.</summary>
+    /// <summary>Node data of the previous run would carry stale HyDFS files under new ring positions: start clean. A node
+    /// directory that a running process holds is never deleted: the run is refused instead.</summary>
     private static void ClearPreviousRun(string dataRoot)
     {
+        if (File.Exists(dataRoot)) throw new UsageException($"--data '{dataRoot}' is a file; expected a directory (it is created if missing).");
         if (!Directory.Exists(dataRoot)) return;
-        foreach (var node in Directory.GetDirectories(dataRoot, "node-*")) Directory.Delete(node, recursive: true);
+        var nodes = Directory.GetDirectories(dataRoot, "node-*");
+        foreach (var node in nodes)
+        {
+            using var held = DataDirectoryLock.TryAcquire(node, out var holder);
+            if (held is null)
+                throw new UsageException($"{dataRoot} is in use by a running cluster ({Path.GetFileName(node)} is held{(holder is null ? "" : $" by {holder}")}); stop it or give this run its own --data.");
+        }
+        foreach (var node in nodes) Directory.Delete(node, recursive: true);
     }
 }

@@ -23,7 +23,7 @@ public static class LocalDemo
         {
             var counts = await FinalCountsAsync(cluster, "demo_post_counts.txt");
             Console.Out.WriteLine("demo: final count of 'Punched Telespar' signs per category:");
-            foreach (var (key, count) in counts.OrderByDescending(p => p.Value)) Console.Out.WriteLine($"  {key,-16} {count,10:N0}");
+            foreach (var (key, count) in counts.OrderByDescending(p => p.Value)) Console.Out.WriteLine($"  {Label(key),-16} {count,10:N0}");
         }
         var app2 = await RunAsync(cluster, $"RainStorm 2 3 Filter Warning Transform 0-2 {Source} demo_warnings.txt false false 0 0 0");
         return app1 && app2 ? 0 : 1;
@@ -44,6 +44,9 @@ public static class LocalDemo
         Console.Out.WriteLine($"demo: {JobRunner.Describe(summary)}");
         return summary.Status == "COMPLETED";
     }
+
+    /// <summary>How the demo's table shows a category: a blank one as <c>(empty)</c>.</summary>
+    public static string Label(string category) => string.IsNullOrWhiteSpace(category) ? "(empty)" : category;
 
     /// <summary>The last running count of each key in a <c>key,count</c> destination file.</summary>
     public static async Task<Dictionary<string, long>> FinalCountsAsync(LocalCluster cluster, string destination)

@@ -28,13 +28,13 @@ public static class OperatorDirectory
         if (NameProblem(name) is { } problem)
             throw new OperatorException($"User operator name '{Printable(name)}' is refused because {problem}; expected a plain file name inside the operator directory.");
         if (string.IsNullOrWhiteSpace(operatorDirectory) || !Directory.Exists(operatorDirectory))
-            throw new OperatorException($"User operator '{name}' cannot be found because the operator directory '{operatorDirectory}' does not exist; expected a configured directory of operator executables.");
+            throw new OperatorException($"{BuiltInNames.NotBuiltIn(name)}, and no user operator can be found because the operator directory '{operatorDirectory}' does not exist; expected a configured directory of operator executables.");
         var directory = Path.GetFullPath(operatorDirectory);
         var path = Path.GetFullPath(Path.Combine(directory, name));
         if (Path.GetDirectoryName(path) != Path.TrimEndingDirectorySeparator(directory))
             throw new OperatorException($"User operator name '{name}' resolves outside the operator directory '{directory}'; expected a file directly inside it.");
         if (!File.Exists(path))
-            throw new OperatorException($"User operator '{name}' is not in the operator directory '{directory}'; expected Filter, Transform, AggregateByKey or an executable file there.");
+            throw new OperatorException($"{BuiltInNames.NotBuiltIn(name)}, nor a user operator in the operator directory '{directory}'; expected a built-in or an executable file there.");
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
             throw new OperatorException($"User operator '{name}' in '{directory}' is not executable; expected a file with an execute permission (chmod +x).");
         return path;

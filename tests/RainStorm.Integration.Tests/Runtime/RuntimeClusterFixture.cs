@@ -29,6 +29,7 @@ public class RuntimeClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        _ = TrafficSigns(); // a missing data file stops the class here, before any node starts
         Directory.CreateDirectory(OperatorDir);
         Cluster = await LocalCluster.StartAsync(3, Path.Combine(_root, "nodes"), cmdPort: -1, OperatorDir, TestHocon + "\n" + _extraHocon, TimeSpan.FromSeconds(90));
     }
@@ -77,14 +78,6 @@ public class RuntimeClusterFixture : IAsyncLifetime
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
-    /// <summary>shared/data/Traffic_Signs.csv, found by walking up from the test binaries.</summary>
-    public static string TrafficSigns()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", "Traffic_Signs.csv");
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException("shared/data/Traffic_Signs.csv was not found above " + AppContext.BaseDirectory);
-    }
+    /// <summary>tests/data/Traffic_Signs.csv of this repository.</summary>
+    public static string TrafficSigns() => RainStorm.TestData.RepositoryData.TrafficSigns;
 }

@@ -18,10 +18,10 @@ internal static class FailureScenario
     /// the cluster (every process is killed then, whatever happened).</summary>
     public static async Task<Run> StartAsync(ITestOutputHelper output, string jobLine)
     {
+        var source = RuntimeClusterFixture.TrafficSigns(); // a missing data file fails here, before any node starts
         var cluster = await ProcessCluster.StartAsync(4, output);
         try
         {
-            var source = RuntimeClusterFixture.TrafficSigns();
             await JobRunner.EnsureSourceAsync(cluster.HyDfs, "Traffic_Signs.csv", source);
             return new Run(cluster, source, await JobRunner.SubmitAsync(cluster.Leader, jobLine));
         }

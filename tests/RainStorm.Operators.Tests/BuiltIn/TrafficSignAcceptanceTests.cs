@@ -4,7 +4,7 @@ using RainStorm.Operators.Tests.Support;
 
 namespace RainStorm.Operators.Tests.BuiltIn;
 
-/// <summary>Issue 2's acceptance checks on ../shared/data/Traffic_Signs.csv, each against an independent computation.</summary>
+/// <summary>Issue 2's acceptance checks on tests/data/Traffic_Signs.csv, each against an independent computation.</summary>
 public sealed class TrafficSignAcceptanceTests
 {
     private const string Pattern = "Punched Telespar";

@@ -163,7 +163,8 @@ public sealed class OpCommandTests
     }
 
     [Theory]
-    [InlineData(new[] { "op", "Grep", "x" }, "rainstorm: op 'Grep' is not a built-in operator; expected one of Filter, Transform, AggregateByKey.")]
+    [InlineData(new[] { "op", "Grep", "x" }, "rainstorm: op 'Grep' is not one of the built-ins Filter, Transform and AggregateByKey; rainstorm op runs built-ins only.")]
+    [InlineData(new[] { "op", "filter", "x" }, "rainstorm: op 'filter' is not one of the built-ins Filter, Transform and AggregateByKey (did you mean Filter? names are case-sensitive); rainstorm op runs built-ins only.")]
     [InlineData(new[] { "op", "Filter" }, "rainstorm: op takes 2 arguments, <Op> <arg>, but got 1; expected e.g. 'rainstorm op Filter Warning < file.csv'.")]
     [InlineData(new[] { "op", "Filter", "" }, "rainstorm: Filter pattern is empty; expected a non-empty substring to look for.")]
     [InlineData(new[] { "op", "AggregateByKey", "eight" }, "rainstorm: AggregateByKey column is 'eight'; expected a 0-based column number from 0 to 9999.")]

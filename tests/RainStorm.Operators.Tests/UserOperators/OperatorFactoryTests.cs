@@ -24,7 +24,29 @@ public sealed class OperatorFactoryTests(OperatorScripts scripts)
         using var op = OperatorFactory.Create(new StageSpec("upper", ""), scripts.Directory);
         Assert.Equal(Path.Combine(scripts.Directory, "upper"), Assert.IsType<UserOperator>(op).ExecutablePath);
         var e = Assert.Throws<OperatorException>(() => OperatorFactory.Create(new StageSpec("filter", "x"), scripts.Directory));
-        Assert.StartsWith("User operator 'filter' is not in the operator directory", e.Message);
+        Assert.StartsWith("op 'filter' is not one of the built-ins Filter, Transform and AggregateByKey (did you mean Filter? names are case-sensitive), nor a user operator in the operator directory", e.Message);
+    }
+
+    [Theory]
+    [InlineData("filter", "Filter")]
+    [InlineData("FILTER", "Filter")]
+    [InlineData("Fliter", "Filter")]
+    [InlineData("Filtr", "Filter")]
+    [InlineData("transfrom", "Transform")]
+    [InlineData("AggregateBykey", "AggregateByKey")]
+    [InlineData("AgregateByKey", "AggregateByKey")]
+    [InlineData("upper", null)]
+    [InlineData("Grep", null)]
+    [InlineData("Fit", null)]
+    [InlineData("Filter", null)]
+    public void A_name_close_to_a_built_in_suggests_it(string name, string? expected) =>
+        Assert.Equal(expected, BuiltInNames.Suggest(name));
+
+    [Fact]
+    public void An_unknown_name_without_an_operator_directory_still_lists_the_built_ins_first()
+    {
+        var e = Assert.Throws<OperatorException>(() => OperatorFactory.Create(new StageSpec("Fliter", "x"), Path.Combine(scripts.Directory, "none")));
+        Assert.StartsWith("op 'Fliter' is not one of the built-ins Filter, Transform and AggregateByKey (did you mean Filter? names are case-sensitive), and no user operator", e.Message);
     }
 
     [Fact]

@@ -145,11 +145,11 @@ public sealed class UserOperatorTests(OperatorScripts scripts)
     public void Missing_and_non_executable_operators_are_refused()
     {
         var missing = Assert.Throws<OperatorException>(() => new UserOperator("evil", "", scripts.Directory));
-        Assert.Equal($"User operator 'evil' is not in the operator directory '{scripts.Directory}'; expected Filter, Transform, AggregateByKey or an executable file there.", missing.Message);
+        Assert.Equal($"op 'evil' is not one of the built-ins Filter, Transform and AggregateByKey, nor a user operator in the operator directory '{scripts.Directory}'; expected a built-in or an executable file there.", missing.Message);
         var plain = Assert.Throws<OperatorException>(() => new UserOperator("not_executable", "", scripts.Directory));
         Assert.Equal($"User operator 'not_executable' in '{scripts.Directory}' is not executable; expected a file with an execute permission (chmod +x).", plain.Message);
         var noDir = Assert.Throws<OperatorException>(() => new UserOperator("upper", "", Path.Combine(scripts.Directory, "nope")));
-        Assert.Equal($"User operator 'upper' cannot be found because the operator directory '{Path.Combine(scripts.Directory, "nope")}' does not exist; expected a configured directory of operator executables.", noDir.Message);
+        Assert.Equal($"op 'upper' is not one of the built-ins Filter, Transform and AggregateByKey, and no user operator can be found because the operator directory '{Path.Combine(scripts.Directory, "nope")}' does not exist; expected a configured directory of operator executables.", noDir.Message);
     }
 
     private static bool IsRunning(int pid) => File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ");

@@ -26,6 +26,7 @@ public sealed class CommandExecutor(ActorSystem system)
             return new CommandOutcome(CommandOutcome.BadUsage, e.Message);
         }
         var command = _registry.Find(parsed.Spec)!;
+        if (NotJoined(parsed.Spec) is { } notJoined) return new CommandOutcome(CommandOutcome.Failed, notJoined);
         try
         {
             var exit = await command.Handler(new CommandCall(system, parsed.Spec, parsed.Arguments, console, _settings, ct));
@@ -48,6 +49,20 @@ public sealed class CommandExecutor(ActorSystem system)
             _log.Error(e, "command '{0}' failed", parsed.Spec.Name);
             return new CommandOutcome(CommandOutcome.Failed, $"{parsed.Spec.Name} failed: {OneLine(e)}");
         }
+    }
+
+    /// <summary>Commands of these modules need the cluster (its leader, its HyDFS ring); before the node has joined
+    /// they would wait out their timeouts in silence.</summary>
+    private static readonly HashSet<string> ClusterModules = [Palettes.RainStormPalette.Module, Palettes.HyDfsPalette.Module];
+
+    private string? NotJoined(Model.CommandSpec spec)
+    {
+        if (!ClusterModules.Contains(_registry.ModuleOf(spec) ?? "")) return null;
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        if (cluster.SelfMember.Status is Akka.Cluster.MemberStatus.Up or Akka.Cluster.MemberStatus.WeaklyUp) return null;
+        var seeds = string.Join(", ", cluster.Settings.SeedNodes.Select(a => $"{a.Host}:{a.Port}"));
+        return $"this node has not joined a cluster yet (it is waiting to join {(seeds.Length > 0 ? seeds : "its seeds")}); " +
+               "start the seed node or check its address, then try again.";
     }
 
     private static string OneLine(Exception e)

@@ -35,6 +35,10 @@ public sealed class CommandRegistry : IExtension
         });
     }
 
+    /// <summary>The module of the palette that serves <paramref name="spec"/>.</summary>
+    public string? ModuleOf(CommandSpec spec) =>
+        _palettes.FirstOrDefault(p => p.Commands.Any(c => ReferenceEquals(c.Spec, spec)))?.Module;
+
     public PaletteCommand? Find(CommandSpec spec) =>
         _palettes.SelectMany(p => p.Commands).FirstOrDefault(c => ReferenceEquals(c.Spec, spec));
 }

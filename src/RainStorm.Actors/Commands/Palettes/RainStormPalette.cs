@@ -28,13 +28,13 @@ public static class RainStormPalette
                 Arg.Positional("job", "the job id"),
                 Arg.Option(Timeout, "s", "give up after this many seconds", ValueKind.Seconds),
                 Arg.Flag(Follow, "print the job's output lines as they are produced"),
-            ], "wait j1 --timeout 60 --follow"), WaitAsync),
+            ], "wait job-1 --timeout 60 --follow"), WaitAsync),
         new(new CommandSpec("list_tasks", "list the running tasks, of every job or of one",
-            [Arg.OptionalPositional("job", "only this job's tasks"), Arg.Output], "list_tasks j1"), ListTasksAsync),
+            [Arg.OptionalPositional("job", "only this job's tasks"), Arg.Output], "list_tasks job-1"), ListTasksAsync),
         new(new CommandSpec("kill_task", "crash one task abruptly (its in-memory state is lost), as a real failure would",
             [Arg.Positional("node", "the task's node, host:port", ValueKind.Node), Arg.Positional("pid", "the PID shown by list_tasks", ValueKind.Count)],
             "kill_task 127.0.0.1:4054 12345"), KillTaskAsync),
-        new(new CommandSpec("kill", "stop a job cleanly", [Arg.Positional("job", "the job id")], "kill j1"), KillAsync),
+        new(new CommandSpec("kill", "stop a job cleanly", [Arg.Positional("job", "the job id")], "kill job-1"), KillAsync),
     ]);
 
     private static async Task<int> SubmitAsync(CommandCall call)

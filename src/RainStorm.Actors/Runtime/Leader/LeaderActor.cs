@@ -120,7 +120,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         try
         {
             if (!await _hyDfs.ExistsAsync(plan.Source, timeout.Token))
-                return ($"source file '{plan.Source}' does not exist in HyDFS; upload it first (hydfs create {plan.Source} <local file>)", 0, null);
+                return ($"source file '{plan.Source}' does not exist in HyDFS; upload it first (hydfs create <local file> {plan.Source})", 0, null);
             var length = await _hyDfs.GetLengthAsync(plan.Source, timeout.Token);
             if (await _hyDfs.ExistsAsync(plan.Destination, timeout.Token))
                 return ($"destination file '{plan.Destination}' already exists in HyDFS; choose a new name", 0, null);
