@@ -37,9 +37,16 @@ public sealed class TestPayloadSerializer(ExtendedActorSystem system) : Serializ
     public override byte[] ToBinary(object obj) => obj switch
     {
         Custom c => Encoding.UTF8.GetBytes($"{c.Text}\n{c.Number}\n{string.Join(",", c.Items)}"),
-        RefPayload r => Encoding.UTF8.GetBytes(Akka.Serialization.Serialization.SerializedActorPath(r.Ref)),
+        RefPayload r => Encoding.UTF8.GetBytes(SerializedWithTransport(r.Ref)),
         _ => throw new ArgumentException($"cannot serialize {obj.GetType().Name}"),
     };
+
+    /// <summary>As Akka.Persistence.TCK's test serializer: a plugin must serialize inside Serialization.WithTransport,
+    /// or an actor ref that is not local is written without its address.</summary>
+    private string SerializedWithTransport(IActorRef actor) =>
+        Akka.Serialization.Serialization.CurrentTransportInformation is { } transport && transport.Address == system.Provider.DefaultAddress
+            ? Akka.Serialization.Serialization.SerializedActorPath(actor)
+            : throw new InvalidOperationException("CurrentTransportInformation was not set");
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
