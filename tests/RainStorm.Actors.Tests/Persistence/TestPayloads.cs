@@ -43,10 +43,12 @@ public sealed class TestPayloadSerializer(ExtendedActorSystem system) : Serializ
 
     /// <summary>As Akka.Persistence.TCK's test serializer: a plugin must serialize inside Serialization.WithTransport,
     /// or an actor ref that is not local is written without its address.</summary>
-    private string SerializedWithTransport(IActorRef actor) =>
-        Akka.Serialization.Serialization.CurrentTransportInformation is { } transport && transport.Address == system.Provider.DefaultAddress
-            ? Akka.Serialization.Serialization.SerializedActorPath(actor)
-            : throw new InvalidOperationException("CurrentTransportInformation was not set");
+    private string SerializedWithTransport(IActorRef actor)
+    {
+        var transport = Akka.Serialization.Serialization.GetCurrentTransportInformation(); // throws when not set
+        Assert.Equal(system.Provider.DefaultAddress, transport.Address);
+        return Akka.Serialization.Serialization.SerializedActorPath(actor);
+    }
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
