@@ -39,7 +39,7 @@ public sealed class HyDfsSnapshotStore : SnapshotStore
             .Select(x => x.Snapshot)
             .FirstOrDefault();
         if (best is null) return null;
-        var snapshot = _serialization.Deserialize(best.Bytes, best.SerializerId, best.Manifest);
+        var snapshot = Akka.Serialization.Serialization.WithTransport(_serialization.System, () => _serialization.Deserialize(best.Bytes, best.SerializerId, best.Manifest));
         return new SelectedSnapshot(new SnapshotMetadata(persistenceId, best.SequenceNr, new DateTime(best.TimestampTicks, DateTimeKind.Utc)), snapshot);
     }
 
@@ -50,8 +50,10 @@ public sealed class HyDfsSnapshotStore : SnapshotStore
     protected override async Task SaveAsync(SnapshotMetadata metadata, object snapshot, CancellationToken cancellationToken)
     {
         var serializer = _serialization.FindSerializerFor(snapshot);
+        // Inside WithTransport: an actor ref in the snapshot is written with this node's address (see JournalRecord).
+        var bytes = Akka.Serialization.Serialization.WithTransport(_serialization.System, () => serializer.ToBinary(snapshot));
         var record = new SnapshotRecord.Saved(metadata.SequenceNr, metadata.Timestamp.Ticks, serializer.Identifier,
-            Akka.Serialization.Serialization.ManifestFor(serializer, snapshot), serializer.ToBinary(snapshot));
+            Akka.Serialization.Serialization.ManifestFor(serializer, snapshot), bytes);
         await AppendAsync(metadata.PersistenceId, record, cancellationToken);
     }
 

@@ -9,7 +9,12 @@ internal static class JournalRecord
 {
     private const byte WriteKind = 1, DeleteKind = 2;
 
-    public static byte[] Write(Akka.Serialization.Serialization serialization, IReadOnlyList<IPersistentRepresentation> events)
+    /// <remarks>Payloads are serialized inside <see cref="Serialization.WithTransport{T}(ActorSystem, Func{T})"/>, so an actor
+    /// ref in a payload is written with this node's address and resolves to the same actor on any node.</remarks>
+    public static byte[] Write(Akka.Serialization.Serialization serialization, IReadOnlyList<IPersistentRepresentation> events) =>
+        Serialization.WithTransport(serialization.System, () => WriteRecord(serialization, events));
+
+    private static byte[] WriteRecord(Akka.Serialization.Serialization serialization, IReadOnlyList<IPersistentRepresentation> events)
     {
         using var stream = new MemoryStream();
         using var writer = new BinaryWriter(stream);
@@ -57,7 +62,9 @@ internal static class JournalRecord
             var serializerId = reader.ReadInt32();
             var serializerManifest = reader.ReadString();
             var bytes = reader.ReadBytes(reader.ReadInt32());
-            var body = deserialize ? serialization.Deserialize(bytes, serializerId, serializerManifest) : null!;
+            var body = deserialize
+                ? Serialization.WithTransport(serialization.System, () => serialization.Deserialize(bytes, serializerId, serializerManifest))
+                : null!;
             events.Add(new Persistent(body, seq, persistenceId, manifest, false, ActorRefs.NoSender, writerGuid, timestamp));
         }
         return (events, 0);

@@ -109,6 +109,10 @@ public sealed class CommandClient : IAsyncDisposable
                         await output.WriteLineAsync(frame.Text);
                         await output.FlushAsync();
                         break;
+                    case FrameTypes.Note:
+                        await error.WriteLineAsync(frame.Text);
+                        await error.FlushAsync();
+                        break;
                     case FrameTypes.Read:
                         transfer.StartUpload(frame.Path!);
                         break;

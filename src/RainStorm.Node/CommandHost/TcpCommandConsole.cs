@@ -17,6 +17,9 @@ public sealed class TcpCommandConsole(long id, FrameWriter writer, int chunkByte
     public Task WriteLineAsync(string line, CancellationToken ct) =>
         writer.WriteAsync(new Frame { Type = FrameTypes.Out, Id = id, Text = line }, ct);
 
+    public Task WriteNoteAsync(string line, CancellationToken ct) =>
+        writer.WriteAsync(new Frame { Type = FrameTypes.Note, Id = id, Text = line }, ct);
+
     public async Task<Stream> OpenReadAsync(string clientPath, CancellationToken ct)
     {
         if (_reading) throw new InvalidOperationException("one client file at a time per command.");

@@ -22,9 +22,10 @@ public static class JobRunner
         return true;
     }
 
-    public static async Task<string> SubmitAsync(IActorRef leader, string jobLine, TimeSpan? timeout = null)
+    /// <param name="idempotencyKey">Submitting again with the same key answers with the job the first submit created.</param>
+    public static async Task<string> SubmitAsync(IActorRef leader, string jobLine, TimeSpan? timeout = null, string? idempotencyKey = null)
     {
-        var reply = await leader.Ask<object>(new SubmitJob(jobLine), timeout ?? TimeSpan.FromSeconds(60));
+        var reply = await leader.Ask<object>(new SubmitJob(jobLine, IdempotencyKey: idempotencyKey), timeout ?? TimeSpan.FromSeconds(60));
         return reply switch
         {
             JobSubmitted submitted => submitted.JobId,

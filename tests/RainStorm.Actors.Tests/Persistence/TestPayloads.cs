@@ -37,9 +37,18 @@ public sealed class TestPayloadSerializer(ExtendedActorSystem system) : Serializ
     public override byte[] ToBinary(object obj) => obj switch
     {
         Custom c => Encoding.UTF8.GetBytes($"{c.Text}\n{c.Number}\n{string.Join(",", c.Items)}"),
-        RefPayload r => Encoding.UTF8.GetBytes(Akka.Serialization.Serialization.SerializedActorPath(r.Ref)),
+        RefPayload r => Encoding.UTF8.GetBytes(SerializedWithTransport(r.Ref)),
         _ => throw new ArgumentException($"cannot serialize {obj.GetType().Name}"),
     };
+
+    /// <summary>As Akka.Persistence.TCK's test serializer: a plugin must serialize inside Serialization.WithTransport,
+    /// or an actor ref that is not local is written without its address.</summary>
+    private string SerializedWithTransport(IActorRef actor)
+    {
+        var transport = Akka.Serialization.Serialization.GetCurrentTransportInformation(); // throws when not set
+        Assert.Equal(system.Provider.DefaultAddress, transport.Address);
+        return Akka.Serialization.Serialization.SerializedActorPath(actor);
+    }
 
     public override object FromBinary(byte[] bytes, string manifest)
     {

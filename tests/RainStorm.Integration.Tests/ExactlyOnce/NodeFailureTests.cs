@@ -55,20 +55,31 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
     public async Task App2_exactly_once_output_is_exact_after_kill_9_of_the_node_hosting_the_leader()
     {
         // 4 tasks per stage on 4 nodes: every node runs one chain, so the leader's node takes tasks down with it.
-        var run = await FailureScenario.StartAsync(output, "RainStorm 2 4 Filter Warning Transform 0-2 Traffic_Signs.csv eo_leader_out true false 700 0 0");
+        const string jobLine = "RainStorm 2 4 Filter Warning Transform 0-2 Traffic_Signs.csv eo_leader_out true false 700 0 0";
+        const string submitKey = "leader-move-submit";
+        var cmdPort = NodeProcess.FreePort();
+        // One ask attempt of 3 s, so the CLI notices the missing leader well before the new one answers.
+        var run = await FailureScenario.StartAsync(output, jobLine, submitKey, cmdPort, "rainstorm.command.ask-timeout = 3s");
         await using var cluster = run.Cluster;
         var (source, jobId) = (run.Source, run.JobId);
+        var endpoint = $"127.0.0.1:{cmdPort}";
+        // The real CLI following the job through the client node's command endpoint.
+        var cliFollower = CliRun.Start(endpoint, "wait", jobId, "--follow", "--timeout", "240");
         // A waiter and a follower registered with the old leader: both must be answered by the new one.
         var waiting = JobRunner.WaitAsync(cluster.Client, cluster.Leader, jobId);
         var followed = new ConcurrentQueue<(DateTime At, string Line)>();
         var following = JobRunner.WaitAsync(cluster.Client, cluster.Leader, jobId,
             lines => { foreach (var line in lines) followed.Enqueue((DateTime.UtcNow, line)); });
         await Poll.UntilAsync(async () => !followed.IsEmpty && (await cluster.Leader.Ask<TaskList>(new ListTasks(jobId), Ask)).Tasks
-            .Any(t => t.Op == "Transform" && t.OutPerSecond > 0), TimeSpan.FromSeconds(60), "output from the job, streamed to the follower");
+            .Any(t => t.Op == "Transform" && t.OutPerSecond > 0) && cliFollower.OutLines.Count > 0, TimeSpan.FromSeconds(60),
+            "output from the job, streamed to the followers");
         var leaderNode = cluster.Nodes[0];
         var killedAt = DateTime.UtcNow;
         leaderNode.Kill();
         output.WriteLine($"kill -9 of the leader's node {leaderNode.Address} (pid {leaderNode.Pid}) at {killedAt:HH:mm:ss.fff}");
+        // A command typed just after the kill rides out the move: one line says it waits, then it answers.
+        var jobsRun = CliRun.Start(endpoint, "jobs", "--timeout", "120");
+        var jobsAnswered = jobsRun.Exit.ContinueWith(_ => DateTime.UtcNow);
 
         DateTime? leaderBackAt = null;
         await Poll.UntilAsync(async () =>
@@ -85,8 +96,17 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
             }
         }, TimeSpan.FromMinutes(1), "the new leader to answer", 250);
 
+        Assert.Equal(0, await jobsRun.Exit.WaitAsync(TimeSpan.FromMinutes(3)));
+        var jobsAnsweredAt = await jobsAnswered;
+        Assert.Contains(jobsRun.OutLines, l => l.StartsWith(jobId + " ", StringComparison.Ordinal));
+        Assert.Single(jobsRun.ErrLines, l => l.StartsWith("waiting for a new leader", StringComparison.Ordinal));
+        // The same submit again (a client retrying across the move): the new leader knows its key from the journal.
+        Assert.Equal(jobId, await JobRunner.SubmitAsync(cluster.Leader, jobLine, idempotencyKey: submitKey));
+        Assert.Single((await cluster.Leader.Ask<JobList>(new ListJobs(), Ask)).Jobs);
+
         var job = await waiting.WaitAsync(TimeSpan.FromMinutes(2));
         var followedJob = await following.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, await cliFollower.Exit.WaitAsync(TimeSpan.FromMinutes(2)));
 
         Assert.Equal("COMPLETED", job.Status);
         Assert.Equal("COMPLETED", followedJob.Status);
@@ -101,6 +121,12 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         Assert.All(followed, f => Assert.Contains(f.Line, expectedLines));
         var streamedAfter = followed.Count(f => f.At > leaderBackAt!.Value);
         Assert.True(streamedAfter > 0, "the follower received no output line from the new leader");
+        // The CLI follower misses nothing and repeats nothing: what the stream lacked it read from the destination file.
+        var cliLines = cliFollower.OutLines;
+        Assert.StartsWith($"Job {jobId} COMPLETED", cliLines[^1]);
+        Assert.Equal(expected, cliLines.SkipLast(1).Order(StringComparer.Ordinal).ToList());
+        Assert.True(cliFollower.ErrLines.Count(l => l.StartsWith("waiting for a new leader", StringComparison.Ordinal)) <= 1,
+            string.Join("\n", cliFollower.ErrLines));
 
         var recoveries = (await cluster.Leader.Ask<RecoveryList>(new ListRecoveries(), Ask)).Recoveries;
         foreach (var r in recoveries) output.WriteLine("recovery " + ExactlyOnceChecks.Describe(r));
@@ -111,6 +137,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         output.WriteLine($"leader failure: new leader answering {(leaderBackAt!.Value - killedAt).TotalMilliseconds:0} ms after kill -9; " +
                          $"{recoveries.Count} tasks restarted {restartedAt.TotalMilliseconds:0} ms after kill -9, first output from the replacements " +
                          $"{firstOutput.TotalMilliseconds:0} ms after kill -9; follower got {followed.Count} of {expected.Count} lines live " +
-                         $"({streamedAfter} after the new leader answered)");
+                         $"({streamedAfter} after the new leader answered); CLI 'jobs' typed at the kill answered after " +
+                         $"{(jobsAnsweredAt - killedAt).TotalMilliseconds:0} ms; CLI follower notes: {string.Join(" | ", cliFollower.ErrLines)}");
     }
 }

@@ -17,6 +17,23 @@ public sealed class RuntimeControlTests(RuntimeClusterFixture fixture) : TestKit
     }
 
     [Fact]
+    public async Task Copies_of_one_submit_with_one_key_create_one_job_and_all_get_its_id()
+    {
+        await GeneratedSourceAsync("key_src.csv", 200);
+        const string line = "RainStorm 1 1 Filter , key_src.csv key_out false false 0 0 0";
+        var before = (await fixture.AskLeaderAsync<JobList>(new ListJobs())).Jobs.Count;
+        // Two copies under way at once (a retry while the first is still checked), then one after it was accepted.
+        var copies = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => JobRunner.SubmitAsync(fixture.Cluster.Leader, line, idempotencyKey: "k-1")));
+        var late = await JobRunner.SubmitAsync(fixture.Cluster.Leader, line, idempotencyKey: "k-1");
+
+        Assert.Equal(copies[0], copies[1]);
+        Assert.Equal(copies[0], late);
+        Assert.Equal(before + 1, (await fixture.AskLeaderAsync<JobList>(new ListJobs())).Jobs.Count);
+        // Without a key the same line is a new job, refused because the destination exists now.
+        await Assert.ThrowsAsync<JobRunner.JobRefusedException>(() => JobRunner.SubmitAsync(fixture.Cluster.Leader, line));
+    }
+
+    [Fact]
     public async Task An_input_rate_of_2000_is_honoured_within_ten_percent_over_more_than_five_seconds_and_shows_in_list_tasks()
     {
         await GeneratedSourceAsync("rate_src.csv", 13_000);

@@ -17,16 +17,18 @@ public sealed class ClientNode : IAsyncDisposable
     public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
 
     /// <summary>Joins through <paramref name="seed"/> (host:port) and returns once this node is Up.</summary>
-    public static async Task<ClientNode> StartAsync(string seed, string dataDir)
+    /// <param name="cmdPort">A command endpoint for the CLI on this port (-1: none).</param>
+    /// <param name="extraHocon">Layered over the node's configuration.</param>
+    public static async Task<ClientNode> StartAsync(string seed, string dataDir, int cmdPort = -1, string? extraHocon = null)
     {
         var node = new ClientNode(RainStorm.Node.NodeHost.Build(new RainStormOptions
         {
             Port = 0,
             Seeds = [seed],
             Roles = [],
-            CmdPort = -1,
+            CmdPort = cmdPort,
             DataDir = dataDir,
-            ExtraHocon = "akka.loglevel = WARNING\nrainstorm.log.console-level = OFF",
+            ExtraHocon = "akka.loglevel = WARNING\nrainstorm.log.console-level = OFF\n" + extraHocon,
         }));
         await node._host.StartAsync();
         var up = new TaskCompletionSource();

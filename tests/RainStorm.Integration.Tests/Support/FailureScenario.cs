@@ -16,14 +16,17 @@ internal static class FailureScenario
 
     /// <summary>Starts the processes, uploads the source and submits <paramref name="jobLine"/>; the caller disposes
     /// the cluster (every process is killed then, whatever happened).</summary>
-    public static async Task<Run> StartAsync(ITestOutputHelper output, string jobLine)
+    /// <param name="submitKey">The submit's idempotency key.</param>
+    /// <param name="clientCmdPort">A command endpoint on the in-process client node, for CLI runs.</param>
+    public static async Task<Run> StartAsync(ITestOutputHelper output, string jobLine, string? submitKey = null, int clientCmdPort = -1,
+        string? clientHocon = null)
     {
         var source = RuntimeClusterFixture.TrafficSigns(); // a missing data file fails here, before any node starts
-        var cluster = await ProcessCluster.StartAsync(4, output);
+        var cluster = await ProcessCluster.StartAsync(4, output, clientCmdPort, clientHocon);
         try
         {
             await JobRunner.EnsureSourceAsync(cluster.HyDfs, "Traffic_Signs.csv", source);
-            return new Run(cluster, source, await JobRunner.SubmitAsync(cluster.Leader, jobLine));
+            return new Run(cluster, source, await JobRunner.SubmitAsync(cluster.Leader, jobLine, idempotencyKey: submitKey));
         }
         catch
         {

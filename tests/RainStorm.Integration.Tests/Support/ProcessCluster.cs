@@ -40,7 +40,9 @@ public sealed class ProcessCluster : IAsyncDisposable
     public IActorRef Leader => ActorRegistry.For(Client).Get<JobCommands.LeaderProxyKey>();
     public HyDfsClient HyDfs => HyDfsClient.For(Client);
 
-    public static async Task<ProcessCluster> StartAsync(int nodes, ITestOutputHelper output)
+    /// <param name="clientCmdPort">Gives the in-process client node a command endpoint (for CLI runs) on this port.</param>
+    /// <param name="clientHocon">Layered over the client node's configuration.</param>
+    public static async Task<ProcessCluster> StartAsync(int nodes, ITestOutputHelper output, int clientCmdPort = -1, string? clientHocon = null)
     {
         var cluster = new ProcessCluster(Path.Combine(Path.GetTempPath(), "rainstorm-proc-" + Guid.NewGuid().ToString("N")[..10]), output);
         try
@@ -50,7 +52,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             var seed = cluster.Nodes[0].Address;
             cluster.Nodes.AddRange(await Task.WhenAll(Enumerable.Range(1, nodes - 1)
                 .Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(cluster._root, $"n{i}"), Roles, Quiet))));
-            await cluster.StartClientAsync();
+            await cluster.StartClientAsync(clientCmdPort, clientHocon);
             await cluster.WaitForWorkersAsync(nodes, TimeSpan.FromSeconds(60));
             return cluster;
         }
@@ -61,7 +63,8 @@ public sealed class ProcessCluster : IAsyncDisposable
         }
     }
 
-    private async Task StartClientAsync() => _client = await ClientNode.StartAsync(Nodes[0].Address, Path.Combine(_root, "client"));
+    private async Task StartClientAsync(int cmdPort, string? hocon) =>
+        _client = await ClientNode.StartAsync(Nodes[0].Address, Path.Combine(_root, "client"), cmdPort, hocon);
 
     /// <summary>Until the leader knows <paramref name="count"/> workers.</summary>
     public Task WaitForWorkersAsync(int count, TimeSpan timeout) => Poll.UntilAsync(async () =>

@@ -20,6 +20,8 @@ public sealed class CommandCall(
 
     public Task WriteLineAsync(string line) => console.WriteLineAsync(line, cancellation);
 
+    public Task WriteNoteAsync(string line) => console.WriteNoteAsync(line, cancellation);
+
     public async Task WriteLinesAsync(IEnumerable<string> lines)
     {
         foreach (var line in lines) await console.WriteLineAsync(line, cancellation);

@@ -9,6 +9,10 @@ public interface ICommandConsole
     /// <summary>One line of output (a table row, an output tuple, a message). Streamed to the user at once.</summary>
     Task WriteLineAsync(string line, CancellationToken ct);
 
+    /// <summary>A line about the command rather than its output (e.g. that it waits for a new leader): the CLI prints
+    /// it on standard error, so scripts reading the output never see it.</summary>
+    Task WriteNoteAsync(string line, CancellationToken ct);
+
     /// <summary>Reads a file on the user's machine (<c>hydfs create/append</c>).</summary>
     Task<Stream> OpenReadAsync(string clientPath, CancellationToken ct);
 

@@ -4,7 +4,8 @@ namespace RainStorm.Actors.Commands.Execution;
 /// The console of a command run in the same process as its user (<c>rainstorm local</c>, tests): lines go to a
 /// writer, and "client files" are this process's files, opened directly.
 /// </summary>
-public sealed class TextWriterConsole(TextWriter output) : ICommandConsole
+/// <param name="notes">Where notes go (standard error); null: to <paramref name="output"/>.</param>
+public sealed class TextWriterConsole(TextWriter output, TextWriter? notes = null) : ICommandConsole
 {
     private const int BufferBytes = 1 << 16;
 
@@ -13,6 +14,13 @@ public sealed class TextWriterConsole(TextWriter output) : ICommandConsole
         ct.ThrowIfCancellationRequested();
         await output.WriteLineAsync(line);
         await output.FlushAsync(ct);
+    }
+
+    public async Task WriteNoteAsync(string line, CancellationToken ct)
+    {
+        var writer = notes ?? output;
+        await writer.WriteLineAsync(line);
+        await writer.FlushAsync(ct);
     }
 
     public Task<Stream> OpenReadAsync(string clientPath, CancellationToken ct) =>

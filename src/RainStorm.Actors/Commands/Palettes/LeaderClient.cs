@@ -1,29 +1,56 @@
 using Akka.Actor;
 using Akka.Hosting;
 using RainStorm.Actors.Commands.Execution;
+using RainStorm.Actors.Commands.Model;
 using RainStorm.Actors.Runtime.Protocol;
 
 namespace RainStorm.Actors.Commands.Palettes;
 
-/// <summary>Asks the leader singleton (through its proxy) and turns every way that can fail into one clear line.</summary>
+/// <summary>
+/// Asks the leader singleton (through its proxy) and turns every way that can fail into one clear line. While the
+/// leader does not answer (its node died and the singleton is moving) it asks again until the command's
+/// <c>--timeout</c> (or <c>rainstorm.command.leader-wait</c>), telling the user once that it waits for a new leader.
+/// </summary>
 public static class LeaderClient
 {
+    public const string TimeoutOption = "--timeout";
+
+    /// <summary>The <c>--timeout</c> every leader-bound command takes.</summary>
+    public static ArgumentSpec TimeoutArg(string description) => Arg.Option(TimeoutOption, "s", description, ValueKind.Seconds);
+
     public static IActorRef Proxy(CommandCall call) =>
         ActorRegistry.For(call.System).TryGet<JobCommands.LeaderProxyKey>(out var proxy)
             ? proxy
             : throw new CommandFailedException("the leader is not available: this node has no leader proxy (is the RainStorm runtime started on it?).");
 
-    public static async Task<T> AskAsync<T>(CommandCall call, object request)
+    /// <summary>How long the command keeps trying to reach a leader: its <c>--timeout</c>, else leader-wait.</summary>
+    public static TimeSpan Patience(CommandCall call) => call.Args.Seconds(TimeoutOption) ?? call.Settings.LeaderWait;
+
+    /// <summary>Asks until an answer comes or <paramref name="patience"/> (default <see cref="Patience"/>) is over.
+    /// The request may reach the leader more than once (a retry, or the proxy delivering a buffered copy to the new
+    /// leader): only idempotent requests, or ones made idempotent (a submit's key), go through here.</summary>
+    public static async Task<T> AskAsync<T>(CommandCall call, object request, TimeSpan? patience = null)
     {
         var proxy = Proxy(call);
+        var waitFor = patience ?? Patience(call);
+        var started = DateTime.UtcNow;
+        var announced = false;
         object reply;
-        try
+        while (true)
         {
-            reply = await proxy.Ask<object>(request, call.Settings.AskTimeout, call.Cancellation);
-        }
-        catch (AskTimeoutException)
-        {
-            throw NotAvailable(call);
+            var left = waitFor - (DateTime.UtcNow - started);
+            try
+            {
+                reply = await proxy.Ask<object>(request, left < call.Settings.AskTimeout ? left : call.Settings.AskTimeout, call.Cancellation);
+                break;
+            }
+            catch (AskTimeoutException)
+            {
+                if (DateTime.UtcNow - started >= waitFor - TimeSpan.FromMilliseconds(50)) throw NotAvailable(waitFor);
+                if (announced) continue;
+                announced = true;
+                await call.WriteNoteAsync(WaitingLine(DateTime.UtcNow - started, waitFor));
+            }
         }
         return reply switch
         {
@@ -34,7 +61,11 @@ public static class LeaderClient
         };
     }
 
-    public static CommandFailedException NotAvailable(CommandCall call) =>
-        new($"the leader is not available yet (no reply within {call.Settings.AskTimeout.TotalSeconds:0.#} s): " +
+    /// <summary>The one line a command prints when the leader stopped answering.</summary>
+    public static string WaitingLine(TimeSpan silence, TimeSpan patience) =>
+        $"waiting for a new leader (no answer for {silence.TotalSeconds:0} s; trying until {patience.TotalSeconds:0.#} s have passed, see --timeout)...";
+
+    public static CommandFailedException NotAvailable(TimeSpan waited) =>
+        new($"the leader is not available (no answer within {waited.TotalSeconds:0.#} s): " +
             "is a node with role 'leader' up and part of the cluster? See 'cluster show'.");
 }

@@ -2,6 +2,7 @@ using RainStorm.Actors.Commands.Execution;
 using RainStorm.Actors.Commands.Model;
 using RainStorm.Actors.Commands.Output;
 using RainStorm.Actors.Commands.Parsing;
+using RainStorm.Actors.HyDfs;
 using RainStorm.Actors.Runtime.Client;
 using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Operators.Jobs;
@@ -12,35 +13,40 @@ namespace RainStorm.Actors.Commands.Palettes;
 public static class RainStormPalette
 {
     public const string Module = "rainstorm";
-    private const string Timeout = "--timeout";
     private const string Follow = "--follow";
 
     public static CommandPalette Create() => new(Module, "stream-processing jobs", [
         new(new CommandSpec("RainStorm", "submit a job: <Nstages> <Ntasks> <op1> <arg1> ... <src> <dest> <exactly_once> <autoscale> <rate> <low_wm> <high_wm>",
-                [Arg.Rest("job", "the job line after the word RainStorm")],
+                [LeaderClient.TimeoutArg("keep trying to reach a leader this long (default 60)"), Arg.Rest("job", "the job line after the word RainStorm")],
                 "RainStorm 2 3 Filter \"Punched Telespar\" AggregateByKey 8 Traffic_Signs.csv out.txt true false 100000 0 0",
                 Aliases: ["submit"]),
             SubmitAsync),
         new(new CommandSpec("jobs", "list the jobs: id, status, stages, tasks, tuples in and out, elapsed time",
-            [Arg.Output], "jobs -o json"), JobsAsync),
+            [Arg.Output, LeaderClient.TimeoutArg(LeaderPatience)], "jobs -o json"), JobsAsync),
         new(new CommandSpec("wait", "wait until a job ends; --follow streams its output lines. Exit 0 only if it COMPLETED",
             [
                 Arg.Positional("job", "the job id"),
-                Arg.Option(Timeout, "s", "give up after this many seconds", ValueKind.Seconds),
+                LeaderClient.TimeoutArg("give up after this many seconds (default: wait as long as the job runs, and at most 60 s for a missing leader)"),
                 Arg.Flag(Follow, "print the job's output lines as they are produced"),
             ], "wait job-1 --timeout 60 --follow"), WaitAsync),
         new(new CommandSpec("list_tasks", "list the running tasks, of every job or of one",
-            [Arg.OptionalPositional("job", "only this job's tasks"), Arg.Output], "list_tasks job-1"), ListTasksAsync),
+            [Arg.OptionalPositional("job", "only this job's tasks"), Arg.Output, LeaderClient.TimeoutArg(LeaderPatience)], "list_tasks job-1"), ListTasksAsync),
         new(new CommandSpec("kill_task", "crash one task abruptly (its in-memory state is lost), as a real failure would",
-            [Arg.Positional("node", "the task's node, host:port", ValueKind.Node), Arg.Positional("pid", "the PID shown by list_tasks", ValueKind.Count)],
+            [Arg.Positional("node", "the task's node, host:port", ValueKind.Node), Arg.Positional("pid", "the PID shown by list_tasks", ValueKind.Count),
+             LeaderClient.TimeoutArg(LeaderPatience)],
             "kill_task 127.0.0.1:4054 12345"), KillTaskAsync),
-        new(new CommandSpec("kill", "stop a job cleanly", [Arg.Positional("job", "the job id")], "kill job-1"), KillAsync),
+        new(new CommandSpec("kill", "stop a job cleanly", [Arg.Positional("job", "the job id"), LeaderClient.TimeoutArg(LeaderPatience)], "kill job-1"), KillAsync),
     ]);
+
+    private const string LeaderPatience = "keep trying to reach a leader this long (default 60)";
 
     private static async Task<int> SubmitAsync(CommandCall call)
     {
         var line = "RainStorm " + CommandLine.Join(call.Args.Rest);
-        var submitted = await LeaderClient.AskAsync<JobCommands.JobSubmitted>(call, new JobCommands.SubmitJob(line));
+        // One key for every attempt of this submit: a leader that already accepted it (before it died, or from a copy
+        // the proxy delivered twice) answers with the same job instead of starting a second one.
+        var submit = new JobCommands.SubmitJob(line, IdempotencyKey: Guid.NewGuid().ToString("N"));
+        var submitted = await LeaderClient.AskAsync<JobCommands.JobSubmitted>(call, submit);
         await call.WriteLineAsync($"Job {submitted.JobId} submitted");
         return 0;
     }
@@ -61,29 +67,49 @@ public static class RainStormPalette
     private static async Task<int> WaitAsync(CommandCall call)
     {
         var jobId = call.Args["job"];
+        var timeout = call.Args.Seconds(LeaderClient.TimeoutOption);
+        var started = DateTime.UtcNow;
         // WaitJob has no reply while the job runs, so ask something quick first: that tells "no leader" apart.
-        await LeaderClient.AskAsync<JobCommands.JobList>(call, new JobCommands.ListJobs());
-
+        var jobs = await LeaderClient.AskAsync<JobCommands.JobList>(call, new JobCommands.ListJobs());
         var follow = call.Args.Has(Follow);
-        var deadline = call.Args.Seconds(Timeout) is { } t ? DateTime.UtcNow + t : (DateTime?)null;
+        var output = follow && DestinationOf(jobs, jobId) is { } destination ? new FollowedOutput(HyDfsClient.For(call.System), destination) : null;
+
         await using var inbox = new MessageInbox(call.System);
         // The waiter repeats its registration, so a leader that takes over (the old one's node died) answers too;
         // stopping it unregisters it.
         var waiter = call.System.ActorOf(JobWaiter.Props(LeaderClient.Proxy(call), new JobCommands.WaitJob(jobId, follow), inbox.Ref));
+        DateTime? silentSince = null;
         try
         {
             while (true)
             {
-                var left = deadline - DateTime.UtcNow;
-                var message = left is { Ticks: <= 0 } ? null : await inbox.ReceiveAsync(left, call.Cancellation);
+                var now = DateTime.UtcNow;
+                if (timeout is { } t && now - started >= t)
+                    throw new CommandFailedException($"job {jobId} is still RUNNING after {t.TotalSeconds:0.#} s.");
+                if (timeout is null && silentSince is { } since && now - since >= call.Settings.LeaderWait)
+                    throw LeaderClient.NotAvailable(now - since);
+                var message = await inbox.ReceiveAsync(FilePoll, call.Cancellation);
                 switch (message)
                 {
-                    case null:
-                        throw new CommandFailedException($"job {jobId} is still RUNNING after {call.Args.Seconds(Timeout)!.Value.TotalSeconds:0.#} s.");
-                    case JobCommands.JobOutput output when follow:
-                        await call.WriteLinesAsync(output.Lines);
+                    case null when output is { FromFile: true }:
+                        await call.WriteLinesAsync(await output.ReadNewAsync(call.Cancellation));
+                        break;
+                    case JobWaiter.LeaderSilent silent:
+                        silentSince = now - silent.Silence;
+                        await call.WriteNoteAsync(LeaderClient.WaitingLine(silent.Silence, timeout ?? call.Settings.LeaderWait));
+                        break;
+                    case JobWaiter.LeaderMoved:
+                        silentSince = null;
+                        // Lines produced while no leader had this follower registered were never streamed: from now
+                        // on the destination file is read instead.
+                        output?.SwitchToFile();
+                        break;
+                    case JobCommands.JobOutput lines when follow && output is not { FromFile: true }:
+                        output?.Printed(lines.Lines);
+                        await call.WriteLinesAsync(lines.Lines);
                         break;
                     case JobCommands.JobEnded ended:
+                        if (output is { FromFile: true }) await call.WriteLinesAsync(await output.ReadNewAsync(call.Cancellation));
                         return await EndedAsync(call, ended.Job);
                     case JobCommands.CommandFailed failed:
                         throw new CommandFailedException(failed.Message);
@@ -93,6 +119,22 @@ public static class RainStormPalette
         finally
         {
             call.System.Stop(waiter);
+        }
+    }
+
+    /// <summary>How often a follower reading the destination file after a leader move looks for new lines.</summary>
+    private static readonly TimeSpan FilePoll = TimeSpan.FromMilliseconds(500);
+
+    private static string? DestinationOf(JobCommands.JobList jobs, string jobId)
+    {
+        if (jobs.Jobs.FirstOrDefault(j => j.JobId == jobId) is not { } job) return null;
+        try
+        {
+            return JobCommandParser.Parse(job.CommandLine).Destination;
+        }
+        catch (JobCommandException)
+        {
+            return null; // a line the leader accepted always parses; without it there is no file to catch up from
         }
     }
 

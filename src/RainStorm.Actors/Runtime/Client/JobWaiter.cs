@@ -1,5 +1,6 @@
 using Akka.Actor;
 using static RainStorm.Actors.Runtime.Protocol.JobCommands;
+using static RainStorm.Actors.Runtime.Protocol.WorkerProtocol;
 
 namespace RainStorm.Actors.Runtime.Client;
 
@@ -11,12 +12,20 @@ namespace RainStorm.Actors.Runtime.Client;
 /// <remarks>
 /// The leader keeps its waiters in memory only. So the waiter repeats <see cref="WaitJob"/> (idempotent on the leader)
 /// every <c>rainstorm.runtime.wait-refresh-interval</c>: when the leader's node dies, the leader that takes over (with
-/// the job table recovered) learns about it within that interval and answers it when the job ends. A follower's output
-/// lines produced while no leader had it registered are not streamed again; they are in the destination file.
-/// Stopping the waiter (or its listener) tells the leader to stop streaming to it.
+/// the job table recovered) learns about it within that interval and answers it when the job ends. With each repeat
+/// it also asks the leader a cheap question (<see cref="ListWorkers"/>), so it can tell its listener when the leader
+/// stopped answering (<see cref="LeaderSilent"/>) and when a different leader answers (<see cref="LeaderMoved"/>):
+/// output lines produced while no leader had the follower registered were not streamed, and a follower fetches them
+/// from the destination file. Stopping the waiter (or its listener) tells the leader to stop streaming to it.
 /// </remarks>
 public sealed class JobWaiter : ReceiveActor, IWithTimers
 {
+    /// <summary>No answer from the leader for <see cref="Silence"/>: it is probably moving to another node.</summary>
+    public sealed record LeaderSilent(TimeSpan Silence);
+
+    /// <summary>An answer came from a leader other than the one that answered before (the old one's node died).</summary>
+    public sealed record LeaderMoved(Address From, Address To);
+
     private sealed class Refresh
     {
         public static readonly Refresh Instance = new();
@@ -27,8 +36,12 @@ public sealed class JobWaiter : ReceiveActor, IWithTimers
     private readonly IActorRef _listener;
     private readonly bool _follow;
     private readonly TimeSpan _refreshEvery;
+    private readonly TimeSpan _silentAfter;
     private string? _jobId;
     private bool _ended;
+    private IActorRef? _answering;
+    private DateTime _lastHeard = DateTime.UtcNow;
+    private bool _silent;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -45,21 +58,44 @@ public sealed class JobWaiter : ReceiveActor, IWithTimers
         _request = request;
         _listener = listener;
         _follow = request is SubmitJob { Follow: true } or WaitJob { Follow: true };
-        _refreshEvery = RuntimeSettings.Create(Context.System).WaitRefreshInterval;
+        var settings = RuntimeSettings.Create(Context.System);
+        _refreshEvery = settings.WaitRefreshInterval;
+        _silentAfter = TimeSpan.FromTicks(_refreshEvery.Ticks * 3);
         _jobId = (request as WaitJob)?.JobId;
 
         Receive<JobSubmitted>(submitted =>
         {
+            Heard();
             _jobId ??= submitted.JobId;
             StartRefreshing();
             _listener.Tell(submitted);
         });
-        Receive<JobOutput>(output => _listener.Tell(output));
-        Receive<JobEnded>(ended => Finish(ended));
-        Receive<CommandFailed>(failed => Finish(failed));
+        Receive<JobOutput>(output =>
+        {
+            Heard();
+            _listener.Tell(output);
+        });
+        Receive<WorkerList>(_ => Heard());
+        Receive<JobEnded>(ended =>
+        {
+            Heard();
+            Finish(ended);
+        });
+        Receive<CommandFailed>(failed =>
+        {
+            Heard();
+            Finish(failed);
+        });
         Receive<Refresh>(_ =>
         {
-            if (_jobId is not null) _leader.Tell(new WaitJob(_jobId, _follow));
+            if (_jobId is null) return;
+            _leader.Tell(new WaitJob(_jobId, _follow));
+            _leader.Tell(new ListWorkers());
+            if (!_silent && DateTime.UtcNow - _lastHeard >= _silentAfter)
+            {
+                _silent = true;
+                _listener.Tell(new LeaderSilent(DateTime.UtcNow - _lastHeard));
+            }
         });
         Receive<Terminated>(_ => Context.Stop(Self), t => t.ActorRef.Equals(_listener));
     }
@@ -68,7 +104,9 @@ public sealed class JobWaiter : ReceiveActor, IWithTimers
     {
         Context.Watch(_listener);
         _leader.Tell(_request);
-        if (_jobId is not null) StartRefreshing();
+        if (_jobId is null) return;
+        _leader.Tell(new ListWorkers()); // the answer tells which leader serves this wait
+        StartRefreshing();
     }
 
     protected override void PostStop()
@@ -77,6 +115,17 @@ public sealed class JobWaiter : ReceiveActor, IWithTimers
     }
 
     private void StartRefreshing() => Timers.StartPeriodicTimer("refresh", Refresh.Instance, _refreshEvery);
+
+    /// <summary>Every answer comes straight from the leader singleton, so its sender tells which leader it is.</summary>
+    private void Heard()
+    {
+        _lastHeard = DateTime.UtcNow;
+        _silent = false;
+        if (Sender.IsNobody() || Sender.Equals(_answering)) return;
+        var before = _answering;
+        _answering = Sender;
+        if (before is not null) _listener.Tell(new LeaderMoved(before.Path.Address, Sender.Path.Address));
+    }
 
     private void Finish(object last)
     {

@@ -42,9 +42,9 @@ public sealed partial class LeaderActor
         Context.Watch(_journal);
     }
 
-    private void JournalJobAccepted(JobState job)
+    private void JournalJobAccepted(JobState job, string? submitKey)
     {
-        _journal?.Tell(new JobJournal.JobAccepted(job.Id, job.CommandLine, job.SourceBlockBytes, job.KeyGroupTables));
+        _journal?.Tell(new JobJournal.JobAccepted(job.Id, job.CommandLine, job.SourceBlockBytes, job.KeyGroupTables, submitKey));
         // exactly_once jobs: the workers are asked for their tasks now and then, so a completion or routing update lost
         // while the cluster changes is repeated.
         if (job.Plan.ExactlyOnce) Timers.StartSingleTimer($"reattach-{job.Id}", new ReattachCheck(job.Id), RecoveryConfig.ReattachTimeout);
@@ -60,6 +60,7 @@ public sealed partial class LeaderActor
         foreach (var (accepted, ended) in recovered.Jobs)
         {
             _jobCounter = Math.Max(_jobCounter, int.Parse(accepted.JobId.AsSpan(4)));
+            _submitKeys.Recovered(accepted.IdempotencyKey, accepted.JobId);
             JobPlan plan;
             try
             {

@@ -35,6 +35,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> _workers = new();
     private readonly Dictionary<string, JobState> _jobs = new();
+    private readonly SubmitKeys _submitKeys = new();
     private int _jobCounter;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -89,6 +90,13 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
 
     private void OnSubmit(SubmitJob submit)
     {
+        if (_submitKeys.JobOf(submit.IdempotencyKey) is { } known)
+        {
+            _log.Info("Job submitted again (same key): answering with {0}", known);
+            Sender.Tell(new JobSubmitted(known));
+            if (submit.Follow) Self.Forward(new WaitJob(known, Follow: true));
+            return;
+        }
         _log.Info("Job received: {0}", submit.CommandLine);
         JobPlan plan;
         bool[] stateful;
@@ -107,6 +115,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
             Refuse(Sender, "no worker node has joined the cluster yet; start a node with role worker");
             return;
         }
+        if (_submitKeys.JoinPending(submit.IdempotencyKey, new SubmitKeys.Client(Sender, submit.Follow))) return;
         var client = Sender;
         CheckStorage(plan, stateful).PipeTo(Self, success: result => new Checked(client, submit, plan, stateful, result.Refusal, result.SourceLength, result.Tables),
             failure: e => new Checked(client, submit, plan, stateful, $"HyDFS could not be checked: {Unwrap(e).Message}"));
@@ -144,12 +153,12 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
     {
         if (check.Refusal is not null)
         {
-            Refuse(check.Client, check.Refusal);
+            RefuseSubmit(check, check.Refusal);
             return;
         }
         if (_workers.Count == 0)
         {
-            Refuse(check.Client, "no worker node is in the cluster any more");
+            RefuseSubmit(check, "no worker node is in the cluster any more");
             return;
         }
         var job = new JobState($"job-{++_jobCounter}", check.Submit.CommandLine, check.Plan, check.Stateful)
@@ -160,7 +169,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         // Nothing starts and the client hears nothing until the job is in the journal: a leader taking over after
         // this one died then knows every job a client was told about.
         _journaling[job.Id] = (job, check);
-        JournalJobAccepted(job);
+        JournalJobAccepted(job, check.Submit.IdempotencyKey);
         Timers.StartSingleTimer($"journal-{job.Id}", new JournalTimeout(job.Id), JournalTimeoutAfter);
     }
 
@@ -175,11 +184,13 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
             if (job.KeyGroupTables[stage] is { } table)
                 _log.Info("Job {0}: stage {1}'s key groups balanced by a sample of the source: {2} groups per task",
                     job.Id, stage + 1, string.Join("/", Enumerable.Range(0, job.Plan.TasksPerStage).Select(t => table.Count(g => g == t))));
-        check.Client.Tell(new JobSubmitted(job.Id));
-        if (check.Submit.Follow)
+        var clients = _submitKeys.Accepted(check.Submit.IdempotencyKey, job.Id).Prepend(new SubmitKeys.Client(check.Client, check.Submit.Follow));
+        foreach (var client in clients)
         {
-            job.Followers.Add(check.Client);
-            Context.Watch(check.Client);
+            client.Ref.Tell(new JobSubmitted(job.Id));
+            if (!client.Follow) continue;
+            job.Followers.Add(client.Ref);
+            Context.Watch(client.Ref);
         }
         Schedule(job);
         Timers.StartSingleTimer($"start-{job.Id}", new StartTimeout(job.Id), _settings.TaskStartTimeout);
@@ -193,7 +204,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         // The late write may still land: the journal then records the job as ended, so no leader ever revives it.
         pending.Job.End(JobState.Failed, reason);
         JournalJobEnded(pending.Job);
-        Refuse(pending.Check.Client, reason);
+        RefuseSubmit(pending.Check, reason);
     }
 
     private void Schedule(JobState job)
@@ -351,6 +362,13 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
     {
         _log.Warning("Job refused: {0}", reason);
         client.Tell(new CommandFailed(reason));
+    }
+
+    /// <summary>Refuses a checked submit and every copy of it (same key) that waited for it.</summary>
+    private void RefuseSubmit(Checked check, string reason)
+    {
+        Refuse(check.Client, reason);
+        foreach (var copy in _submitKeys.Refused(check.Submit.IdempotencyKey)) copy.Ref.Tell(new CommandFailed(reason));
     }
 
     private static Exception Unwrap(Exception e) => e is AggregateException { InnerException: { } inner } ? inner : e;

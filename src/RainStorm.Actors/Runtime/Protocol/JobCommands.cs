@@ -13,8 +13,10 @@ public static class JobCommands
 
     /// <summary>The full job line, e.g. <c>RainStorm 2 3 Filter "x" AggregateByKey 8 src dst true false 0 0 0</c>. → <see cref="JobSubmitted"/></summary>
     /// <remarks>With <paramref name="Follow"/> the sender follows the job from its first output line on: after
-    /// <see cref="JobSubmitted"/> it receives <see cref="JobOutput"/> batches, then <see cref="JobEnded"/>.</remarks>
-    public sealed record SubmitJob(string CommandLine, bool Follow = false);
+    /// <see cref="JobSubmitted"/> it receives <see cref="JobOutput"/> batches, then <see cref="JobEnded"/>.
+    /// A client that may send the same submit again (a retry across a leader move) gives every copy one
+    /// <paramref name="IdempotencyKey"/>: the leader journals it with the job and answers a repeat with that job.</remarks>
+    public sealed record SubmitJob(string CommandLine, bool Follow = false, string? IdempotencyKey = null);
     public sealed record JobSubmitted(string JobId);
 
     /// <summary>→ <see cref="JobList"/></summary>

@@ -15,8 +15,10 @@ public sealed class JobJournal : ReceivePersistentActor
     public const string Name = "job-journal";
 
     /// <summary>SourceBlockBytes: how the source file was split among the source tasks (a restarted source must split
-    /// alike). KeyGroupTables: per operator stage, the key groups' tasks when not g mod N (state must stay where it is).</summary>
-    public sealed record JobAccepted(string JobId, string CommandLine, int SourceBlockBytes, int[]?[]? KeyGroupTables = null);
+    /// alike). KeyGroupTables: per operator stage, the key groups' tasks when not g mod N (state must stay where it is).
+    /// IdempotencyKey: the submit's key, so a retried submit finds its job after a leader move.</summary>
+    public sealed record JobAccepted(string JobId, string CommandLine, int SourceBlockBytes, int[]?[]? KeyGroupTables = null,
+        string? IdempotencyKey = null);
     public sealed record JobEnded(string JobId, string Status, string? Reason, long TuplesIn, long TuplesOut);
 
     /// <summary>Journal → leader: the job is in the journal, so a leader taking over will know it.</summary>

@@ -16,7 +16,7 @@ public sealed record Frame
     /// <summary>run: the command's tokens.</summary>
     public IReadOnlyList<string>? Args { get; init; }
 
-    /// <summary>out: one line of output.</summary>
+    /// <summary>out: one line of output; note: one line about the command.</summary>
     public string? Text { get; init; }
 
     /// <summary>read / write: the client-side file the host wants to read or write.</summary>
@@ -36,7 +36,7 @@ public sealed record Frame
     [JsonIgnore] public bool IsFinal => Type == FrameTypes.Done;
 }
 
-/// <summary>The frame types. Host → client: welcome, out, read, write, data, close, done.
+/// <summary>The frame types. Host → client: welcome, out, note, read, write, data, close, done.
 /// Client → host: run, cancel, data, close, fail.</summary>
 public static class FrameTypes
 {
@@ -44,6 +44,8 @@ public static class FrameTypes
     public const string Run = "run";
     public const string Cancel = "cancel";
     public const string Out = "out";
+    /// <summary>A line about the command (not its output), printed on the client's standard error.</summary>
+    public const string Note = "note";
     /// <summary>Host asks the client for a file's bytes; the client answers with data… close, or fail.</summary>
     public const string Read = "read";
     /// <summary>Host starts writing a client file; data… close follow.</summary>

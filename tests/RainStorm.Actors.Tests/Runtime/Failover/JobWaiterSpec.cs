@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using RainStorm.Actors.Runtime.Client;
+using RainStorm.Actors.Runtime.Protocol;
 using static RainStorm.Actors.Runtime.Protocol.JobCommands;
 
 namespace RainStorm.Actors.Tests.Runtime.Failover;
@@ -18,10 +19,39 @@ public sealed class JobWaiterSpec() : TestKit(RuntimeTestConfig.Local("rainstorm
         Assert.DoesNotContain(rest, m => m is StopWaiting);
     }
 
+    /// <summary>The leader side, without the waiter's "which leader are you" questions (tested on their own below).</summary>
+    private Akka.TestKit.TestProbe Leader()
+    {
+        var leader = CreateTestProbe();
+        leader.IgnoreMessages<WorkerProtocol.ListWorkers>();
+        return leader;
+    }
+
+    [Fact]
+    public void Tells_the_listener_when_the_leader_goes_silent_and_when_another_leader_answers()
+    {
+        var oldLeader = CreateTestProbe();
+        var newLeader = CreateTestProbe();
+        var listener = CreateTestProbe();
+        var waiter = Sys.ActorOf(JobWaiter.Props(oldLeader.Ref, new WaitJob("job-1", Follow: true), listener.Ref));
+        oldLeader.FishForMessage<WorkerProtocol.ListWorkers>(_ => true, Wait);
+        oldLeader.Reply(new WorkerProtocol.WorkerList(["a"]));
+
+        // no answers for three refresh intervals: silent, once
+        Assert.True(listener.ExpectMsg<JobWaiter.LeaderSilent>(Wait).Silence >= TimeSpan.FromMilliseconds(600));
+        listener.ExpectNoMsg(TimeSpan.FromMilliseconds(900));
+        // the singleton on another node answers one of the repeats
+        newLeader.Send(waiter, new WorkerProtocol.WorkerList(["b"]));
+        var moved = listener.ExpectMsg<JobWaiter.LeaderMoved>(Wait);
+        Assert.Equal(oldLeader.Ref.Path.Address, moved.From);
+        newLeader.Send(waiter, new JobOutput("job-1", ["x"]));
+        Assert.Equal(["x"], listener.ExpectMsg<JobOutput>(Wait).Lines);
+    }
+
     [Fact]
     public void Repeats_WaitJob_until_the_job_ends_and_passes_the_end_on()
     {
-        var leader = CreateTestProbe();
+        var leader = Leader();
         var listener = CreateTestProbe();
         var waiter = Sys.ActorOf(JobWaiter.Props(leader.Ref, new WaitJob("job-1", Follow: true), listener.Ref));
         Watch(waiter);
@@ -42,7 +72,7 @@ public sealed class JobWaiterSpec() : TestKit(RuntimeTestConfig.Local("rainstorm
     [Fact]
     public void After_a_submission_it_registers_as_a_follower_of_the_new_job_and_stopping_it_unregisters()
     {
-        var leader = CreateTestProbe();
+        var leader = Leader();
         var listener = CreateTestProbe();
         var waiter = Sys.ActorOf(JobWaiter.Props(leader.Ref, new SubmitJob("RainStorm 1 1 Filter x a b true false 0 0 0", Follow: true), listener.Ref));
 
@@ -60,7 +90,7 @@ public sealed class JobWaiterSpec() : TestKit(RuntimeTestConfig.Local("rainstorm
     [Fact]
     public void A_refusal_reaches_the_listener_and_ends_the_wait_without_unregistering()
     {
-        var leader = CreateTestProbe();
+        var leader = Leader();
         var listener = CreateTestProbe();
         var waiter = Sys.ActorOf(JobWaiter.Props(leader.Ref, new WaitJob("job-9", Follow: false), listener.Ref));
         Watch(waiter);
