@@ -31,8 +31,9 @@ public static class Cli
     {
         Console.Error.WriteLine("""
             usage: rainstorm local [--nodes N] [--cmd-port C] [--data DIR] [--operators DIR] [--demo [--lines L] | job line]
-                   rainstorm node --port P [--host H] [--seed host:port ...] [--roles leader,worker,hydfs] [--cmd-port C] [--data DIR]
-                   rainstorm [host:port] [command ...]   (default 127.0.0.1:9110; no command = interactive prompt)
+                   rainstorm node --port P [--host H] [--bind-host B] [--seed host:port ...] [--roles leader,worker,hydfs] [--cmd-port C]
+                                  [--cmd-host H --token T] [--tls-cert node.p12 --tls-ca ca.pem] [--data DIR]
+                   rainstorm [--token T] [host:port] [command ...]   (default 127.0.0.1:9110; no command = interactive prompt)
                    rainstorm op <Filter|Transform|AggregateByKey> <arg>      (built-in operator as a filter: stdin -> stdout)
             """);
         return 2;
