@@ -28,6 +28,7 @@ public static class NodeArguments
             switch (flag)
             {
                 case "--host": options.Host = Value(); break;
+                case "--bind-host": options.BindHost = Value(); break;
                 case "--port": options.Port = Port(flag, Value(), allowZero: true); break;
                 case "--seed": seedsFromArgs.Add(Seed(Value())); break;
                 case "--roles": options.Roles = Roles(Value()); break;
@@ -35,7 +36,10 @@ public static class NodeArguments
                 case "--cmd-port": options.CmdPort = Port(flag, Value(), allowZero: true, allowDisabled: true); break;
                 case "--data": options.DataDir = Value(); break;
                 case "--operators": options.OperatorDir = Value(); break;
-                default: throw new UsageException($"unknown option '{flag}' (expected --host, --port, --seed, --roles, --cmd-host, --cmd-port, --data, --operators).");
+                case "--token": options.Token = Value(); break;
+                case "--tls-cert": options.TlsCertificate = Value(); break;
+                case "--tls-ca": options.TlsCa = Value(); break;
+                default: throw new UsageException($"unknown option '{flag}' (expected --host, --bind-host, --port, --seed, --roles, --cmd-host, --cmd-port, --token, --tls-cert, --tls-ca, --data, --operators).");
             }
         }
         if (seedsFromArgs.Count > 0) options.Seeds = seedsFromArgs;

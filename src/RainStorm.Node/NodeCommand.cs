@@ -7,9 +7,14 @@ using RainStorm.Node.CommandHost;
 
 namespace RainStorm.Node;
 
-/// <summary><c>rainstorm node …</c>: runs one node until Ctrl+C or SIGTERM, then leaves the cluster cleanly.</summary>
+/// <summary><c>rainstorm node …</c>: runs one node until Ctrl+C or SIGTERM, then leaves the cluster cleanly. A node the
+/// cluster downs (the split brain resolver on the minority side of a partition, or <c>cluster down</c>) cannot come back
+/// in the same actor system: it stops and exits with <see cref="DownedExitCode"/>, so a supervisor starts it again as a
+/// new incarnation that joins through its seeds.</summary>
 public static class NodeCommand
 {
+    public const int DownedExitCode = 3;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var options = NodeArguments.Parse(args);
@@ -23,8 +28,12 @@ public static class NodeCommand
         Console.WriteLine($"RainStorm node up at {NodeName.Of(self)} (roles {string.Join(",", options.Roles)}, cmd {cmd}, pid {Environment.ProcessId})");
         ReportJoining(system, options);
         await Task.WhenAny(host.WaitForShutdownAsync(), system.WhenTerminated);
+        var downed = CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClusterDowningReason;
         await host.StopAsync();
-        return 0;
+        if (!downed) return 0;
+        Console.Error.WriteLine($"RainStorm node {NodeName.Of(self)} was downed by the cluster (split brain resolver or 'cluster down') and stopped; " +
+                                $"exiting with code {DownedExitCode} so a supervisor starts it again as a new incarnation.");
+        return DownedExitCode;
     }
 
     /// <summary>A node with seeds says whom it waits for until it is a member, and when it has joined.</summary>

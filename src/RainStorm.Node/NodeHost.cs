@@ -18,11 +18,12 @@ public static class NodeHost
         try
         {
             RemotingPortCheck.EnsureFree(options);
+            CheckTls(options);
             var commandListener = CommandHostHostingExtensions.BindEndpoint(options);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton(_ => dataLock); // created (so disposed) by the container
-            builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options).WithCommandHost(commandListener));
+            builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options).WithCommandHost(commandListener, CommandToken.Of(options)));
             var host = builder.Build();
             host.Services.GetRequiredService<DataDirectoryLock>();
             return host;
@@ -31,6 +32,20 @@ public static class NodeHost
         {
             dataLock.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Unreadable certificates are one usage line here, not a failure inside the actor system's start-up.</summary>
+    private static void CheckTls(RainStormOptions options)
+    {
+        if (!options.TlsEnabled) return;
+        try
+        {
+            RemoteTls.Create(options);
+        }
+        catch (RemoteTlsException e)
+        {
+            throw new UsageException(e.Message);
         }
     }
 }

@@ -14,7 +14,8 @@ public static class RemotingPortCheck
 
     public static void EnsureFree(RainStormOptions options)
     {
-        if (options.Port == 0 || !OperatingSystem.IsLinux() || !IPAddress.TryParse(options.Host, out var address)) return;
+        var host = options.BindHost ?? options.Host;
+        if (options.Port == 0 || !OperatingSystem.IsLinux() || !IPAddress.TryParse(host, out var address)) return;
         using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         // SO_REUSEADDR alone: a port held only by TIME_WAIT connections of a node that just died stays usable.
         probe.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
@@ -24,7 +25,7 @@ public static class RemotingPortCheck
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
-            throw new UsageException($"the remoting port {options.Host}:{options.Port} is already in use by another process; choose another with --port.");
+            throw new UsageException($"the remoting port {host}:{options.Port} is already in use by another process; choose another with --port.");
         }
     }
 }

@@ -15,12 +15,16 @@ public static class Usage
         """;
 
     public const string Node = """
-        usage: rainstorm node --port P [--host H] [--seed host:port ...] [--roles leader,worker,hydfs] [--cmd-port C] [--cmd-host H] [--data DIR] [--operators DIR]
+        usage: rainstorm node --port P [--host H] [--bind-host B] [--seed host:port ...] [--roles leader,worker,hydfs] [--cmd-port C]
+                      [--cmd-host H --token T] [--tls-cert node.p12 --tls-ca ca.pem] [--data DIR] [--operators DIR]
           One cluster node, until Ctrl+C or SIGTERM (then it leaves the cluster cleanly).
-          --port P         remoting port (0 = a free port); --host H its address (default 127.0.0.1)
+          --port P         remoting port (0 = a free port); --host H the address it advertises (default 127.0.0.1)
+          --bind-host B    the address remoting binds to (default: --host), e.g. 0.0.0.0 behind an advertised --host
           --seed host:port the remoting address of a node to join (repeatable); none = this node starts a cluster
           --roles          any of leader, worker, hydfs (default all three)
           --cmd-port C     command endpoint (default 9110, 0 = a free port, -1 = off), on --cmd-host (default 127.0.0.1)
+          --token T        secret every command connection must present (or RAINSTORM_TOKEN); required for a non-loopback --cmd-host
+          --tls-cert F     mutual TLS for remoting: this node's PKCS#12 certificate; --tls-ca F the cluster CA (PEM) peers must chain to
           --data DIR       HyDFS replicas, journal and log (default data/node-<port>; one process per directory)
           --operators DIR  the user operator directory (default operators)
         """;
@@ -32,7 +36,7 @@ public static class Usage
         """;
 
     public const string Client = """
-               rainstorm [host:port] [command ...]   (default 127.0.0.1:9110; no command = interactive prompt; 'help' lists the node's commands)
+               rainstorm [--token T] [host:port] [command ...]   (default 127.0.0.1:9110; no command = interactive prompt; 'help' lists the node's commands)
                rainstorm --version
         """;
 

@@ -6,4 +6,7 @@ namespace RainStorm.Actors.Hosting;
 public static class NodeName
 {
     public static string Of(Address address) => $"{address.Host}:{address.Port}";
+
+    /// <summary>The protocol of <paramref name="system"/>'s remoting (akka.tcp, or akka.ssl.tcp with TLS), for paths to peers.</summary>
+    public static string Protocol(ActorSystem system) => ((ExtendedActorSystem)system).Provider.DefaultAddress.Protocol;
 }

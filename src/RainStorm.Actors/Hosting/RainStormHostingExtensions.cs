@@ -22,11 +22,11 @@ public static class RainStormHostingExtensions
         builder.AddHocon(RainStormHocon.DefaultText, HoconAddMode.Append);
 
         builder
-            .WithRemoting(options.Host, options.Port)
+            .WithRemoting(RemoteOptionsOf(options))
             .WithClustering(new ClusterOptions
             {
                 Roles = options.Roles.ToArray(),
-                SeedNodes = options.Seeds.Select(s => $"akka.tcp://{options.SystemName}@{s}").ToArray(),
+                SeedNodes = options.Seeds.Select(s => $"{options.Protocol}://{options.SystemName}@{s}").ToArray(),
             });
         if (options.Seeds.Count == 0)
         {
@@ -37,5 +37,23 @@ public static class RainStormHostingExtensions
         builder.WithRainStormCommandPalettes();
         builder.WithRainStormRuntime(options);
         return builder;
+    }
+
+    /// <summary>Binds to <see cref="RainStormOptions.BindHost"/> when given and advertises <see cref="RainStormOptions.Host"/>
+    /// (Akka's hostname / public-hostname); mutual TLS when certificates are configured.</summary>
+    public static RemoteOptions RemoteOptionsOf(RainStormOptions options)
+    {
+        var remote = new RemoteOptions
+        {
+            HostName = options.BindHost ?? options.Host,
+            PublicHostName = options.BindHost is null ? null : options.Host,
+            Port = options.Port,
+        };
+        if (options.TlsEnabled)
+        {
+            remote.EnableSsl = true;
+            remote.Ssl = RemoteTls.Create(options);
+        }
+        return remote;
     }
 }

@@ -14,8 +14,12 @@ public sealed class RainStormOptions
     /// <summary>Actor system name; every node of one cluster must use the same.</summary>
     public string SystemName { get; set; } = "rainstorm";
 
-    /// <summary>Remoting address. Loopback unless configured.</summary>
+    /// <summary>Remoting address other nodes use to reach this one (advertised). Loopback unless configured.</summary>
     public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>Address remoting binds to when it differs from the advertised <see cref="Host"/> (e.g. 0.0.0.0 behind
+    /// NAT or inside a container network); null = bind to <see cref="Host"/>.</summary>
+    public string? BindHost { get; set; }
 
     /// <summary>Remoting port; 0 picks a free one.</summary>
     public int Port { get; set; } = 4053;
@@ -28,6 +32,21 @@ public sealed class RainStormOptions
     /// <summary>Command endpoint; loopback unless configured. Port 0 picks a free one, -1 disables it.</summary>
     public string CmdHost { get; set; } = "127.0.0.1";
     public int CmdPort { get; set; } = 9110;
+
+    /// <summary>Secret every command connection must present (<c>--token</c> / RAINSTORM_TOKEN, the same on node and
+    /// client). Required before the command endpoint may bind to a non-loopback address; null = no token.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>Mutual TLS for remoting: this node's certificate with its private key (PKCS#12 file), its password and
+    /// the cluster CA certificate (PEM) every peer's certificate must chain to. All null = plain TCP.</summary>
+    public string? TlsCertificate { get; set; }
+    public string? TlsPassword { get; set; }
+    public string? TlsCa { get; set; }
+
+    public bool TlsEnabled => TlsCertificate is not null || TlsCa is not null;
+
+    /// <summary>The actor path protocol of this node's remoting (akka.ssl.tcp with TLS).</summary>
+    public string Protocol => TlsEnabled ? "akka.ssl.tcp" : "akka.tcp";
 
     /// <summary>Root of everything this node stores: HyDFS replicas, journal, logs. By default <c>data/node-&lt;port&gt;</c>,
     /// so nodes started from one directory do not share one (a node also locks its directory).</summary>

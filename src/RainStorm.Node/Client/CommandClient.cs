@@ -52,7 +52,8 @@ public sealed class CommandClient : IAsyncDisposable
         }
     }
 
-    public static async Task<CommandClient> ConnectAsync(string host, int port)
+    /// <param name="token">Presented when the endpoint asks for one (<c>--token</c> / RAINSTORM_TOKEN); null = none.</param>
+    public static async Task<CommandClient> ConnectAsync(string host, int port, string? token = null)
     {
         var endpoint = $"{host}:{port}";
         var tcp = new TcpClient { NoDelay = true };
@@ -61,6 +62,7 @@ public sealed class CommandClient : IAsyncDisposable
         {
             await tcp.ConnectAsync(host, port, timeout.Token);
             var welcome = await FrameCodec.ReadAsync(tcp.GetStream(), timeout.Token);
+            if (welcome?.Type == FrameTypes.Auth) welcome = await AuthenticateAsync(endpoint, tcp.GetStream(), token, timeout.Token);
             if (welcome?.Type != FrameTypes.Welcome)
                 throw new ClientException($"{endpoint} is not a RainStorm command endpoint.");
             var client = new CommandClient(endpoint, tcp, welcome);
@@ -85,6 +87,18 @@ public sealed class CommandClient : IAsyncDisposable
         {
             tcp?.Dispose();
         }
+    }
+
+    /// <summary>Answers the host's request for a token; returns the frame that follows (welcome when it was accepted).</summary>
+    private static async Task<Frame?> AuthenticateAsync(string endpoint, Stream stream, string? token, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(token))
+            throw new ClientException($"{endpoint} requires a token: pass --token <token> or set RAINSTORM_TOKEN.");
+        await stream.WriteAsync(FrameCodec.Encode(new Frame { Type = FrameTypes.Auth, Text = token }), ct);
+        var answer = await FrameCodec.ReadAsync(stream, ct);
+        if (answer?.Type == FrameTypes.Fail)
+            throw new ClientException($"{endpoint} refused the connection: {answer.Error ?? "the token is wrong."} (check --token or RAINSTORM_TOKEN)");
+        return answer;
     }
 
     /// <summary>Runs one command; output lines go to <paramref name="output"/>, the error line to <paramref name="error"/>.

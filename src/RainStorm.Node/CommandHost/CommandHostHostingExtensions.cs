@@ -16,24 +16,28 @@ public static class CommandHostHostingExtensions
     /// null for -1 = no endpoint). Done before the host is built: a bad endpoint is then one usage line
     /// (<see cref="UsageException"/>) instead of a failure inside Akka.Hosting's start-up, which prints a stack trace.</summary>
     public static TcpListener? BindEndpoint(RainStormOptions options) =>
-        options.CmdPort < 0 ? null : Bind(options.CmdHost, options.CmdPort);
+        options.CmdPort < 0 ? null : Bind(options.CmdHost, options.CmdPort, CommandToken.Of(options));
 
     /// <summary>Serves the command endpoint on <paramref name="boundListener"/> (from <see cref="BindEndpoint"/>; null =
     /// none) once the actor system runs. The bound address is available from <see cref="CommandEndpoint.Get"/>.</summary>
-    public static AkkaConfigurationBuilder WithCommandHost(this AkkaConfigurationBuilder builder, TcpListener? boundListener)
+    /// <param name="token">What every connection must present first (<see cref="CommandToken.Of"/>); null = nothing.</param>
+    public static AkkaConfigurationBuilder WithCommandHost(this AkkaConfigurationBuilder builder, TcpListener? boundListener, CommandToken? token)
     {
         if (boundListener is null) return builder;
         return builder.WithActors((system, registry) =>
         {
-            var actor = system.ActorOf(CommandListener.Props(boundListener), "command-host");
+            var actor = system.ActorOf(CommandListener.Props(boundListener, token), "command-host");
             registry.Register<CommandHostKey>(actor);
             CommandEndpoint.Get(system).Bound = (IPEndPoint)boundListener.LocalEndpoint;
         });
     }
 
-    private static TcpListener Bind(string host, int port)
+    private static TcpListener Bind(string host, int port, CommandToken? token)
     {
         var address = IPAddress.TryParse(host, out var ip) ? ip : Resolve(host);
+        if (!IPAddress.IsLoopback(address) && token is null)
+            throw new UsageException(
+                $"the command endpoint may bind to the non-loopback address {host} only with a token (--token or RAINSTORM_TOKEN): whoever reaches it can run jobs, which runs code on the cluster.");
         var listener = new TcpListener(address, port);
         try
         {

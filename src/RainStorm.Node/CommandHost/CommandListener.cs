@@ -12,12 +12,13 @@ public sealed class CommandListener : ReceiveActor
     private readonly TcpListener _listener;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public static Props Props(TcpListener boundListener) => Akka.Actor.Props.Create(() => new CommandListener(boundListener));
+    public static Props Props(TcpListener boundListener, CommandToken? token) =>
+        Akka.Actor.Props.Create(() => new CommandListener(boundListener, token));
 
-    public CommandListener(TcpListener boundListener)
+    public CommandListener(TcpListener boundListener, CommandToken? token)
     {
         _listener = boundListener;
-        Receive<Accepted>(m => Context.ActorOf(ConnectionHandler.Props(m.Client)));
+        Receive<Accepted>(m => Context.ActorOf(ConnectionHandler.Props(m.Client, token)));
         Receive<AcceptFailed>(m =>
         {
             _log.Error(m.Cause, "command endpoint {0} stopped accepting connections", _listener.LocalEndpoint);

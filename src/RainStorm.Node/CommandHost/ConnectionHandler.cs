@@ -18,7 +18,11 @@ public sealed class ConnectionHandler : ReceiveActor
 {
     private sealed record Running(CancellationTokenSource Cancel, TcpCommandConsole Console);
 
+    /// <summary>How long a client of an endpoint with a token may take to present it.</summary>
+    private static readonly TimeSpan AuthTimeout = TimeSpan.FromSeconds(10);
+
     private readonly TcpClient _client;
+    private readonly CommandToken? _token;
     private readonly NetworkStream _stream;
     private readonly FrameWriter _writer;
     private readonly CommandExecutor _executor;
@@ -27,11 +31,12 @@ public sealed class ConnectionHandler : ReceiveActor
     private readonly Dictionary<long, Running> _running = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public static Props Props(TcpClient client) => Akka.Actor.Props.Create(() => new ConnectionHandler(client));
+    public static Props Props(TcpClient client, CommandToken? token) => Akka.Actor.Props.Create(() => new ConnectionHandler(client, token));
 
-    public ConnectionHandler(TcpClient client)
+    public ConnectionHandler(TcpClient client, CommandToken? token)
     {
         _client = client;
+        _token = token;
         _stream = client.GetStream();
         _writer = new FrameWriter(_stream);
         _executor = new CommandExecutor(Context.System);
@@ -78,6 +83,13 @@ public sealed class ConnectionHandler : ReceiveActor
         string reason;
         try
         {
+            if (_token is not null && await RefusalAsync(ct) is { } refusal)
+            {
+                await _writer.WriteAsync(new Frame { Type = FrameTypes.Fail, Error = refusal }, ct);
+                _log.Warning("command connection from {0} refused: {1}", _client.Client.RemoteEndPoint, refusal);
+                self.Tell(new ConnectionClosed(refusal));
+                return;
+            }
             await _writer.WriteAsync(welcome, ct);
             while (await FrameCodec.ReadAsync(_stream, ct) is { } frame)
                 await self.Ask<FrameHandled>(new FrameReceived(frame), null, ct);
@@ -88,6 +100,26 @@ public sealed class ConnectionHandler : ReceiveActor
             reason = e.Message;
         }
         self.Tell(new ConnectionClosed(reason));
+    }
+
+    /// <summary>Asks for the token and reads the client's answer: null when it matches, else why the connection is refused.</summary>
+    private async Task<string?> RefusalAsync(CancellationToken ct)
+    {
+        await _writer.WriteAsync(new Frame { Type = FrameTypes.Auth }, ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(AuthTimeout);
+        Frame? answer;
+        try
+        {
+            answer = await FrameCodec.ReadAsync(_stream, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return $"no token presented within {AuthTimeout.TotalSeconds:0} s.";
+        }
+        if (answer?.Type != FrameTypes.Auth || string.IsNullOrEmpty(answer.Text))
+            return "this endpoint requires a token (--token or RAINSTORM_TOKEN).";
+        return _token!.Matches(answer.Text) ? null : "the token is wrong.";
     }
 
     private void OnFrame(Frame frame)

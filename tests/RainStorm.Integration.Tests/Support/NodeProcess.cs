@@ -23,23 +23,27 @@ public sealed class NodeProcess : IDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     /// <param name="extraHocon">Layered over the node's configuration (through RAINSTORM_EXTRAHOCON).</param>
-    public static async Task<NodeProcess> StartAsync(int port, string? seed, string dataDir, string roles = "hydfs", string? extraHocon = null)
+    public static Task<NodeProcess> StartAsync(int port, string? seed, string dataDir, string roles = "hydfs", string? extraHocon = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        List<string> args = ["--host", "127.0.0.1", "--port", port.ToString(), "--roles", roles, "--cmd-port", "-1", "--data", dataDir];
+        if (seed is not null) args.AddRange(["--seed", seed]);
+        return StartAsync([], args, extraHocon);
+    }
+
+    /// <summary>Starts <c>rainstorm node</c> with <paramref name="nodeArgs"/>, run through <paramref name="launcher"/> when
+    /// one is given (e.g. <c>ip netns exec ns</c>, which execs the node: the PID is the node's), and waits until it is up.</summary>
+    public static async Task<NodeProcess> StartAsync(IReadOnlyList<string> launcher, IReadOnlyList<string> nodeArgs, string? extraHocon)
+    {
+        var info = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         if (extraHocon is not null) info.Environment["RAINSTORM_EXTRAHOCON"] = extraHocon;
-        foreach (var arg in new[] { RainstormDll(), "node", "--host", "127.0.0.1", "--port", port.ToString(), "--roles", roles, "--cmd-port", "-1", "--data", dataDir })
+        foreach (var arg in launcher.Skip(1).Concat(launcher.Count > 0 ? ["dotnet"] : []).Append(RainstormDll()).Append("node").Concat(nodeArgs))
             info.ArgumentList.Add(arg);
-        if (seed is not null)
-        {
-            info.ArgumentList.Add("--seed");
-            info.ArgumentList.Add(seed);
-        }
-        var node = new NodeProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
+        var node = new NodeProcess(Process.Start(info) ?? throw new InvalidOperationException($"{info.FileName} did not start"));
         node._process.OutputDataReceived += (_, e) => node.OnLine(e.Data);
         node._process.ErrorDataReceived += (_, e) => node.OnLine(e.Data);
         node._process.BeginOutputReadLine();
@@ -51,10 +55,21 @@ public sealed class NodeProcess : IDisposable
         catch (TimeoutException)
         {
             node.Dispose();
-            throw new InvalidOperationException($"node on port {port} did not come up:\n{node.Output}");
+            throw new InvalidOperationException($"node {string.Join(' ', nodeArgs)} did not come up:\n{node.Output}");
         }
         return node;
     }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code once the process ended by itself (a downed node exits with 3).</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
+    public DateTime ExitTime => _process.ExitTime.ToUniversalTime();
 
     private void OnLine(string? line)
     {

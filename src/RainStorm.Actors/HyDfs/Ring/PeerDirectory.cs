@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
+using RainStorm.Actors.Hosting;
 
 namespace RainStorm.Actors.HyDfs.Ring;
 
@@ -28,7 +29,7 @@ internal sealed class PeerDirectory(ActorSystem system)
     }
 
     public ActorSelection Selection(string node) =>
-        _selections.GetOrAdd(node, n => system.ActorSelection($"akka.tcp://{system.Name}@{n}/user/{ActorName}"));
+        _selections.GetOrAdd(node, n => system.ActorSelection($"{NodeName.Protocol(system)}://{system.Name}@{n}/user/{ActorName}"));
 
     /// <summary>Drops resolved refs of nodes that left the ring (a restarted node at the same address is a new actor).</summary>
     public void Retain(HashRing ring)

@@ -86,7 +86,12 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         StartJobJournal();
     }
 
-    protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+    protected override void PostStop()
+    {
+        Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+        // With "Leader started" this bounds each leader's lifetime in the log (a partition test checks they never overlap).
+        _log.Info("Leader stopped on {0}", Akka.Cluster.Cluster.Get(Context.System).SelfAddress);
+    }
 
     private void OnSubmit(SubmitJob submit)
     {

@@ -16,7 +16,7 @@ public sealed record Frame
     /// <summary>run: the command's tokens.</summary>
     public IReadOnlyList<string>? Args { get; init; }
 
-    /// <summary>out: one line of output; note: one line about the command.</summary>
+    /// <summary>out: one line of output; auth (client → host): the token; note: one line about the command.</summary>
     public string? Text { get; init; }
 
     /// <summary>read / write: the client-side file the host wants to read or write.</summary>
@@ -36,11 +36,14 @@ public sealed record Frame
     [JsonIgnore] public bool IsFinal => Type == FrameTypes.Done;
 }
 
-/// <summary>The frame types. Host → client: welcome, out, note, read, write, data, close, done.
-/// Client → host: run, cancel, data, close, fail.</summary>
+/// <summary>The frame types. Host → client: auth, welcome, out, note, read, write, data, close, done, fail.
+/// Client → host: auth, run, cancel, data, close, fail.</summary>
 public static class FrameTypes
 {
     public const string Welcome = "welcome";
+    /// <summary>Host → client first, when the endpoint has a token: present it. Client → host: the token in Text.
+    /// The host answers welcome when it matches, fail (with the reason) and closes otherwise.</summary>
+    public const string Auth = "auth";
     public const string Run = "run";
     public const string Cancel = "cancel";
     public const string Out = "out";
