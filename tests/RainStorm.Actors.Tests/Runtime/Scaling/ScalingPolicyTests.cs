@@ -245,6 +245,7 @@ public sealed class ScalingPolicyTests
         Assert.Equal("1,420 tuples/s per task > high_wm 500", decision!.Reason);
         Assert.Equal("Job job-3: stage 2 (AggregateByKey) 2 -> 10 tasks: 1,420 tuples/s per task > high_wm 500", decision.LogLine("job-3"));
         Assert.Equal(1420, decision.PerTaskRate, 6);
+        Assert.Equal("Job job-1: stage 1 (Filter) 4 -> 1 task: idle", new ScalingDecision(1, "Filter", 4, 1, 0, "idle", Start).LogLine("job-1"));
     }
 
     [Fact]
