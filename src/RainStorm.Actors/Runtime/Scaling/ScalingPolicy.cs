@@ -31,6 +31,9 @@ public sealed class ScalingPolicy
 
     public Watermarks Watermarks { get; }
 
+    /// <summary>high_wm, except that a busy fraction above <see cref="SaturatedBusy"/> counts as saturated.</summary>
+    public double High => Watermarks.Unit == WatermarkUnit.BusyFraction ? Math.Min(Watermarks.High, SaturatedBusy) : Watermarks.High;
+
     /// <summary>Takes one stage's sample; returns a decision when the stage should be rescaled now. After a decision
     /// the stage makes no other until its width changes or <see cref="Rescaled"/> is called.</summary>
     public ScalingDecision? Observe(StageSample sample, DateTimeOffset now)
@@ -83,9 +86,6 @@ public sealed class ScalingPolicy
 
     /// <summary>The fewest tasks that keep the stage at or below high_wm.</summary>
     private int Fewest(double load) => Math.Max(1, Ceiling(load / High));
-
-    /// <summary>high_wm, except that a busy fraction above <see cref="SaturatedBusy"/> counts as saturated.</summary>
-    public double High => Watermarks.Unit == WatermarkUnit.BusyFraction ? Math.Min(Watermarks.High, SaturatedBusy) : Watermarks.High;
 
     private ScalingDecision? Decide(StageWindow stage, StageSample sample, DateTimeOffset now, double mean, double perTask, bool grow, string reason)
     {
