@@ -8,5 +8,5 @@ public sealed record ScalingDecision(int Stage, string Operator, int From, int T
     public bool Grows => To > From;
 
     /// <summary>The leader's log line: <c>Job job-3: stage 2 (AggregateByKey) 2 -&gt; 5 tasks: 1,420 tuples/s per task &gt; high_wm 500</c>.</summary>
-    public string LogLine(string jobId) => $"Job {jobId}: stage {Stage} ({Operator}) {From} -> {To} tasks: {Reason}";
+    public string LogLine(string jobId) => $"Job {jobId}: stage {Stage} ({Operator}) {From} -> {To} task{(To == 1 ? "" : "s")}: {Reason}";
 }

@@ -31,6 +31,9 @@ public sealed class ScalingPolicy
 
     public Watermarks Watermarks { get; }
 
+    /// <summary>high_wm, except that a busy fraction above <see cref="SaturatedBusy"/> counts as saturated.</summary>
+    public double High => Watermarks.Unit == WatermarkUnit.BusyFraction ? Math.Min(Watermarks.High, SaturatedBusy) : Watermarks.High;
+
     /// <summary>Takes one stage's sample; returns a decision when the stage should be rescaled now. After a decision
     /// the stage makes no other until its width changes or <see cref="Rescaled"/> is called.</summary>
     public ScalingDecision? Observe(StageSample sample, DateTimeOffset now)
@@ -43,7 +46,7 @@ public sealed class ScalingPolicy
 
         var mean = stage.MeanLoad;
         var perTask = mean / sample.Width;
-        if (perTask > GrowAbove)
+        if (perTask > High)
         {
             stage.BelowSince = null;
             return Decide(stage, sample, now, mean, perTask, grow: true, ScalingReasons.Above(Watermarks, perTask));
@@ -73,20 +76,22 @@ public sealed class ScalingPolicy
     /// above high_wm; within 1 .. <paramref name="upper"/>.</summary>
     public int WidthFor(double load, int upper)
     {
-        var fewest = Math.Max(1, Ceiling(load / Watermarks.High));            // fewer tasks: above high_wm
-        var most = Watermarks.Low > 0 ? Floor(load / Watermarks.Low) : int.MaxValue; // more tasks: below low_wm
+        var fewest = Fewest(load);
+        var most = Watermarks.Low > 0 ? Floor(load / Watermarks.Low) : int.MaxValue; // the most that keep it at or above low_wm
         var width = Math.Max(fewest, Ceiling(load / Watermarks.Target));
         if (fewest <= Math.Min(most, upper)) width = Math.Min(width, most);
         else width = fewest;
         return Math.Clamp(width, 1, upper);
     }
 
-    private double GrowAbove => Watermarks.Unit == WatermarkUnit.BusyFraction ? Math.Min(Watermarks.High, SaturatedBusy) : Watermarks.High;
+    /// <summary>The fewest tasks that keep the stage at or below high_wm.</summary>
+    private int Fewest(double load) => Math.Max(1, Ceiling(load / High));
 
     private ScalingDecision? Decide(StageWindow stage, StageSample sample, DateTimeOffset now, double mean, double perTask, bool grow, string reason)
     {
         var upper = UpperBound(sample);
         var to = WidthFor(mean, upper);
+        if (!grow) to = Math.Max(to, Math.Min(sample.Width, Fewest(mean))); // a stage wider than its bound shrinks, but not into overload
         if (grow ? to <= sample.Width : to >= sample.Width) return null;
         if (grow && to == upper && WidthFor(mean, int.MaxValue) > upper)
             reason += ScalingReasons.CappedBy(upper, byCapacity: sample.Capacity < Settings.MaxTasksPerStage);
@@ -98,7 +103,7 @@ public sealed class ScalingPolicy
 
     private int UpperBound(StageSample sample) => Math.Max(1, Math.Min(Settings.MaxTasksPerStage, sample.Capacity));
 
-    private bool InBand(double perTask) => perTask >= Watermarks.Low - Epsilon && perTask <= Watermarks.High + Epsilon;
+    private bool InBand(double perTask) => perTask >= Watermarks.Low - Epsilon && perTask <= High + Epsilon;
 
     private double LoadOf(StageSample sample) => Watermarks.Unit == WatermarkUnit.BusyFraction
         ? Math.Clamp(sample.BusyFraction, 0, 1) * sample.Width

@@ -31,18 +31,28 @@ public sealed class ScalingSettings
         if (section is null || section.IsEmpty) return defaults;
         var settings = new ScalingSettings
         {
-            Window = section.GetTimeSpan("window", defaults.Window),
-            Cooldown = section.GetTimeSpan("cooldown", defaults.Cooldown),
-            ScaleDownWindow = section.GetTimeSpan("scale-down-window", defaults.ScaleDownWindow),
-            StartupGrace = section.GetTimeSpan("startup-grace", defaults.StartupGrace),
+            Window = Duration(section, "window", defaults.Window),
+            Cooldown = Duration(section, "cooldown", defaults.Cooldown),
+            ScaleDownWindow = Duration(section, "scale-down-window", defaults.ScaleDownWindow),
+            StartupGrace = Duration(section, "startup-grace", defaults.StartupGrace),
             MaxTasksPerStage = section.GetInt("max-tasks-per-stage", defaults.MaxTasksPerStage),
         };
         if (settings.Window <= TimeSpan.Zero)
-            throw new ConfigurationException($"rainstorm.scaling.window is {settings.Window}; expected a positive duration.");
-        if (settings.Cooldown < TimeSpan.Zero || settings.ScaleDownWindow < TimeSpan.Zero || settings.StartupGrace < TimeSpan.Zero)
-            throw new ConfigurationException("rainstorm.scaling.cooldown, scale-down-window and startup-grace must not be negative.");
+            throw new ConfigurationException($"rainstorm.scaling.window is {settings.Window.TotalSeconds:0.###}s; expected a positive duration.");
         if (settings.MaxTasksPerStage < 1)
             throw new ConfigurationException($"rainstorm.scaling.max-tasks-per-stage is {settings.MaxTasksPerStage}; expected at least 1.");
         return settings;
+    }
+
+    private static TimeSpan Duration(Config section, string key, TimeSpan fallback)
+    {
+        try
+        {
+            return section.GetTimeSpan(key, fallback);
+        }
+        catch (FormatException)
+        {
+            throw new ConfigurationException($"rainstorm.scaling.{key} is '{section.GetString(key)}'; expected a duration such as 5s.");
+        }
     }
 }
