@@ -7,7 +7,7 @@ using static RainStorm.Actors.Runtime.Protocol.JobCommands;
 namespace RainStorm.Integration.Tests.Runtime;
 
 /// <summary>The runtime cluster with a small restart budget, so a job that always fails gives up quickly.</summary>
-public sealed class RestartBudgetClusterFixture() : RuntimeClusterFixture("rainstorm.recovery.max-restarts = 2");
+public sealed class RestartBudgetClusterFixture() : RuntimeClusterFixture("rainstorm.recovery.max-restarts = 2\nrainstorm.recovery.restart-backoff = 3s");
 
 /// <summary>exactly_once=false jobs on a 3-node embedded cluster: a failed task restarts the whole job from its source
 /// as a new attempt (at-least-once: nothing lost, duplicates possible), at most max-restarts times.</summary>
@@ -87,8 +87,15 @@ public sealed class AtLeastOnceRestartTests(RestartBudgetClusterFixture fixture,
             Assert.Contains(log, l => l.Contains($"job {job.JobId} restarted from its source (attempt 2)"));
             Assert.Contains(log, l => l.Contains($"job {job.JobId} restarted from its source (attempt 3)"));
             Assert.DoesNotContain(log, l => l.Contains($"job {job.JobId} restarted from its source (attempt 4)"));
+            // The first restart is immediate; the second waits out the back-off (3 s here), however fast attempt 2 failed.
+            var second = LoggedAt(log, $"job {job.JobId} restarted from its source (attempt 2)");
+            var third = LoggedAt(log, $"job {job.JobId} restarted from its source (attempt 3)");
+            Assert.True(third - second >= TimeSpan.FromSeconds(2.9), $"attempt 3 came {(third - second).TotalMilliseconds:0} ms after attempt 2");
         }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
     }
+
+    private static DateTimeOffset LoggedAt(List<string> log, string text) =>
+        DateTimeOffset.Parse(log.First(l => l.Contains(text)).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Every line of the failure-free result appears at least as often as it does there.</summary>
     private static void AssertEveryLineAtLeastOnce(IReadOnlyList<string> expected, IReadOnlyList<string> actual)

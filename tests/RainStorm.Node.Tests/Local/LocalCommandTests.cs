@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RainStorm.Node.Local;
 
 namespace RainStorm.Node.Tests.Local;
 
@@ -40,6 +41,26 @@ public sealed class LocalCommandTests : IDisposable
         Assert.DoesNotContain("starting", stderr);
         Assert.False(Directory.Exists(Path.Combine(_dir, "data")));
     }
+
+    [Fact]
+    public async Task A_missing_source_is_explained_once_in_the_terms_of_local()
+    {
+        var (exit, stdout, stderr) = await RunLocalAsync("--nodes", "1", "--cmd-port", "-1", "--data", "data",
+            "RainStorm", "1", "1", "Filter", "x", "No_Such.csv", "out.txt", "false", "false", "0", "0", "0");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", stdout);
+        var mentions = stderr.Split('\n').Where(l => l.Contains("No_Such.csv")).ToList();
+        Assert.Equal($"rainstorm: job refused: source file 'No_Such.csv' is neither in HyDFS nor at {Path.Combine(_dir, "No_Such.csv")}; " +
+                     "put the file there (local uploads it as No_Such.csv) or run local from the directory that holds it.", Assert.Single(mentions));
+    }
+
+    [Theory]
+    [InlineData(" ", "(empty)")]
+    [InlineData("", "(empty)")]
+    [InlineData("Warning", "Warning")]
+    public void The_demo_table_labels_a_blank_category(string category, string label) =>
+        Assert.Equal(label, LocalDemo.Label(category));
 
     private async Task<(int Exit, string Stdout, string Stderr)> RunLocalAsync(params string[] args)
     {

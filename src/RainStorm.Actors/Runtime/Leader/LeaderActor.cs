@@ -64,7 +64,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         Receive<TaskFailed>(failed =>
         {
             if (!_jobs.TryGetValue(failed.Id.JobId, out var job) || !job.IsRunning || !job.Tasks.TryGetValue(failed.Id, out var task)) return;
-            if (task.State == "RESTARTING") return;
+            if (task.State == "RESTARTING" || DeferredByBackoff(job, task, failed)) return;
             OnTaskDied(job, task, failed.Reason);
         });
         Receive<WorkerReport>(OnWorkerReport);
@@ -77,6 +77,7 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         Receive<Terminated>(OnTerminated);
         ReceiveQueries();
         ReceiveRecovery();
+        ReceiveBackoff();
     }
 
     protected override void PreStart()
