@@ -95,6 +95,11 @@ public sealed class ConnectionHandler : ReceiveActor
                 await self.Ask<FrameHandled>(new FrameReceived(frame), null, ct);
             reason = "client closed the connection";
         }
+        catch (Exception e) when (BrokenFrame(e) is { } broken)
+        {
+            reason = broken;
+            await TellBrokenAsync(broken);
+        }
         catch (Exception e)
         {
             reason = e.Message;
@@ -120,6 +125,34 @@ public sealed class ConnectionHandler : ReceiveActor
         if (answer?.Type != FrameTypes.Auth || string.IsNullOrEmpty(answer.Text))
             return "this endpoint requires a token (--token or RAINSTORM_TOKEN).";
         return _token!.Matches(answer.Text) ? null : "the token is wrong.";
+    }
+
+    /// <summary>What was wrong with the bytes the client sent, or null when the failure is not the client's input.</summary>
+    private static string? BrokenFrame(Exception e) => e switch
+    {
+        InvalidDataException => e.Message,
+        System.Text.Json.JsonException => "a frame is not a JSON object of the command protocol.",
+        EndOfStreamException => e.Message,
+        _ => null,
+    };
+
+    /// <summary>One last frame naming the problem (request id 0: it belongs to no request); the connection then closes,
+    /// since after a broken frame the stream cannot be read in step any more.</summary>
+    private async Task TellBrokenAsync(string problem)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await _writer.WriteAsync(new Frame
+            {
+                Type = FrameTypes.Done, Id = 0, Exit = CommandOutcome.BadUsage,
+                Error = $"broken frame: {problem.TrimEnd('.')}; closing the connection.",
+            }, timeout.Token);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The client is gone already (a truncated frame is usually a closed connection).
+        }
     }
 
     private void OnFrame(Frame frame)

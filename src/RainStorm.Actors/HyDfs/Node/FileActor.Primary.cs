@@ -1,3 +1,4 @@
+using Akka.Event;
 using Akka.Actor;
 using static RainStorm.Actors.HyDfs.Protocol.HyDfsProtocol;
 
@@ -231,7 +232,42 @@ internal sealed partial class FileActor
         var offset = _file.Length;
         var entries = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var q in batch) entries[q.ClientId] = q.Seq;
-        _file.Append(batch.Select(q => (ReadOnlyMemory<byte>)q.Data).ToList(), entries, () =>
+        try
+        {
+            AppendBatch(batch, bytes, offset, entries);
+        }
+        catch (IOException e)
+        {
+            RefuseWrites(batch, e);
+            return;
+        }
+        _index.Set(_name, _file.Length);
+        foreach (var q in batch) _waiters.Enqueue(new Waiter(_file.Length, q.ReplyTo, q.ClientId, q.Seq, q.IsCreate));
+        ReleaseAcks();
+        if (_queue.Count > 0)
+        {
+            _flushPending = true;
+            Self.Tell(new Flush());
+        }
+    }
+
+    /// <summary>The disk refused the batch (it is full, or failing): nothing of it was applied, and every append still
+    /// queued behind it is refused too, so none is acknowledged out of order. Earlier appends are intact; the next
+    /// append tries the disk again, so the file serves again once space returns.</summary>
+    private void RefuseWrites(List<Queued> batch, IOException e)
+    {
+        var reason = $"{_self} could not write '{_name}' to its disk ({e.Message.TrimEnd('.')}); the append was not applied and " +
+                     "the file keeps every earlier append";
+        _log.Error("HyDFS {0}", reason);
+        foreach (var q in batch.Concat(_queue)) q.ReplyTo.Tell(new Failed(_name, reason, q.ClientId, q.Seq));
+        _queue.Clear();
+        _queuedHighest.Clear();
+        _queuedBytes = 0;
+    }
+
+    private void AppendBatch(List<Queued> batch, long bytes, long offset, Dictionary<string, long> entries)
+    {
+        _file!.Append(batch.Select(q => (ReadOnlyMemory<byte>)q.Data).ToList(), entries, () =>
         {
             // Replicas write this batch while we flush ours; the ack waits for every copy anyway.
             var data = new byte[bytes];
@@ -244,14 +280,6 @@ internal sealed partial class FileActor
             var write = new ReplicaWrite(_name, offset, data, entries.Select(e => new DedupEntry(e.Key, e.Value)).ToArray(), _self);
             foreach (var node in _replicas.Where(r => r != _self)) _peers.Of(node).Tell(write, Self);
         });
-        _index.Set(_name, _file.Length);
-        foreach (var q in batch) _waiters.Enqueue(new Waiter(_file.Length, q.ReplyTo, q.ClientId, q.Seq, q.IsCreate));
-        ReleaseAcks();
-        if (_queue.Count > 0)
-        {
-            _flushPending = true;
-            Self.Tell(new Flush());
-        }
     }
 
     private void OnProgress(ReplicaProgress progress)

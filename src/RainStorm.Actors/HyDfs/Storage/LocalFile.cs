@@ -71,17 +71,27 @@ internal sealed class LocalFile : IDisposable
     /// Appends <paramref name="parts"/> as one write and one commit record. <paramref name="beforeSync"/> runs after
     /// the write and before the flush to disk, so a primary's replicas can write the batch while it flushes.
     /// </summary>
+    /// <exception cref="IOException">The disk refused the write (e.g. it is full). Nothing of the batch is applied: the
+    /// data file is cut back to the committed length and the dedup table is unchanged, so a retry applies it once.</exception>
     public void Append(IReadOnlyList<ReadOnlyMemory<byte>> parts, IReadOnlyCollection<KeyValuePair<string, long>> entries, Action? beforeSync = null)
     {
         var offset = Length;
-        if (parts.Count == 1) RandomAccess.Write(_data, parts[0].Span, offset);
-        else RandomAccess.Write(_data, parts, offset);
-        foreach (var part in parts) offset += part.Length;
-        beforeSync?.Invoke();
-        if (_fsync) RandomAccess.FlushToDisk(_data);
+        try
+        {
+            if (parts.Count == 1) RandomAccess.Write(_data, parts[0].Span, offset);
+            else RandomAccess.Write(_data, parts, offset);
+            foreach (var part in parts) offset += part.Length;
+            beforeSync?.Invoke();
+            if (_fsync) RandomAccess.FlushToDisk(_data);
+            _meta.Commit(offset, entries, _fsync);
+        }
+        catch (IOException)
+        {
+            CutBack(_data, Length);
+            throw;
+        }
         foreach (var (client, seq) in entries)
             if (!_dedup.TryGetValue(client, out var old) || old < seq) _dedup[client] = seq;
-        _meta.Commit(offset, entries, _fsync);
         Length = offset;
         if (_meta.WantsCompaction) _meta.Reset(Name, Length, _dedup, _fsync);
     }
@@ -132,6 +142,19 @@ internal sealed class LocalFile : IDisposable
             result[i] = Crc32.HashToUInt32(Read(start, (int)Math.Min(blockSize, upTo - start)));
         }
         return result;
+    }
+
+    /// <summary>Drops what a failed write left past <paramref name="length"/> (best effort: the disk may refuse that too,
+    /// and a reopen cuts back to the committed length anyway).</summary>
+    internal static void CutBack(SafeFileHandle handle, long length)
+    {
+        try
+        {
+            if (RandomAccess.GetLength(handle) > length) RandomAccess.SetLength(handle, length);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     public void Delete()

@@ -92,11 +92,21 @@ internal sealed class MetaLog : IDisposable
     /// <summary>True when the log holds many incremental records: time to compact it with <see cref="Reset"/>.</summary>
     public bool WantsCompaction => _recordsSinceCompaction > 20_000 && _length > 4 * 1024 * 1024;
 
+    /// <remarks>A write that fails (a full disk) leaves the log as it was: a torn record would otherwise sit before the
+    /// next one and hide it when the log is read back.</remarks>
     private void Write(byte[] payload, bool fsync)
     {
         var framed = Frame(payload);
-        RandomAccess.Write(_handle, framed, _length);
-        if (fsync) RandomAccess.FlushToDisk(_handle);
+        try
+        {
+            RandomAccess.Write(_handle, framed, _length);
+            if (fsync) RandomAccess.FlushToDisk(_handle);
+        }
+        catch (IOException)
+        {
+            LocalFile.CutBack(_handle, _length);
+            throw;
+        }
         _length += framed.Length;
         _recordsSinceCompaction++;
     }
