@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace RainStorm.Integration.Tests.Partitions;
 
 /// <summary>Issue 14 item 2: 5 node processes in network namespaces split 2 | 3 with the leader's node on the minority
-/// side, while an exactly_once job runs. Keep-majority keeps the 3; the 2 down themselves and exit; a new leader starts
+/// side, while an exactly_once job runs and a client appends to a HyDFS file whose primary is on the minority. Keep-majority keeps the 3; the 2 down themselves and exit; a new leader starts
 /// on the majority only after the old one stopped; the job completes with exact output; healed, the 2 rejoin as new
 /// incarnations and the leader stays where it is.</summary>
 public sealed partial class SplitBrainTests(ITestOutputHelper output)
@@ -23,11 +23,13 @@ public sealed partial class SplitBrainTests(ITestOutputHelper output)
     {
         await using var cluster = await NetnsCluster.StartAsync(5, output);
         var source = RuntimeClusterFixture.TrafficSigns();
-        Assert.Equal(0, (await cluster.RunAsync(2, "hydfs", "create", source, "Traffic_Signs.csv")).Exit);
-        var submitted = await cluster.RunAsync(2, "RainStorm", "2", "3", "Filter", "Warning", "Transform", "0-2", "Traffic_Signs.csv",
+        await cluster.RunOkAsync(2, "hydfs", "create", source, "Traffic_Signs.csv");
+        var submitted = await cluster.RunOkAsync(2, "RainStorm", "2", "3", "Filter", "Warning", "Transform", "0-2", "Traffic_Signs.csv",
             "eo_split_out", "true", "false", "700", "0", "0");
-        Assert.Equal(0, submitted.Exit);
-        var jobId = JobSubmitted().Match(submitted.Out).Groups[1].Value;
+        var jobId = JobSubmitted().Match(submitted).Groups[1].Value;
+        var burstFile = await FileWithPrimaryOnAsync(cluster, 0);
+        var burst = AppendBurst.Start(cluster, 2, burstFile);
+        await burst.UntilAcknowledgedAsync(10, Patience);
         await Poll.UntilAsync(async () => await cluster.JobAsync(2, jobId) is { Status: "RUNNING", Out: > 0 }, Patience, "output from the job", 500);
 
         var clock = Stopwatch.StartNew();
@@ -44,6 +46,9 @@ public sealed partial class SplitBrainTests(ITestOutputHelper output)
         var removedAfter = clock.Elapsed;
         foreach (var node in minority) Assert.Equal(NodeCommand.DownedExitCode, await node.WaitForExitAsync(Patience));
         var exitedAfter = minority.Max(n => n.ExitTime) - cutAt;
+        // Appends go on once the file's primary (on node 0) is gone; ten more acknowledged ones are enough.
+        await burst.UntilAcknowledgedAsync(burst.Acknowledged + 10, Patience);
+        var acknowledged = await burst.StopAsync();
 
         await Poll.UntilAsync(async () => await cluster.JobAsync(2, jobId) is not null, Patience, "a leader on the majority to answer", 500);
         var leaderBackAfter = clock.Elapsed;
@@ -52,8 +57,12 @@ public sealed partial class SplitBrainTests(ITestOutputHelper output)
         Assert.Equal("COMPLETED", (await cluster.JobAsync(2, jobId))!.Value.Status);
         var completedAfter = clock.Elapsed;
 
+        var burstCopy = Path.Combine(cluster.Scratch, "burst-copy");
+        await cluster.RunOkAsync(3, "hydfs", "get", burstFile, burstCopy);
+        var appended = AppendBurst.AssertNoneLost(await File.ReadAllLinesAsync(burstCopy), acknowledged);
+
         var local = Path.Combine(cluster.Scratch, "eo_split_out");
-        Assert.Equal(0, (await cluster.RunAsync(3, "hydfs", "get", "eo_split_out", local)).Exit);
+        await cluster.RunOkAsync(3, "hydfs", "get", "eo_split_out", local);
         var actual = (await File.ReadAllLinesAsync(local)).Where(l => l.Length > 0).Order(StringComparer.Ordinal).ToList();
         var expected = ExactlyOnceChecks.App2Expected(source);
         Assert.Equal(expected.Count, actual.Count);
@@ -80,7 +89,21 @@ public sealed partial class SplitBrainTests(ITestOutputHelper output)
                          $"{removedAfter.TotalMilliseconds:0} ms, both minority processes exited (code 3) by {exitedAfter.TotalMilliseconds:0} ms; " +
                          $"old leader stopped {(oldStopped - cutAt).TotalMilliseconds:0} ms, new leader started {(newStart - cutAt).TotalMilliseconds:0} ms, " +
                          $"answering {leaderBackAfter.TotalMilliseconds:0} ms after the split; job completed {completedAfter.TotalMilliseconds:0} ms after " +
-                         $"the split with {actual.Count} exact lines; after heal both rejoined as new incarnations in {rejoinedAfter.TotalMilliseconds:0} ms");
+                         $"the split with {actual.Count} exact lines; {acknowledged.Count} acknowledged appends to {burstFile} (primary on node 0), " +
+                         $"{appended.Count} in the file; after heal both rejoined as new incarnations in {rejoinedAfter.TotalMilliseconds:0} ms");
+    }
+
+    /// <summary>Creates files until one has its primary replica on <paramref name="node"/>, and returns its name.</summary>
+    private static async Task<string> FileWithPrimaryOnAsync(NetnsCluster cluster, int node)
+    {
+        for (var k = 0; k < 40; k++)
+        {
+            var name = $"split-burst-{k}.txt";
+            await AppendBurst.CreateAsync(cluster, 2, name);
+            using var json = System.Text.Json.JsonDocument.Parse(await cluster.RunOkAsync(2, "hydfs", "ls", name, "-o", "json"));
+            if (json.RootElement.GetProperty("replicas")[0].GetProperty("node").GetString() == cluster.Address(node)) return name;
+        }
+        throw new InvalidOperationException($"none of 40 file names has its primary on {cluster.Address(node)}");
     }
 
     [GeneratedRegex(@"Job (\S+) submitted")]

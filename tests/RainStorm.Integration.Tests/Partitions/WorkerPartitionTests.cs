@@ -16,29 +16,14 @@ public sealed class WorkerPartitionTests(ITestOutputHelper output)
     {
         await using var cluster = await NetnsCluster.StartAsync(3, output);
         const int cut = 2;
-        var first = Path.Combine(cluster.Scratch, "first.txt");
-        await File.WriteAllTextAsync(first, "start\n");
-        Assert.Equal(0, (await cluster.RunAsync(0, "hydfs", "create", first, "burst.txt")).Exit);
-
-        // The burst: one client appending numbered lines through node 0 until told to stop; only exit 0 counts as acknowledged.
-        var acknowledged = new List<int>();
-        using var stop = new CancellationTokenSource();
-        var burst = Task.Run(async () =>
-        {
-            for (var k = 0; !stop.IsCancellationRequested; k++)
-            {
-                var piece = Path.Combine(cluster.Scratch, $"piece-{k}.txt");
-                await File.WriteAllTextAsync(piece, $"append-{k}\n");
-                if ((await cluster.RunAsync(0, "hydfs", "append", piece, "burst.txt")).Exit == 0)
-                    lock (acknowledged) acknowledged.Add(k);
-            }
-        });
-        await Poll.UntilAsync(() => Task.FromResult(Count(acknowledged) >= 10), Patience, "10 acknowledged appends before the cut");
+        await AppendBurst.CreateAsync(cluster, 0, "burst.txt");
+        var burst = AppendBurst.Start(cluster, 0, "burst.txt");
+        await burst.UntilAcknowledgedAsync(10, Patience);
 
         var clock = Stopwatch.StartNew();
         cluster.Network.Isolate([cut]);
         var cutNode = cluster.Nodes[cut]!;
-        output.WriteLine($"cut {cluster.Address(cut)} off at {DateTime.UtcNow:HH:mm:ss.fff} after {Count(acknowledged)} acknowledged appends");
+        output.WriteLine($"cut {cluster.Address(cut)} off at {DateTime.UtcNow:HH:mm:ss.fff} after {burst.Acknowledged} acknowledged appends");
 
         await Poll.UntilAsync(async () => (await cluster.MembersAsync(0))?.GetValueOrDefault(cluster.Address(cut)) == "Unreachable",
             Patience, "node 0 to see the cut node unreachable", 200);
@@ -51,27 +36,20 @@ public sealed class WorkerPartitionTests(ITestOutputHelper output)
         var exitedAfter = cutNode.ExitTime - (DateTime.UtcNow - clock.Elapsed);
         Assert.Contains("was downed by the cluster", cutNode.Output);
 
-        var beforeHeal = Count(acknowledged);
-        await Poll.UntilAsync(() => Task.FromResult(Count(acknowledged) >= beforeHeal + 10), Patience, "10 more acknowledged appends on the majority");
+        await burst.UntilAcknowledgedAsync(burst.Acknowledged + 10, Patience);
         cluster.Network.Heal();
         var healedAt = clock.Elapsed;
         var again = await cluster.StartNodeAsync(cut, [cluster.Address(0), cluster.Address(1)]);
         Assert.NotEqual(cutNode.Pid, again.Pid);
         await cluster.WaitForUpAsync(0, 3, Patience);
         var rejoinedAfter = clock.Elapsed - healedAt;
-        await stop.CancelAsync();
-        await burst;
+        var acknowledged = await burst.StopAsync();
 
         // Every acknowledged append is in the file, once, in the order it was made, on every replica (the rejoined node too).
         var merged = Path.Combine(cluster.Scratch, "merged.txt");
-        Assert.Equal(0, (await cluster.RunAsync(0, "hydfs", "merge", "burst.txt")).Exit);
-        Assert.Equal(0, (await cluster.RunAsync(0, "hydfs", "get", "burst.txt", merged)).Exit);
-        var lines = (await File.ReadAllLinesAsync(merged)).ToList();
-        var numbers = lines.Skip(1).Select(l => int.Parse(l["append-".Length..])).ToList();
-        Assert.Equal("start", lines[0]);
-        Assert.Equal(numbers.Distinct().Count(), numbers.Count);
-        Assert.Equal(numbers.Order(), numbers);
-        Assert.All(acknowledged, k => Assert.Contains(k, numbers));
+        await cluster.RunOkAsync(0, "hydfs", "merge", "burst.txt");
+        await cluster.RunOkAsync(0, "hydfs", "get", "burst.txt", merged);
+        var numbers = AppendBurst.AssertNoneLost(await File.ReadAllLinesAsync(merged), acknowledged);
         await Poll.UntilAsync(async () =>
         {
             var copy = Path.Combine(cluster.Scratch, "copy.txt");
@@ -83,10 +61,5 @@ public sealed class WorkerPartitionTests(ITestOutputHelper output)
                          $"{removedAfter.TotalMilliseconds:0} ms, its process exited (code 3) after {exitedAfter.TotalMilliseconds:0} ms; " +
                          $"after heal a new incarnation (pid {again.Pid}) was Up in {rejoinedAfter.TotalMilliseconds:0} ms; " +
                          $"{acknowledged.Count} acknowledged appends, {numbers.Count} in the file");
-    }
-
-    private static int Count(List<int> list)
-    {
-        lock (list) return list.Count;
     }
 }

@@ -58,7 +58,7 @@ public sealed class NetnsCluster : IAsyncDisposable
             Directory.CreateDirectory(cluster.Scratch);
             await cluster.StartNodeAsync(0, Enumerable.Range(0, nodes).Select(cluster.Address));
             await Task.WhenAll(Enumerable.Range(1, nodes - 1).Select(i => cluster.StartNodeAsync(i, [cluster.Address(0)])));
-            await cluster.WaitForUpAsync(0, nodes, TimeSpan.FromSeconds(90));
+            await cluster.WaitForReadyAsync(TimeSpan.FromSeconds(90));
             return cluster;
         }
         catch
@@ -95,6 +95,14 @@ public sealed class NetnsCluster : IAsyncDisposable
         return new CommandResult(exit, output.ToString(), error.ToString());
     }
 
+    /// <summary><see cref="RunAsync"/> that must succeed: a failure fails the test with the client's error line.</summary>
+    public async Task<string> RunOkAsync(int node, params string[] command)
+    {
+        var result = await RunAsync(node, command);
+        Assert.True(result.Exit == 0, $"'{string.Join(' ', command)}' on node {node} exited {result.Exit}: {result.Err.Trim()}");
+        return result.Out;
+    }
+
     /// <summary>The members node <paramref name="node"/> sees: address → status (Up, Unreachable, Leaving, ...).</summary>
     public async Task<IReadOnlyDictionary<string, string>?> MembersAsync(int node)
     {
@@ -102,6 +110,23 @@ public sealed class NetnsCluster : IAsyncDisposable
         if (result.Exit != 0) return null;
         using var json = JsonDocument.Parse(result.Out);
         return json.RootElement.EnumerateArray().ToDictionary(m => m.GetProperty("address").GetString()!, m => m.GetProperty("status").GetString()!);
+    }
+
+    /// <summary>Until every node sees every node Up and in its HyDFS ring.</summary>
+    public async Task WaitForReadyAsync(TimeSpan timeout)
+    {
+        for (var i = 0; i < Nodes.Length; i++)
+        {
+            await WaitForUpAsync(i, Nodes.Length, timeout);
+            var node = i;
+            await Poll.UntilAsync(async () =>
+            {
+                var ring = await RunAsync(node, "hydfs", "list_mem_ids", "-o", "json");
+                if (ring.Exit != 0) return false;
+                using var json = JsonDocument.Parse(ring.Out);
+                return json.RootElement.GetArrayLength() == Nodes.Length;
+            }, timeout, $"node {node}'s HyDFS ring to hold {Nodes.Length} nodes", 500);
+        }
     }
 
     public Task WaitForUpAsync(int viaNode, int count, TimeSpan timeout) => Poll.UntilAsync(async () =>

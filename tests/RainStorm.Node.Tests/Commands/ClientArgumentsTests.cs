@@ -43,6 +43,21 @@ public sealed class ClientArgumentsTests
     }
 
     [Fact]
+    public void Remoting_binds_one_address_and_advertises_another_only_when_told_and_tls_and_token_come_from_flags()
+    {
+        var plain = RainStorm.Actors.Hosting.RainStormHostingExtensions.RemoteOptionsOf(NodeArguments.Parse(["--host", "10.0.0.11", "--port", "4053"]));
+        Assert.Equal(("10.0.0.11", (string?)null, 4053), (plain.HostName, plain.PublicHostName, plain.Port));
+
+        var parsed = NodeArguments.Parse(["--host", "10.0.0.11", "--bind-host", "0.0.0.0", "--port", "4053", "--token", "t0k",
+            "--tls-cert", "node.p12", "--tls-ca", "ca.pem"]);
+        Assert.Equal(("10.0.0.11", "0.0.0.0", "t0k", "node.p12", "ca.pem", "akka.ssl.tcp"),
+            (parsed.Host, parsed.BindHost, parsed.Token, parsed.TlsCertificate, parsed.TlsCa, parsed.Protocol));
+        parsed.TlsCertificate = parsed.TlsCa = null;
+        var split = RainStorm.Actors.Hosting.RainStormHostingExtensions.RemoteOptionsOf(parsed);
+        Assert.Equal(("0.0.0.0", "10.0.0.11", 4053), (split.HostName, split.PublicHostName, split.Port));
+    }
+
+    [Fact]
     public async Task A_configured_cmd_host_is_bound_as_given()
     {
         var root = Directory.CreateTempSubdirectory("rainstorm-cmd-any-").FullName;
@@ -50,10 +65,11 @@ public sealed class ClientArgumentsTests
         {
             var options = TestNode.NewOptions(root, seed: null);
             options.CmdHost = "0.0.0.0";
+            options.Token = "t0k"; // required off loopback
             await using var node = await TestNode.StartAsync(options);
             var bound = RainStorm.Node.CommandHost.CommandEndpoint.Get(node.System).Bound!;
             Assert.Equal(IPAddress.Any, bound.Address);
-            var shown = await ClientRun.RunAsync($"127.0.0.1:{bound.Port}", "cluster", "show", "-o", "json");
+            var shown = await ClientRun.RunAsync($"127.0.0.1:{bound.Port}", "--token", "t0k", "cluster", "show", "-o", "json");
             Assert.Equal(0, shown.Exit);
         }
         finally
