@@ -5,25 +5,31 @@ using RainStorm.Actors.Runtime.Protocol;
 
 namespace RainStorm.Actors.Commands.Palettes;
 
-/// <summary>Asks the leader singleton (through its proxy) and turns every way that can fail into one clear line.</summary>
+/// <summary>Asks the leader singleton (through its proxy) and turns every way that can fail into one clear line.
+/// The command palettes and the HTTP API ask through here alike.</summary>
 public static class LeaderClient
 {
-    public static IActorRef Proxy(CommandCall call) =>
-        ActorRegistry.For(call.System).TryGet<JobCommands.LeaderProxyKey>(out var proxy)
+    public static IActorRef Proxy(CommandCall call) => Proxy(call.System);
+
+    public static IActorRef Proxy(ActorSystem system) =>
+        ActorRegistry.For(system).TryGet<JobCommands.LeaderProxyKey>(out var proxy)
             ? proxy
             : throw new CommandFailedException("the leader is not available: this node has no leader proxy (is the RainStorm runtime started on it?).");
 
-    public static async Task<T> AskAsync<T>(CommandCall call, object request)
+    public static Task<T> AskAsync<T>(CommandCall call, object request) =>
+        AskAsync<T>(call.System, request, call.Settings.AskTimeout, call.Cancellation);
+
+    public static async Task<T> AskAsync<T>(ActorSystem system, object request, TimeSpan timeout, CancellationToken cancellation)
     {
-        var proxy = Proxy(call);
+        var proxy = Proxy(system);
         object reply;
         try
         {
-            reply = await proxy.Ask<object>(request, call.Settings.AskTimeout, call.Cancellation);
+            reply = await proxy.Ask<object>(request, timeout, cancellation);
         }
         catch (AskTimeoutException)
         {
-            throw NotAvailable(call);
+            throw NotAvailable(timeout);
         }
         return reply switch
         {
@@ -34,7 +40,9 @@ public static class LeaderClient
         };
     }
 
-    public static CommandFailedException NotAvailable(CommandCall call) =>
-        new($"the leader is not available yet (no reply within {call.Settings.AskTimeout.TotalSeconds:0.#} s): " +
+    public static CommandFailedException NotAvailable(CommandCall call) => NotAvailable(call.Settings.AskTimeout);
+
+    private static CommandFailedException NotAvailable(TimeSpan timeout) =>
+        new($"the leader is not available yet (no reply within {timeout.TotalSeconds:0.#} s): " +
             "is a node with role 'leader' up and part of the cluster? See 'cluster show'.");
 }
