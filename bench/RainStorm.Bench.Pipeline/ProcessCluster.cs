@@ -59,6 +59,7 @@ public sealed class ProcessCluster : IAsyncDisposable
                 Seeds = [seed],
                 Roles = [],
                 CmdPort = -1,
+                HttpPort = -1,
                 DataDir = Path.Combine(dataRoot, "client"),
                 ExtraHocon = "rainstorm.log.console-level = OFF",
             });

@@ -30,8 +30,9 @@ public static class Cli
     private static int Usage()
     {
         Console.Error.WriteLine("""
-            usage: rainstorm local [--nodes N] [--cmd-port C] [--data DIR] [--operators DIR] [--demo [--lines L] | job line]
-                   rainstorm node --port P [--host H] [--seed host:port ...] [--roles leader,worker,hydfs] [--cmd-port C] [--data DIR]
+            usage: rainstorm local [--nodes N] [--cmd-port C] [--http-port H] [--data DIR] [--operators DIR] [--demo [--lines L] | job line]
+                   rainstorm node --port P [--host H] [--seed host:port ...] [--roles leader,worker,hydfs] [--cmd-port C]
+                          [--http-host H] [--http-port H] [--data DIR]   (dashboard on 127.0.0.1:9120; -1 = off)
                    rainstorm [host:port] [command ...]   (default 127.0.0.1:9110; no command = interactive prompt)
                    rainstorm op <Filter|Transform|AggregateByKey> <arg>      (built-in operator as a filter: stdin -> stdout)
             """);

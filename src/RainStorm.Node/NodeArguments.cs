@@ -33,9 +33,11 @@ public static class NodeArguments
                 case "--roles": options.Roles = Roles(Value()); break;
                 case "--cmd-host": options.CmdHost = Value(); break;
                 case "--cmd-port": options.CmdPort = Port(flag, Value(), allowZero: true, allowDisabled: true); break;
+                case "--http-host": options.HttpHost = Value(); break;
+                case "--http-port": options.HttpPort = Port(flag, Value(), allowZero: true, allowDisabled: true); break;
                 case "--data": options.DataDir = Value(); break;
                 case "--operators": options.OperatorDir = Value(); break;
-                default: throw new UsageException($"unknown option '{flag}' (expected --host, --port, --seed, --roles, --cmd-host, --cmd-port, --data, --operators).");
+                default: throw new UsageException($"unknown option '{flag}' (expected --host, --port, --seed, --roles, --cmd-host, --cmd-port, --http-host, --http-port, --data, --operators).");
             }
         }
         if (seedsFromArgs.Count > 0) options.Seeds = seedsFromArgs;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RainStorm.Actors.Hosting;
 using RainStorm.Node.CommandHost;
+using RainStorm.Node.Http;
 
 namespace RainStorm.Node;
 
@@ -16,7 +17,8 @@ public static class NodeHost
         var commandListener = CommandHostHostingExtensions.BindEndpoint(options);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
-        builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options).WithCommandHost(commandListener));
+        builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options).WithCommandHost(commandListener).WithNodeMetrics());
+        builder.Services.AddDashboard(options);
         return builder.Build();
     }
 }

@@ -25,6 +25,7 @@ public sealed class ClientNode : IAsyncDisposable
             Seeds = [seed],
             Roles = [],
             CmdPort = -1,
+            HttpPort = -1,
             DataDir = dataDir,
             ExtraHocon = "akka.loglevel = WARNING\nrainstorm.log.console-level = OFF",
         }));

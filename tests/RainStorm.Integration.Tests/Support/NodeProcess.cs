@@ -23,7 +23,12 @@ public sealed class NodeProcess : IDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     /// <param name="extraHocon">Layered over the node's configuration (through RAINSTORM_EXTRAHOCON).</param>
-    public static async Task<NodeProcess> StartAsync(int port, string? seed, string dataDir, string roles = "hydfs", string? extraHocon = null)
+    /// <summary>The node's dashboard/API base URL (null when it was started without HTTP).</summary>
+    public Uri? Http { get; private set; }
+
+    /// <param name="httpPort">-1 = no HTTP endpoint, 0 = a free port (see <see cref="Http"/>).</param>
+    public static async Task<NodeProcess> StartAsync(int port, string? seed, string dataDir, string roles = "hydfs", string? extraHocon = null,
+        int httpPort = -1)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -32,7 +37,7 @@ public sealed class NodeProcess : IDisposable
             UseShellExecute = false,
         };
         if (extraHocon is not null) info.Environment["RAINSTORM_EXTRAHOCON"] = extraHocon;
-        foreach (var arg in new[] { RainstormDll(), "node", "--host", "127.0.0.1", "--port", port.ToString(), "--roles", roles, "--cmd-port", "-1", "--data", dataDir })
+        foreach (var arg in new[] { RainstormDll(), "node", "--host", "127.0.0.1", "--port", port.ToString(), "--roles", roles, "--cmd-port", "-1", "--http-port", httpPort.ToString(), "--data", dataDir })
             info.ArgumentList.Add(arg);
         if (seed is not null)
         {
@@ -62,7 +67,10 @@ public sealed class NodeProcess : IDisposable
         lock (_output) _output.AppendLine(line);
         const string marker = "RainStorm node up at ";
         var at = line.IndexOf(marker, StringComparison.Ordinal);
-        if (at >= 0) _up.TrySetResult(line[(at + marker.Length)..].Split(' ')[0]);
+        if (at < 0) return;
+        var http = line.IndexOf(", http http", StringComparison.Ordinal);
+        if (http >= 0) Http = new Uri(line[(http + ", http ".Length)..].Split(',', ' ')[0]);
+        _up.TrySetResult(line[(at + marker.Length)..].Split(' ')[0]);
     }
 
     /// <summary>kill -9.</summary>

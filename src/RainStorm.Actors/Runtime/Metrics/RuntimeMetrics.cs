@@ -94,6 +94,11 @@ public sealed class RuntimeMetrics : IExtension, IDisposable
         _jobs = new ConcurrentDictionary<string, JobCounts>(jobs.Select(j =>
             KeyValuePair.Create(j.Key, new JobCounts(j.Value.Restarts, j.Value.Rescales))));
 
+    /// <summary>The seconds each live task here spent busy and backpressured so far (the dashboard turns them into shares).</summary>
+    public IReadOnlyList<TaskTime> TaskTimes() =>
+        _tasks.Where(t => t.Value.EndedAt == 0)
+            .Select(t => new TaskTime(t.Key.ToString(), t.Value.BusySeconds, t.Value.BackpressuredSeconds)).ToList();
+
     private IEnumerable<Measurement<T>> Read<T>(Func<TaskSample, T> value) where T : struct
     {
         var now = Stopwatch.GetTimestamp();
@@ -113,6 +118,8 @@ public sealed class RuntimeMetrics : IExtension, IDisposable
 
     public void Dispose() => Meter.Dispose();
 }
+
+public sealed record TaskTime(string Task, double BusySeconds, double BackpressuredSeconds);
 
 public sealed class RuntimeMetricsProvider : ExtensionIdProvider<RuntimeMetrics>
 {
