@@ -29,13 +29,13 @@ public static class ActionRoutes
 
         foreach (var action in DashboardActions.All)
         {
-            app.MapPost(action.Pattern, async (HttpContext context) =>
+            app.MapPost(action.Pattern, async (HttpRequest request) =>
             {
-                if (Refusal(context.Request, token) is { } refused) return refused;
-                var (body, error) = await DashboardActions.ReadBodyAsync(context.Request);
+                if (Refusal(request, token) is { } refused) return refused;
+                var (body, error) = await DashboardActions.ReadBodyAsync(request);
                 if (error is not null) return ApiResults.BadRequest(error);
-                var queries = new JobQueries(system, askTimeout, context.RequestAborted);
-                return await ApiResults.Guard(() => action.Run(context.Request.RouteValues, body, queries), StatusCodes.Status409Conflict);
+                var queries = new JobQueries(system, askTimeout, request.HttpContext.RequestAborted);
+                return await ApiResults.Guard(() => action.Run(request.RouteValues, body, queries), StatusCodes.Status409Conflict);
             });
         }
     }

@@ -19,13 +19,13 @@ public static class ReadRoutes
 {
     public static void Map(IEndpointRouteBuilder app, ActorSystem system, DashboardHistory history, TimeSpan askTimeout)
     {
-        JobQueries Queries(HttpContext context) => new(system, askTimeout, context.RequestAborted);
+        JobQueries Queries(CancellationToken ct) => new(system, askTimeout, ct);
         var api = app.MapGroup("/api/v1");
 
-        api.MapGet("/cluster", (HttpContext context) => ApiResults.Guard(async () =>
+        api.MapGet("/cluster", (CancellationToken ct) => ApiResults.Guard(async () =>
         {
             var state = Cluster.Get(system).State;
-            var ring = await HyDfsClient.For(system).ListMembersAsync(context.RequestAborted);
+            var ring = await HyDfsClient.For(system).ListMembersAsync(ct);
             return ApiResults.Json(new JsonObject
             {
                 ["self"] = NodeName.Of(Cluster.Get(system).SelfAddress),
@@ -35,38 +35,38 @@ public static class ReadRoutes
             });
         }));
 
-        api.MapGet("/jobs", (HttpContext context) => ApiResults.Guard(async () =>
-            ApiResults.Json(JobViews.Jobs(await Queries(context).JobsAsync()).ToJson())));
+        api.MapGet("/jobs", (CancellationToken ct) => ApiResults.Guard(async () =>
+            ApiResults.Json(JobViews.Jobs(await Queries(ct).JobsAsync()).ToJson())));
 
-        api.MapGet("/jobs/{id}", (string id, HttpContext context) => ApiResults.Guard(async () =>
-            BadJobId(id) ?? (await Queries(context).DetailAsync(id) is { } detail
+        api.MapGet("/jobs/{id}", (string id, CancellationToken ct) => ApiResults.Guard(async () =>
+            BadJobId(id) ?? (await Queries(ct).DetailAsync(id) is { } detail
                 ? ApiResults.Json(detail.ToJson())
                 : UnknownJob(id))));
 
-        api.MapGet("/jobs/{id}/tasks", (string id, HttpContext context) => ApiResults.Guard(async () =>
+        api.MapGet("/jobs/{id}/tasks", (string id, CancellationToken ct) => ApiResults.Guard(async () =>
         {
             if (BadJobId(id) is { } bad) return bad;
-            var queries = Queries(context);
+            var queries = Queries(ct);
             if (await queries.JobAsync(id) is null) return UnknownJob(id);
             return ApiResults.Json((await queries.TaskTableAsync(id)).ToJson());
         }));
 
-        api.MapGet("/jobs/{id}/history", (string id, HttpContext context) => ApiResults.Guard(async () =>
+        api.MapGet("/jobs/{id}/history", (string id, CancellationToken ct) => ApiResults.Guard(async () =>
         {
             if (BadJobId(id) is { } bad) return bad;
             if (history.ToJson(id) is { } json) return ApiResults.Json(json);
-            return await Queries(context).JobAsync(id) is null
+            return await Queries(ct).JobAsync(id) is null
                 ? UnknownJob(id)
                 : ApiResults.Json(new JsonObject { ["job"] = id, ["samples"] = new JsonArray(), ["events"] = new JsonArray() });
         }));
 
-        api.MapGet("/hydfs/files", (HttpContext context) => ApiResults.Guard(async () =>
+        api.MapGet("/hydfs/files", (CancellationToken ct) => ApiResults.Guard(async () =>
         {
             var hydfs = HyDfsClient.For(system);
-            return ApiResults.Json(ClusterViews.Files(await ClusterViews.StoresAsync(hydfs, context.RequestAborted)).ToJson());
+            return ApiResults.Json(ClusterViews.Files(await ClusterViews.StoresAsync(hydfs, ct)).ToJson());
         }));
 
-        api.MapFallback((HttpContext context) => ApiResults.NotFound($"no API endpoint {context.Request.Method} {context.Request.Path}."));
+        api.MapFallback((HttpRequest request) => ApiResults.NotFound($"no API endpoint {request.Method} {request.Path}."));
     }
 
     /// <summary>Job ids are what the leader hands out (<c>job-N</c>); anything else is bad input, not an unknown job.</summary>
