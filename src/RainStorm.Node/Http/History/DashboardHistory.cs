@@ -25,17 +25,14 @@ public sealed class DashboardHistory(int capacity, int keptJobs = 20)
             _lastAt = now;
             foreach (var job in jobs.Jobs)
             {
-                if (!_jobs.TryGetValue(job.JobId, out var track))
-                {
-                    if (job.Status != "RUNNING" && _jobs.Count > 0) continue; // ended before we looked: nothing to chart
-                    _jobs[job.JobId] = track = new JobTrack(job.JobId, capacity);
-                }
+                if (!_jobs.TryGetValue(job.JobId, out var track)) _jobs[job.JobId] = track = new JobTrack(job.JobId, capacity);
                 var prefix = job.JobId + "/";
                 track.Observe(now, job, running.Tasks.Where(t => t.JobId == job.JobId).ToList(),
                     recoveries.Recoveries.Where(r => r.Task.StartsWith(prefix, StringComparison.Ordinal)), shares);
             }
+            // Jobs the leader no longer lists, then the oldest beyond what is kept (job ids count up).
             foreach (var old in _jobs.Keys.Except(jobs.Jobs.Select(j => j.JobId)).ToList()) _jobs.Remove(old);
-            while (_jobs.Count > keptJobs) _jobs.Remove(_jobs.Keys.First());
+            foreach (var old in _jobs.Keys.OrderBy(JobNumber).SkipLast(keptJobs).ToList()) _jobs.Remove(old);
         }
     }
 
@@ -78,6 +75,8 @@ public sealed class DashboardHistory(int capacity, int keptJobs = 20)
             };
         }
     }
+
+    private static int JobNumber(string jobId) => int.TryParse(jobId.AsSpan(jobId.LastIndexOf('-') + 1), out var n) ? n : 0;
 
     private static double Round(double v) => Math.Round(v, 3);
 }
