@@ -9,8 +9,8 @@ namespace RainStorm.Actors.Runtime.Metrics;
 
 /// <summary>
 /// The runtime's instruments of one node (System.Diagnostics.Metrics, observable): the tasks running here feed their
-/// meters at every report, the worker their final counts, and the dashboard the job-level counts it learns from the
-/// leader. Instruments read the latest values when a collector (the node's <c>/metrics</c>) asks, so feeding costs one
+/// meters at every report and when they complete, the worker tells when they end, and the dashboard feeds the
+/// job-level counts it learns from the leader. Instruments read the latest values when a collector (the node's <c>/metrics</c>) asks, so feeding costs one
 /// dictionary write a second per task. A task's series stay for <see cref="EndedRetention"/> after it ends.
 /// </summary>
 public sealed class RuntimeMetrics : IExtension, IDisposable
@@ -68,15 +68,6 @@ public sealed class RuntimeMetrics : IExtension, IDisposable
         sample.BusySeconds = meter.BusySeconds;
         sample.BackpressuredSeconds = meter.BackpressuredSeconds;
         sample.InFlightBatches = output is EdgeOutput edges ? edges.Edges.Unacked : 0;
-    }
-
-    /// <summary>The worker saw the task complete: its final counts.</summary>
-    public void Completed(TaskCompleted completed)
-    {
-        var sample = _tasks.GetOrAdd(completed.Id, static i => new TaskSample(i));
-        sample.RecordsIn = completed.TuplesIn;
-        sample.RecordsOut = completed.TuplesOut;
-        sample.InFlightBatches = 0;
     }
 
     /// <summary>The task's actor is gone; its series stay a while so a scrape after the job still sees its totals.</summary>

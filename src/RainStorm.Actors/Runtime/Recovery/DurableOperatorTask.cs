@@ -240,6 +240,7 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
         {
             _completed = true;
             _log.Info("Task {0} completed: {1} tuples in, {2} tuples out; {3}", _spec.Id, _meter.TuplesIn, _meter.TuplesOut, _rounds.Describe("input batches"));
+            RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskCompleted(_spec.Id, _meter.TuplesIn, _meter.TuplesOut));
         }
     }

@@ -213,6 +213,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         {
             _completed = true;
             _log.Info("Task {0} completed: {1} tuples emitted; {2}", _spec.Id, _meter.TuplesOut, _rounds.Describe("lines"));
+            RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskCompleted(_spec.Id, _meter.TuplesIn, _meter.TuplesOut));
         }
     }

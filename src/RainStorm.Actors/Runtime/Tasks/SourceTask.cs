@@ -127,6 +127,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         {
             _completed = true;
             _log.Info("Task {0} completed: {1} tuples emitted", _spec.Id, _meter.TuplesOut);
+            RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskCompleted(_spec.Id, _meter.TuplesIn, _meter.TuplesOut));
         }
     }

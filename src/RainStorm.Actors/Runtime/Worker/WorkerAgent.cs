@@ -94,7 +94,6 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
         Receive<TaskCompleted>(completed =>
         {
             if (_byActor.TryGetValue(Sender, out var task)) task.Completed = completed;
-            RuntimeMetrics.For(Context.System).Completed(completed);
             ToLeader(completed, settle: true);
         });
         Receive<RecoveryProtocol.ReportTasks>(_ =>

@@ -25,7 +25,7 @@ public static class Bottleneck
     {
         if (stages.Count == 0) return "Bottleneck: not known yet (no sample of this job).";
         if (Find(stages) is { } limit)
-            return $"Bottleneck: stage {limit.Stage} ({limit.Op}), busy {limit.Busy:P0}, not backpressured.";
+            return $"Bottleneck: stage {limit.Stage} ({limit.Op}), busy {limit.Busy * 100:0}%, not backpressured.";
         return stages.All(s => s.Busy < IdleBelow && !s.IsBackpressured)
             ? "Bottleneck: none, every stage is idle (the job is paced by its input rate or waits for input)."
             : "Bottleneck: none found, every busy stage is backpressured.";
