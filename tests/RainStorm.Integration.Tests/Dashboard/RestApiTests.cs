@@ -117,6 +117,10 @@ public sealed class RestApiTests(DashboardCluster dash)
             return now.EnumerateArray().Any(t => t.GetProperty("task").GetString()!.Contains('#') && t.GetProperty("state").GetString() == "RUNNING");
         }, TimeSpan.FromSeconds(90), "the job running again after kill_task", 500);
 
+        // The dashboard's timeline (kept by node 2, which hosts no leader) shows the restart.
+        await Poll.UntilAsync(async () => (await dash.GetAsync(2, $"/api/v1/jobs/{jobId}/history")).Body.GetProperty("events")
+            .EnumerateArray().Any(e => e.GetProperty("kind").GetString() == "recovery"), TimeSpan.FromSeconds(30), "a recovery in the timeline", 500);
+
         var (killed, job) = await dash.PostAsync(1, $"/api/v1/jobs/{jobId}/kill", DashboardCluster.Token);
         Assert.Equal(HttpStatusCode.OK, killed);
         Assert.Equal(jobId, job.GetProperty("job").GetString());

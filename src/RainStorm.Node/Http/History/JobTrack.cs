@@ -16,13 +16,16 @@ public sealed class JobTrack(string jobId, int capacity)
     private readonly HashSet<string> _seenRecoveries = [];
     private Dictionary<int, int> _widths = [];
     private string? _status;
+    private int _attempt = 1;
 
     public string JobId => jobId;
     public RingBuffer<RateSample> Samples { get; } = new(capacity);
     public List<TimelineEvent> Events { get; } = [];
     public Dictionary<string, (double Busy, double Backpressured)> TaskShares { get; private set; } = [];
     public long Rescales { get; private set; }
-    public long Restarts => _seenRecoveries.Count;
+    /// <summary>Task restarts: those the leader lists, plus one per task each time an at-least-once job restarted from its source.</summary>
+    public long Restarts => _seenRecoveries.Count + _sourceRestarts;
+    private long _sourceRestarts;
 
     public void Observe(long now, JobSummary job, IReadOnlyList<TaskInfo> tasks, IEnumerable<RecoveryInfo> recoveries,
         IReadOnlyDictionary<string, (double Busy, double Backpressured)> shares)
@@ -54,6 +57,13 @@ public sealed class JobTrack(string jobId, int capacity)
             }
         }
         _widths = widths;
+        var attempt = tasks.Max(t => t.Task.Contains('#') && int.TryParse(t.Task.AsSpan(t.Task.IndexOf('#') + 1), out var a) ? a : 1);
+        if (attempt > _attempt)
+        {
+            _sourceRestarts += tasks.Count;
+            Events.Add(new TimelineEvent(now, "recovery", $"{job.JobId} restarted from its source (attempt {attempt}): a task failed"));
+            _attempt = attempt;
+        }
         TaskShares = tasks.ToDictionary(t => t.Task, t => shares.GetValueOrDefault(t.Task));
         var loads = stages.Select((ofStage, s) => new StageLoad(s, ofStage.FirstOrDefault()?.Op ?? "?",
             ofStage.Select(t => TaskShares[t.Task].Busy).DefaultIfEmpty(0).Max(),
