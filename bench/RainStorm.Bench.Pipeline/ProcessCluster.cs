@@ -25,7 +25,11 @@ public sealed class ProcessCluster : IAsyncDisposable
     public IActorRef Leader => ActorRegistry.For(Client).Get<JobCommands.LeaderProxyKey>();
     public HyDfsClient HyDfs => HyDfsClient.For(Client);
 
-    public static async Task<ProcessCluster> StartAsync(int nodes, string dataRoot)
+    /// <summary>The nodes' HTTP endpoints (empty when started without).</summary>
+    public List<Uri> HttpEndpoints { get; } = [];
+
+    /// <param name="http">Give every node its HTTP endpoint (dashboard, API, /metrics) on a free port; otherwise none.</param>
+    public static async Task<ProcessCluster> StartAsync(int nodes, string dataRoot, bool http = false)
     {
         var cluster = new ProcessCluster();
         try
@@ -41,13 +45,19 @@ public sealed class ProcessCluster : IAsyncDisposable
                     RedirectStandardError = true,
                     UseShellExecute = false,
                 };
-                foreach (var arg in new[] { dll, "node", "--port", $"{ports[i]}", "--seed", seed, "--cmd-port", "-1", "--data", Path.Combine(dataRoot, $"node-{i + 1}") })
+                foreach (var arg in new[] { dll, "node", "--port", $"{ports[i]}", "--seed", seed, "--cmd-port", "-1", "--http-port", http ? "0" : "-1", "--data", Path.Combine(dataRoot, $"node-{i + 1}") })
                     info.ArgumentList.Add(arg);
                 info.Environment["RAINSTORM_ExtraHocon"] = "rainstorm.log.console-level = OFF";
                 var process = Process.Start(info)!;
                 cluster._processes.Add(process);
                 var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                process.OutputDataReceived += (_, e) => { if (e.Data?.Contains("RainStorm node up at") == true) up.TrySetResult(); };
+                process.OutputDataReceived += (_, e) =>
+                {
+                    if (e.Data?.Contains("RainStorm node up at") != true) return;
+                    var at = e.Data.IndexOf(", http http", StringComparison.Ordinal);
+                    if (at >= 0) lock (cluster.HttpEndpoints) cluster.HttpEndpoints.Add(new Uri(e.Data[(at + ", http ".Length)..].Split(',', ' ')[0]));
+                    up.TrySetResult();
+                };
                 process.ErrorDataReceived += (_, _) => { };
                 process.BeginOutputReadLine();
                 process.BeginErrorReadLine();
@@ -59,6 +69,7 @@ public sealed class ProcessCluster : IAsyncDisposable
                 Seeds = [seed],
                 Roles = [],
                 CmdPort = -1,
+                HttpPort = -1,
                 DataDir = Path.Combine(dataRoot, "client"),
                 ExtraHocon = "rainstorm.log.console-level = OFF",
             });

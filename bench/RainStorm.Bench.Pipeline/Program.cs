@@ -12,6 +12,9 @@ var processes = true;
 var hocon = "";
 var memory = false;
 var keepData = false;
+var local = true;
+var dashboard = false;
+var repeat = 1;
 string[] appNames = ["App 2", "App 1"];
 bool[] exactlyOnceModes = [false, true];
 for (var i = 0; i < args.Length; i += 2)
@@ -23,13 +26,16 @@ for (var i = 0; i < args.Length; i += 2)
         case "--no-exactly-once": exactlyOnceModes = [false]; i--; break;
         case "--memory": memory = true; i--; break;
         case "--keep-data": keepData = true; i--; break;
+        case "--no-local": local = false; i--; break;
+        case "--dashboard": dashboard = true; i--; break;
+        case "--repeat": repeat = int.Parse(args[i + 1]); break;
         case "--only-exactly-once": exactlyOnceModes = [true]; i--; break;
         case "--app": appNames = [$"App {args[i + 1]}"]; break;
         case "--hocon": hocon = args[i + 1]; break;
         case "--lines": lines = long.Parse(args[i + 1]); break;
         case "--nodes": nodes = int.Parse(args[i + 1]); break;
         case "--tasks": tasks = int.Parse(args[i + 1]); break;
-        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-processes, --no-exactly-once, --only-exactly-once, --app 1|2, --memory, --keep-data, --hocon TEXT)"); return 2;
+        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-processes, --no-exactly-once, --only-exactly-once, --app 1|2, --memory, --keep-data, --hocon TEXT, --no-local, --dashboard, --repeat N)"); return 2;
     }
 }
 
@@ -104,14 +110,17 @@ foreach (var app in baselines ? new[] { App.App2, App.App1 } : [])
     Report(app.Name, "Akka.Streams, one process", streams.Lines, streams.Outputs, streams.Elapsed);
 }
 
-async Task RunJobs(string runner, Akka.Actor.ActorSystem system, Akka.Actor.IActorRef leader, RainStorm.Actors.HyDfs.HyDfsClient hyDfs)
+async Task RunJobs(string runner, Akka.Actor.ActorSystem system, Akka.Actor.IActorRef leader, RainStorm.Actors.HyDfs.HyDfsClient hyDfs,
+    IReadOnlyList<Uri>? dashboardNodes = null)
 {
     var name = Path.GetFileName(source);
     var upload = Stopwatch.StartNew();
     await JobRunner.EnsureSourceAsync(hyDfs, name, source);
     Console.WriteLine($"  {runner}: uploaded into HyDFS in {upload.Elapsed.TotalSeconds:0.0} s (not part of the job times)");
     var run = 0;
-    foreach (var (app, exactlyOnce) in new[] { App.App2, App.App1 }.Where(a => appNames.Contains(a.Name)).SelectMany(a => exactlyOnceModes.Select(e => (a, e))))
+    // With --dashboard: a Prometheus scrape of every node each second and an open job page, for the whole run.
+    await using var load = dashboardNodes is { Count: > 0 } ? new DashboardLoad(dashboardNodes) : null;
+    foreach (var (app, exactlyOnce) in Enumerable.Repeat(0, repeat).SelectMany(_ => new[] { App.App2, App.App1 }.Where(a => appNames.Contains(a.Name)).SelectMany(a => exactlyOnceModes.Select(e => (a, e)))))
     {
         var clock = Stopwatch.StartNew();
         var jobId = await JobRunner.SubmitAsync(leader, app.JobLine(name, $"bench_out_{++run}", tasks, exactlyOnce));
@@ -119,18 +128,20 @@ async Task RunJobs(string runner, Akka.Actor.ActorSystem system, Akka.Actor.IAct
         if (summary.Status != "COMPLETED") Console.WriteLine($"  {app.Name}: {JobRunner.Describe(summary)}");
         Report(app.Name, exactlyOnce ? runner + ", exactly_once" : runner, summary.TuplesIn, summary.TuplesOut, clock.Elapsed);
     }
+    if (load is not null) Console.WriteLine($"  dashboard load: {load.Scrapes} /metrics scrapes ({load.MetricsBytes / Math.Max(1, load.Scrapes):N0} bytes each), {load.PageRefreshes} job page refreshes");
 }
 
 // Node data of this run only (the generated source is shared and kept): concurrent runs must not clear each other.
 var runDir = Path.Combine(work, $"run-{Environment.ProcessId}");
 var data = Path.Combine(runDir, "cluster");
-await using (var cluster = await LocalCluster.StartAsync(nodes, data, extraHocon: "rainstorm.log.console-level = ERROR\n" + hocon))
-    await RunJobs($"RainStorm local --nodes {nodes}", cluster.First, cluster.Leader, cluster.HyDfs);
+if (local)
+    await using (var cluster = await LocalCluster.StartAsync(nodes, data, extraHocon: "rainstorm.log.console-level = ERROR\n" + hocon))
+        await RunJobs($"RainStorm local --nodes {nodes}", cluster.First, cluster.Leader, cluster.HyDfs);
 if (processes)
 {
     var processData = Path.Combine(runDir, "processes");
-    await using var cluster = await ProcessCluster.StartAsync(nodes, processData);
-    await RunJobs($"RainStorm {nodes} node processes", cluster.Client, cluster.Leader, cluster.HyDfs);
+    await using var cluster = await ProcessCluster.StartAsync(nodes, processData, http: dashboard);
+    await RunJobs($"RainStorm {nodes} node processes{(dashboard ? ", dashboard" : "")}", cluster.Client, cluster.Leader, cluster.HyDfs, cluster.HttpEndpoints);
 }
 
 if (keepData) Console.WriteLine($"node data and logs kept in {runDir}");

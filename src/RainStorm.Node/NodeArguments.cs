@@ -34,12 +34,14 @@ public static class NodeArguments
                 case "--roles": options.Roles = Roles(Value()); break;
                 case "--cmd-host": options.CmdHost = Value(); break;
                 case "--cmd-port": options.CmdPort = Port(flag, Value(), allowZero: true, allowDisabled: true); break;
+                case "--http-host": options.HttpHost = Value(); break;
+                case "--http-port": options.HttpPort = Port(flag, Value(), allowZero: true, allowDisabled: true); break;
                 case "--data": options.DataDir = Value(); break;
                 case "--operators": options.OperatorDir = Value(); break;
                 case "--token": options.Token = Value(); break;
                 case "--tls-cert": options.TlsCertificate = Value(); break;
                 case "--tls-ca": options.TlsCa = Value(); break;
-                default: throw new UsageException($"unknown option '{flag}' (expected --host, --bind-host, --port, --seed, --roles, --cmd-host, --cmd-port, --token, --tls-cert, --tls-ca, --data, --operators).");
+                default: throw new UsageException($"unknown option '{flag}' (expected --host, --bind-host, --port, --seed, --roles, --cmd-host, --cmd-port, --http-host, --http-port, --token, --tls-cert, --tls-ca, --data, --operators).");
             }
         }
         if (seedsFromArgs.Count > 0) options.Seeds = seedsFromArgs;

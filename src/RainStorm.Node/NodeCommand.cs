@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using RainStorm.Node.CommandHost;
+using RainStorm.Node.Http;
 
 namespace RainStorm.Node;
 
@@ -25,7 +26,8 @@ public static class NodeCommand
         // Tests and scripts wait for this line before they talk to the node.
         var self = Cluster.Get(system).SelfAddress;
         var cmd = CommandEndpoint.Get(system).Bound is { } bound ? $"{bound.Address}:{bound.Port}" : "off";
-        Console.WriteLine($"RainStorm node up at {NodeName.Of(self)} (roles {string.Join(",", options.Roles)}, cmd {cmd}, pid {Environment.ProcessId})");
+        var http = HttpEndpoint.Get(system).Url is { } url ? url.ToString() : "off";
+        Console.WriteLine($"RainStorm node up at {NodeName.Of(self)} (roles {string.Join(",", options.Roles)}, cmd {cmd}, http {http}, pid {Environment.ProcessId})");
         ReportJoining(system, options);
         await Task.WhenAny(host.WaitForShutdownAsync(), system.WhenTerminated);
         var downed = CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClusterDowningReason;

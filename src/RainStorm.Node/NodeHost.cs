@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RainStorm.Actors.Hosting;
 using RainStorm.Node.CommandHost;
+using RainStorm.Node.Http;
 
 namespace RainStorm.Node;
 
@@ -23,7 +24,8 @@ public static class NodeHost
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton(_ => dataLock); // created (so disposed) by the container
-            builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options).WithCommandHost(commandListener, CommandToken.Of(options)));
+            builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options).WithCommandHost(commandListener, CommandToken.Of(options)).WithNodeMetrics());
+            builder.Services.AddDashboard(options);
             var host = builder.Build();
             host.Services.GetRequiredService<DataDirectoryLock>();
             return host;

@@ -15,5 +15,9 @@ public static class RainStormHocon
 
     public static string DefaultText => Text.Value;
 
+    /// <summary>A HOCON quoted string holding <paramref name="value"/> exactly.</summary>
+    public static string Quote(string value) =>
+        "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace("\r", "\\r") + "\"";
+
     public static Config Default => ConfigurationFactory.ParseString(Text.Value);
 }

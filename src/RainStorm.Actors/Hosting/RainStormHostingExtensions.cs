@@ -19,6 +19,8 @@ public static class RainStormHostingExtensions
         Directory.CreateDirectory(options.DataDir);
         if (options.ExtraHocon is { Length: > 0 } extra)
             builder.AddHocon(extra, HoconAddMode.Prepend);
+        if (options.HttpToken is { Length: > 0 } token)
+            builder.AddHocon($"rainstorm.http.token = {RainStormHocon.Quote(token)}", HoconAddMode.Prepend);
         builder.AddHocon(RainStormHocon.DefaultText, HoconAddMode.Append);
 
         builder

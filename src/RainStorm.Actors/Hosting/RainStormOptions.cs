@@ -33,6 +33,14 @@ public sealed class RainStormOptions
     public string CmdHost { get; set; } = "127.0.0.1";
     public int CmdPort { get; set; } = 9110;
 
+    /// <summary>HTTP endpoint (dashboard, REST API, /metrics); loopback unless configured. Port 0 picks a free one, -1
+    /// disables it.</summary>
+    public string HttpHost { get; set; } = "127.0.0.1";
+    public int HttpPort { get; set; } = 9120;
+
+    /// <summary>When set, becomes <c>rainstorm.http.token</c>: the bearer token the HTTP API's mutating calls need.</summary>
+    public string? HttpToken { get; set; }
+
     /// <summary>Secret every command connection must present (<c>--token</c> / RAINSTORM_TOKEN, the same on node and
     /// client). Required before the command endpoint may bind to a non-loopback address; null = no token.</summary>
     public string? Token { get; set; }

@@ -1,12 +1,13 @@
 namespace RainStorm.Node.Local;
 
-/// <summary>`rainstorm local [--nodes N] [--cmd-port C] [--data DIR] [--operators DIR] [--demo [--lines L]] [job line]`.</summary>
-public sealed record LocalArguments(int Nodes, int CmdPort, string DataRoot, string OperatorDir, bool Demo, long DemoLines, string? JobLine)
+/// <summary>`rainstorm local [--nodes N] [--cmd-port C] [--http-port H] [--data DIR] [--operators DIR] [--demo [--lines L]] [job line]`.</summary>
+public sealed record LocalArguments(int Nodes, int CmdPort, int HttpPort, string DataRoot, string OperatorDir, bool Demo, long DemoLines, string? JobLine)
 {
     public static LocalArguments Parse(IReadOnlyList<string> args)
     {
         var nodes = 3;
         var cmdPort = 0;
+        var httpPort = 9120;
         var data = Path.Combine("data", "local");
         var operators = "operators";
         var demo = false;
@@ -20,11 +21,12 @@ public sealed record LocalArguments(int Nodes, int CmdPort, string DataRoot, str
             {
                 case "--nodes": nodes = Number(flag, Value(), 1, 16); break;
                 case "--cmd-port": cmdPort = Number(flag, Value(), -1, 65535); break;
+                case "--http-port": httpPort = Number(flag, Value(), -1, 65535); break;
                 case "--data": data = Value(); break;
                 case "--operators": operators = Value(); break;
                 case "--demo": demo = true; break;
                 case "--lines": demoLines = Number(flag, Value(), 1, 100_000_000); break;
-                default: throw new UsageException($"unknown option '{flag}' for local (expected --nodes, --cmd-port, --data, --operators, --demo, --lines).");
+                default: throw new UsageException($"unknown option '{flag}' for local (expected --nodes, --cmd-port, --http-port, --data, --operators, --demo, --lines).");
             }
         }
         var rest = args.Skip(i).ToList();
@@ -35,7 +37,7 @@ public sealed record LocalArguments(int Nodes, int CmdPort, string DataRoot, str
             _ => JobRunner.JoinTokens(rest),
         };
         if (demo && jobLine is not null) throw new UsageException("--demo runs its own jobs; give either --demo or a job line.");
-        return new LocalArguments(nodes, cmdPort, data, operators, demo, demoLines, jobLine);
+        return new LocalArguments(nodes, cmdPort, httpPort, data, operators, demo, demoLines, jobLine);
     }
 
     private static int Number(string flag, string value, int min, int max) =>

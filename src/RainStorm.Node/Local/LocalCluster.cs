@@ -35,9 +35,10 @@ public sealed class LocalCluster : IAsyncDisposable
 
     /// <param name="dataRoot">Node i keeps its data (HyDFS replicas, log) under dataRoot/node-i.</param>
     /// <param name="cmdPort">Command endpoint of node 1 (0 = a free port, -1 = none); the others have none.</param>
+    /// <param name="httpPort">HTTP endpoint (dashboard, API, /metrics) of node 1 (0 = a free port, -1 = none); the others have none.</param>
     /// <param name="extraHocon">Layered over the defaults on every node (tests shorten timeouts with it).</param>
     public static async Task<LocalCluster> StartAsync(int nodes, string dataRoot, int cmdPort = -1, string operatorDir = "operators",
-        string? extraHocon = null, TimeSpan? timeout = null)
+        string? extraHocon = null, TimeSpan? timeout = null, int httpPort = -1)
     {
         if (nodes < 1) throw new ArgumentOutOfRangeException(nameof(nodes), "a cluster needs at least one node");
         var ports = FreePorts(nodes);
@@ -48,6 +49,7 @@ public sealed class LocalCluster : IAsyncDisposable
             Seeds = [$"127.0.0.1:{ports[0]}"],
             Roles = [.. RainStormOptions.AllRoles],
             CmdPort = i == 0 ? cmdPort : -1,
+            HttpPort = i == 0 ? httpPort : -1,
             DataDir = Path.Combine(dataRoot, $"node-{i + 1}"),
             OperatorDir = operatorDir,
             ExtraHocon = extraHocon,

@@ -1,3 +1,4 @@
+using RainStorm.Node.Http;
 using RainStorm.Actors.Runtime;
 using RainStorm.Operators.Jobs;
 
@@ -37,10 +38,11 @@ public static class LocalCommand
         ClearPreviousRun(dataRoot);
         Console.Error.WriteLine($"rainstorm local: starting {arguments.Nodes} nodes (data and logs under {dataRoot})...");
         await using var cluster = await LocalCluster.StartAsync(arguments.Nodes, dataRoot, arguments.CmdPort, arguments.OperatorDir,
-            "rainstorm.log.console-level = WARNING");
+            "rainstorm.log.console-level = WARNING", httpPort: arguments.HttpPort);
         var cmd = cluster.Options[0].CmdPort;
         Console.Error.WriteLine($"rainstorm local: {arguments.Nodes} nodes up ({string.Join(", ", cluster.Options.Select(o => o.SelfAddress))})"
             + (cmd > 0 ? $"; commands on 127.0.0.1:{cmd}" : "") + $"; node 1 logs to {RuntimeHostingExtensions.LogFile(cluster.Options[0])}");
+        if (HttpEndpoint.Get(cluster.First).Url is { } dashboard) Console.Error.WriteLine($"rainstorm local: dashboard at {dashboard}");
         var exitCode = arguments.Demo ? await LocalDemo.RunAsync(cluster, dataRoot, arguments.DemoLines)
             : arguments.JobLine is { } line ? await RunJobAsync(cluster, line)
             : await new LocalConsole(cluster, Console.In, Console.Out).RunAsync();

@@ -27,6 +27,7 @@ public sealed class ClientNode : IAsyncDisposable
             Seeds = [seed],
             Roles = [],
             CmdPort = cmdPort,
+            HttpPort = -1,
             DataDir = dataDir,
             ExtraHocon = "akka.loglevel = WARNING\nrainstorm.log.console-level = OFF\n" + extraHocon,
         }));

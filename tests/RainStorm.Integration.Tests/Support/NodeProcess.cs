@@ -23,9 +23,14 @@ public sealed class NodeProcess : IDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     /// <param name="extraHocon">Layered over the node's configuration (through RAINSTORM_EXTRAHOCON).</param>
-    public static Task<NodeProcess> StartAsync(int port, string? seed, string dataDir, string roles = "hydfs", string? extraHocon = null)
+    /// <summary>The node's dashboard/API base URL (null when it was started without HTTP).</summary>
+    public Uri? Http { get; private set; }
+
+    /// <param name="httpPort">-1 = no HTTP endpoint, 0 = a free port (see <see cref="Http"/>).</param>
+    public static Task<NodeProcess> StartAsync(int port, string? seed, string dataDir, string roles = "hydfs", string? extraHocon = null,
+        int httpPort = -1)
     {
-        List<string> args = ["--host", "127.0.0.1", "--port", port.ToString(), "--roles", roles, "--cmd-port", "-1", "--data", dataDir];
+        List<string> args = ["--host", "127.0.0.1", "--port", port.ToString(), "--roles", roles, "--cmd-port", "-1", "--http-port", httpPort.ToString(), "--data", dataDir];
         if (seed is not null) args.AddRange(["--seed", seed]);
         return StartAsync([], args, extraHocon);
     }
@@ -77,7 +82,10 @@ public sealed class NodeProcess : IDisposable
         lock (_output) _output.AppendLine(line);
         const string marker = "RainStorm node up at ";
         var at = line.IndexOf(marker, StringComparison.Ordinal);
-        if (at >= 0) _up.TrySetResult(line[(at + marker.Length)..].Split(' ')[0]);
+        if (at < 0) return;
+        var http = line.IndexOf(", http http", StringComparison.Ordinal);
+        if (http >= 0) Http = new Uri(line[(http + ", http ".Length)..].Split(',', ' ')[0]);
+        _up.TrySetResult(line[(at + marker.Length)..].Split(' ')[0]);
     }
 
     /// <summary>kill -9.</summary>

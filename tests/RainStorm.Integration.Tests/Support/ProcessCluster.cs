@@ -42,16 +42,21 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     /// <param name="clientCmdPort">Gives the in-process client node a command endpoint (for CLI runs) on this port.</param>
     /// <param name="clientHocon">Layered over the client node's configuration.</param>
-    public static async Task<ProcessCluster> StartAsync(int nodes, ITestOutputHelper output, int clientCmdPort = -1, string? clientHocon = null)
+    /// <param name="http">Give every node an HTTP endpoint on a free port (<see cref="NodeProcess.Http"/>).</param>
+    /// <param name="nodeHocon">Extra HOCON for node i (null = none), layered with the quiet console.</param>
+    public static async Task<ProcessCluster> StartAsync(int nodes, ITestOutputHelper output, int clientCmdPort = -1, string? clientHocon = null,
+        bool http = false, Func<int, string?>? nodeHocon = null)
     {
         var cluster = new ProcessCluster(Path.Combine(Path.GetTempPath(), "rainstorm-proc-" + Guid.NewGuid().ToString("N")[..10]), output);
+        var httpPort = http ? 0 : -1;
+        string Hocon(int i) => nodeHocon?.Invoke(i) is { } extra ? Quiet + "\n" + extra : Quiet;
         try
         {
             Directory.CreateDirectory(cluster._root);
-            cluster.Nodes.Add(await NodeProcess.StartAsync(NodeProcess.FreePort(), null, Path.Combine(cluster._root, "n0"), Roles, Quiet));
+            cluster.Nodes.Add(await NodeProcess.StartAsync(NodeProcess.FreePort(), null, Path.Combine(cluster._root, "n0"), Roles, Hocon(0), httpPort));
             var seed = cluster.Nodes[0].Address;
             cluster.Nodes.AddRange(await Task.WhenAll(Enumerable.Range(1, nodes - 1)
-                .Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(cluster._root, $"n{i}"), Roles, Quiet))));
+                .Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(cluster._root, $"n{i}"), Roles, Hocon(i), httpPort))));
             await cluster.StartClientAsync(clientCmdPort, clientHocon);
             await cluster.WaitForWorkersAsync(nodes, TimeSpan.FromSeconds(60));
             return cluster;

@@ -19,7 +19,7 @@ public sealed class LocalCommandTests : IDisposable
         await File.WriteAllLinesAsync(Path.Combine(_dir, "signs.csv"), lines);
 
         var (exit, stdout, stderr) = await RunLocalAsync(
-            "--nodes", "2", "--cmd-port", "-1", "--data", "data",
+            "--nodes", "2", "--cmd-port", "-1", "--http-port", "0", "--data", "data",
             "RainStorm", "2", "2", "Filter", "Warning", "Transform", "0,2", "signs.csv", "warnings.txt", "false", "false", "0", "0", "0");
 
         Assert.True(exit == 0, $"exit {exit}: {stderr}");
@@ -27,6 +27,7 @@ public sealed class LocalCommandTests : IDisposable
         var expected = Enumerable.Range(0, 3000).Where(i => i % 7 == 0).Select(i => $"{i},{i} X {i}").Order();
         Assert.Equal(expected, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
         Assert.Contains("COMPLETED", stderr);
+        Assert.Matches(@"rainstorm local: dashboard at http://127\.0\.0\.1:\d+/", stderr);
     }
 
     [Fact]

@@ -36,6 +36,7 @@ public sealed class TestNode : IAsyncDisposable
             Seeds = [seed ?? $"127.0.0.1:{port}"],
             Roles = (roles ?? RainStormOptions.AllRoles).ToList(),
             CmdPort = 0,
+            HttpPort = -1,
             DataDir = Path.Combine(dataRoot, $"node-{port}"),
             OperatorDir = Path.Combine(dataRoot, "operators"),
             // No test here kills a node: a tolerant failure detector keeps a busy CI machine (node processes of other

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using RainStorm.Actors.Commands.Execution;
 using RainStorm.Actors.Commands.Model;
-using RainStorm.Actors.Commands.Output;
+using RainStorm.Actors.Commands.Views;
 using RainStorm.Actors.Hosting;
 
 namespace RainStorm.Actors.Commands.Palettes;
@@ -25,10 +25,7 @@ public static class ClusterPalette
 
     private static async Task<int> ShowAsync(CommandCall call)
     {
-        var state = Cluster.Get(call.System).State;
-        var table = new Table(new Column("ADDRESS", "address"), new Column("ROLES", "roles"), new Column("STATUS", "status"));
-        foreach (var m in state.Members.OrderBy(m => m.Address.Port).ThenBy(m => m.Address.Host))
-            table.Add(NodeName.Of(m.Address), Roles(m), state.Unreachable.Contains(m) ? "Unreachable" : m.Status.ToString());
+        var table = ClusterViews.Members(Cluster.Get(call.System).State);
         if (call.Args.Json) await call.WriteLineAsync(table.ToJsonText());
         else await call.WriteLinesAsync([.. table.ToLines(), $"{table.Count} member{(table.Count == 1 ? "" : "s")}"]);
         return 0;
@@ -77,8 +74,6 @@ public static class ClusterPalette
             cluster.Unsubscribe(inbox.Ref);
         }
     }
-
-    private static IReadOnlyList<string> Roles(Member m) => m.Roles.Where(r => !r.StartsWith("dc-", StringComparison.Ordinal)).Order().ToList();
 
     private static Member FindMember(CommandCall call)
     {

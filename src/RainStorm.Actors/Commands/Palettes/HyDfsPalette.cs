@@ -3,6 +3,7 @@ using Akka.Actor;
 using RainStorm.Actors.Commands.Execution;
 using RainStorm.Actors.Commands.Model;
 using RainStorm.Actors.Commands.Output;
+using RainStorm.Actors.Commands.Views;
 using RainStorm.Actors.HyDfs;
 
 namespace RainStorm.Actors.Commands.Palettes;
@@ -40,6 +41,8 @@ public static class HyDfsPalette
             "hydfs getfromreplica 127.0.0.1:4054 signs.csv ./copy.csv", GetFromReplicaAsync),
         Command("hydfs list_mem_ids", "list the HyDFS ring members with their ring ids, sorted by ring id",
             [Arg.Output], "hydfs list_mem_ids -o json", ListMembersAsync),
+        Command("hydfs files", "list every file of the ring: size and the nodes that hold a copy",
+            [Arg.Output], "hydfs files -o json", FilesAsync),
         Command("hydfs multiappend", "each named node appends its own local file to a HyDFS file, concurrently: <name> <node1> … <nodeK> <local1> … <localK>",
             [Name, Arg.Rest("nodes-then-files", "K nodes (host:port), then K paths on those nodes")],
             "hydfs multiappend log.txt 127.0.0.1:4053 127.0.0.1:4054 /tmp/a.txt /tmp/b.txt", MultiAppendAsync),
@@ -173,10 +176,16 @@ public static class HyDfsPalette
     private static async Task ListMembersAsync(CommandCall call, HyDfsClient hydfs)
     {
         var members = await hydfs.ListMembersAsync(call.Cancellation);
-        var table = new Table(new Column("NODE", "node"), new Column("RING_ID", "ring_id"));
-        foreach (var m in members.OrderBy(m => m.RingId)) table.Add(m.Node, m.RingId);
+        var table = ClusterViews.Ring(members);
         if (call.Args.Json) await call.WriteLineAsync(table.ToJsonText());
         else await call.WriteLinesAsync([.. table.ToLines(), $"{members.Count} member{(members.Count == 1 ? "" : "s")}"]);
+    }
+
+    private static async Task FilesAsync(CommandCall call, HyDfsClient hydfs)
+    {
+        var table = ClusterViews.Files(await ClusterViews.StoresAsync(hydfs, call.Cancellation));
+        if (call.Args.Json) await call.WriteLineAsync(table.ToJsonText());
+        else await call.WriteLinesAsync(table.Count == 0 ? ["no files"] : table.ToLines());
     }
 
     private static async Task MultiAppendAsync(CommandCall call, HyDfsClient hydfs)

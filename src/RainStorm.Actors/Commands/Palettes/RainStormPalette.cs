@@ -3,13 +3,13 @@ using RainStorm.Actors.Commands.Model;
 using RainStorm.Actors.Commands.Output;
 using RainStorm.Actors.Commands.Parsing;
 using RainStorm.Actors.HyDfs;
+using RainStorm.Actors.Commands.Views;
 using RainStorm.Actors.Runtime.Client;
 using RainStorm.Actors.Runtime.Protocol;
-using RainStorm.Operators.Jobs;
 
 namespace RainStorm.Actors.Commands.Palettes;
 
-/// <summary>Job commands, answered by the leader singleton: submit, jobs, wait, list_tasks, kill_task, kill.</summary>
+/// <summary>Job commands, answered by the leader singleton: submit, jobs, job, wait, list_tasks, kill_task, kill.</summary>
 public static class RainStormPalette
 {
     public const string Module = "rainstorm";
@@ -23,6 +23,8 @@ public static class RainStormPalette
             SubmitAsync),
         new(new CommandSpec("jobs", "list the jobs: id, status, stages, tasks, tuples in and out, elapsed time",
             [Arg.Output, LeaderClient.TimeoutArg(LeaderPatience)], "jobs -o json"), JobsAsync),
+        new(new CommandSpec("job", "show one job: its line, stages with their width, state, totals, rates and task restarts",
+            [Arg.Positional("job", "the job id"), Arg.Output, LeaderClient.TimeoutArg(LeaderPatience)], "job job-1 -o json"), JobAsync),
         new(new CommandSpec("wait", "wait until a job ends; --follow streams its output lines. Exit 0 only if it COMPLETED",
             [
                 Arg.Positional("job", "the job id"),
@@ -53,14 +55,26 @@ public static class RainStormPalette
 
     private static async Task<int> JobsAsync(CommandCall call)
     {
-        var list = await LeaderClient.AskAsync<JobCommands.JobList>(call, new JobCommands.ListJobs());
-        var table = new Table(
-            new Column("ID", "id"), new Column("STATUS", "status"), new Column("STAGES", "stages"), new Column("TASKS", "tasks"),
-            new Column("IN", "in"), new Column("OUT", "out"), new Column("ELAPSED", "elapsed"));
-        foreach (var j in list.Jobs)
-            table.Add(j.JobId, j.Status, j.Stages, j.Tasks, j.TuplesIn, j.TuplesOut, j.Elapsed);
+        var list = await JobQueries.For(call).JobsAsync();
+        var table = JobViews.Jobs(list);
         if (call.Args.Json) await call.WriteLineAsync(table.ToJsonText());
         else await call.WriteLinesAsync(list.Jobs.Count == 0 ? ["no jobs"] : table.ToLines());
+        return 0;
+    }
+
+    private static async Task<int> JobAsync(CommandCall call)
+    {
+        var jobId = call.Args["job"];
+        var queries = JobQueries.For(call);
+        var detail = await queries.DetailAsync(jobId);
+        if (detail is null)
+        {
+            // The leader's own answer names the jobs there are.
+            await queries.TasksAsync(jobId);
+            throw new CommandFailedException($"no job '{jobId}'");
+        }
+        if (call.Args.Json) await call.WriteLineAsync(detail.ToJson().ToJsonString());
+        else await call.WriteLinesAsync(detail.ToLines());
         return 0;
     }
 
@@ -147,50 +161,10 @@ public static class RainStormPalette
 
     private static async Task<int> ListTasksAsync(CommandCall call)
     {
-        var list = await LeaderClient.AskAsync<JobCommands.TaskList>(call, new JobCommands.ListTasks(call.Args.Optional("job")));
-        var table = new Table(
-            new Column("TASK", "task"), new Column("JOB", "job"), new Column("STAGE", "stage"), new Column("OP", "op"),
-            new Column("NODE", "node"), new Column("PID", "pid"), new Column("STATE", "state"), new Column("IN/s", "in_per_s"),
-            new Column("OUT/s", "out_per_s"), new Column("BACKPRESSURE", "backpressure"), new Column("LOG", "log"));
-        var plans = await PlansAsync(call, list.Tasks.Select(t => t.JobId));
-        foreach (var t in list.Tasks)
-            table.Add(t.Task, t.JobId, t.Stage, OpWithArg(t, plans.GetValueOrDefault(t.JobId)), t.Node, t.Pid, t.State,
-                t.InPerSecond, t.OutPerSecond, t.Backpressure, t.Log);
+        var table = await JobQueries.For(call).TaskTableAsync(call.Args.Optional("job"));
         if (call.Args.Json) await call.WriteLineAsync(table.ToJsonText());
-        else await call.WriteLinesAsync(list.Tasks.Count == 0 ? ["no tasks"] : table.ToLines());
+        else await call.WriteLinesAsync(table.Count == 0 ? ["no tasks"] : table.ToLines());
         return 0;
-    }
-
-    /// <summary>The plans of the listed jobs, from their job lines (the task rows carry only the operator's name).</summary>
-    private static async Task<Dictionary<string, JobPlan>> PlansAsync(CommandCall call, IEnumerable<string> jobIds)
-    {
-        var wanted = jobIds.ToHashSet();
-        if (wanted.Count == 0) return [];
-        var jobs = await LeaderClient.AskAsync<JobCommands.JobList>(call, new JobCommands.ListJobs());
-        var plans = new Dictionary<string, JobPlan>();
-        foreach (var job in jobs.Jobs.Where(j => wanted.Contains(j.JobId)))
-        {
-            try
-            {
-                plans[job.JobId] = JobCommandParser.Parse(job.CommandLine);
-            }
-            catch (JobCommandException)
-            {
-                // A line the leader accepted always parses; should it not, the row shows the bare operator name.
-            }
-        }
-        return plans;
-    }
-
-    /// <summary>OP as list_tasks shows it: the operator with its argument (<c>Filter "Punched Telespar"</c>), the
-    /// source with its HyDFS file.</summary>
-    private static string OpWithArg(JobCommands.TaskInfo task, JobPlan? plan)
-    {
-        if (plan is null) return task.Op;
-        if (task.Stage == 0) return $"{task.Op} {CommandLine.Quote(plan.Source)}";
-        return task.Stage <= plan.Stages.Count && plan.Stages[task.Stage - 1] is { } stage && stage.Op == task.Op
-            ? $"{stage.Op} {CommandLine.Quote(stage.Arg)}"
-            : task.Op;
     }
 
     private static async Task<int> KillTaskAsync(CommandCall call)

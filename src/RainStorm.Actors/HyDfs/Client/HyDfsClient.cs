@@ -177,6 +177,20 @@ public sealed class HyDfsClient
             .Ask<StoreListing>(new ListStore(), TimeSpan.FromSeconds(10), ct);
     }
 
+    /// <summary>The files stored on <paramref name="node"/> (host:port, a hydfs member); null if it does not answer in time.</summary>
+    public async Task<StoreListing?> ListStoreOfAsync(string node, CancellationToken ct = default)
+    {
+        RequireMember(node);
+        try
+        {
+            return await _ext.Peers.Selection(node).Ask<StoreListing>(new ListStore(), TimeSpan.FromSeconds(5), ct);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Copies the replica stored on <paramref name="node"/> (host:port) as it is there, without merging.</summary>
     public async Task GetFromReplicaAsync(string node, string name, string localPath, CancellationToken ct = default)
     {

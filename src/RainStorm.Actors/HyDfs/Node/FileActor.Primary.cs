@@ -183,6 +183,7 @@ internal sealed partial class FileActor
             return;
         }
         Enqueue(new Queued(append.Data, append.ClientId, append.Seq, Sender, IsCreate: false));
+        HyDfsMetrics.For(Context.System).Appended(append.Data.Length);
     }
 
     private long HighestSeq(string clientId)

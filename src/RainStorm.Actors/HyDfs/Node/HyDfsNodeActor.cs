@@ -55,6 +55,7 @@ public sealed class HyDfsNodeActor : ReceiveActor
     protected override void PreStart()
     {
         Directory.CreateDirectory(_directory);
+        HyDfsMetrics.For(Context.System).Track(_index);
         foreach (var meta in Directory.EnumerateFiles(_directory, "*.meta"))
         {
             var file = LocalFile.Open(meta, _settings.Fsync);

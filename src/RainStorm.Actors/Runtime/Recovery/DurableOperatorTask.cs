@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using RainStorm.Actors.Runtime.Metrics;
 using Akka.Persistence;
 using RainStorm.Actors.Persistence;
 using RainStorm.Actors.Runtime.Tasks;
@@ -99,6 +100,7 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
         Command<TaskTicks.Report>(_ =>
         {
             _meter.Roll();
+            RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskReport(_spec.Id, State, _meter.TuplesIn, _meter.TuplesOut,
                 _meter.InPerSecond, _meter.OutPerSecond, _meter.Backpressure, (_operator as UserOperator)?.CurrentPid));
         });
@@ -222,6 +224,7 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
 
     private void Work()
     {
+        using var busy = _meter.Busy();
         if (_output is null || _completed) return;
         while (_queue.Count > 0 && _output.HasRoom && _inFlight < _recovery.RoundsInFlight)
         {
@@ -237,6 +240,7 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
         {
             _completed = true;
             _log.Info("Task {0} completed: {1} tuples in, {2} tuples out; {3}", _spec.Id, _meter.TuplesIn, _meter.TuplesOut, _rounds.Describe("input batches"));
+            RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskCompleted(_spec.Id, _meter.TuplesIn, _meter.TuplesOut));
         }
     }

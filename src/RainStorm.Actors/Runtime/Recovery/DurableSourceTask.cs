@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using RainStorm.Actors.Runtime.Metrics;
 using Akka.Persistence;
 using RainStorm.Actors.HyDfs;
 using RainStorm.Actors.Persistence;
@@ -110,6 +111,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         Command<TaskTicks.Report>(_ =>
         {
             _meter.Roll();
+            RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskReport(_spec.Id, State, _meter.TuplesIn, _meter.TuplesOut,
                 _meter.InPerSecond, _meter.OutPerSecond, _meter.Backpressure, null));
         });
@@ -171,6 +173,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     /// its size in the journal, so it is journaled before its lines are read: no round waits in memory for its append.</summary>
     private void Emit()
     {
+        using var busy = _meter.Busy();
         if (_output is null || _completed || !_feed.IsOpen) return;
         while (_skip > 0)
         {
@@ -210,6 +213,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         {
             _completed = true;
             _log.Info("Task {0} completed: {1} tuples emitted; {2}", _spec.Id, _meter.TuplesOut, _rounds.Describe("lines"));
+            RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskCompleted(_spec.Id, _meter.TuplesIn, _meter.TuplesOut));
         }
     }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using RainStorm.Actors.Runtime.Metrics;
 using RainStorm.Actors.Runtime.Transport;
 using RainStorm.Operators;
 using RainStorm.Operators.Contract;
@@ -53,6 +54,7 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
         Receive<TaskTicks.Report>(_ =>
         {
             _meter.Roll();
+            RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskReport(_spec.Id, State, _meter.TuplesIn, _meter.TuplesOut,
                 _meter.InPerSecond, _meter.OutPerSecond, _meter.Backpressure, (_operator as UserOperator)?.CurrentPid));
         });
@@ -111,6 +113,7 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
 
     private void Work()
     {
+        using var busy = _meter.Busy();
         if (_output is null || _completed) return;
         while (_queue.Count > 0 && _output.HasRoom)
         {
@@ -128,6 +131,7 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
         {
             _completed = true;
             _log.Info("Task {0} completed: {1} tuples in, {2} tuples out", _spec.Id, _meter.TuplesIn, _meter.TuplesOut);
+            RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskCompleted(_spec.Id, _meter.TuplesIn, _meter.TuplesOut));
         }
     }

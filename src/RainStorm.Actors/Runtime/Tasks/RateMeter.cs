@@ -1,11 +1,17 @@
+using System.Diagnostics;
+
 namespace RainStorm.Actors.Runtime.Tasks;
 
 /// <summary>
-/// A task's counters: tuples in and out (totals and per second over the last report interval) and its
-/// backpressure level, the share of samples in which it had input waiting but no room to send.
+/// A task's counters: tuples in and out (totals and per second over the last report interval), its
+/// backpressure level (the share of samples in which it had input waiting but no room to send), and the seconds it
+/// spent working (<see cref="Busy"/>) and blocked by backpressure since it started.
 /// </summary>
 public sealed class RateMeter
 {
+    private long _busyTicks;
+    private long _blockedTicks;
+    private long _lastSampleAt = Stopwatch.GetTimestamp();
     private long _lastIn;
     private long _lastOut;
     private long _lastAt = Environment.TickCount64;
@@ -17,14 +23,30 @@ public sealed class RateMeter
     public double InPerSecond { get; private set; }
     public double OutPerSecond { get; private set; }
     public string Backpressure { get; private set; } = "OK";
+    public double BusySeconds => (double)_busyTicks / Stopwatch.Frequency;
+    public double BackpressuredSeconds => (double)_blockedTicks / Stopwatch.Frequency;
+
+    /// <summary>Counts the time until the returned scope is disposed as busy: <c>using var _ = meter.Busy();</c>.</summary>
+    public BusyScope Busy() => new(this, Stopwatch.GetTimestamp());
+
+    public readonly struct BusyScope(RateMeter meter, long startedAt) : IDisposable
+    {
+        public void Dispose() => meter._busyTicks += Stopwatch.GetTimestamp() - startedAt;
+    }
 
     public void CountIn(int tuples) => TuplesIn += tuples;
     public void CountOut(int tuples) => TuplesOut += tuples;
 
     public void Sample(bool blocked)
     {
+        var now = Stopwatch.GetTimestamp();
         _samples++;
-        if (blocked) _blockedSamples++;
+        if (blocked)
+        {
+            _blockedSamples++;
+            _blockedTicks += now - _lastSampleAt;
+        }
+        _lastSampleAt = now;
     }
 
     /// <summary>Closes the current interval and computes its rates.</summary>

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using RainStorm.Actors.Runtime.Metrics;
 using RainStorm.Actors.HyDfs;
 using RainStorm.Actors.Runtime.Transport;
 using RainStorm.Operators;
@@ -64,6 +65,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         Receive<TaskTicks.Report>(_ =>
         {
             _meter.Roll();
+            RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskReport(_spec.Id, State, _meter.TuplesIn, _meter.TuplesOut,
                 _meter.InPerSecond, _meter.OutPerSecond, _meter.Backpressure, null));
         });
@@ -105,6 +107,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
     /// <summary>Emits what the pace and the credit windows allow (the feed reads one chunk ahead).</summary>
     private void Emit()
     {
+        using var busy = _meter.Busy();
         if (_output is null || _completed || !_feed.IsOpen) return;
         var allowance = _pacer.Allowance();
         while (allowance > 0 && _output.HasRoom && !_feed.Exhausted)
@@ -124,6 +127,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         {
             _completed = true;
             _log.Info("Task {0} completed: {1} tuples emitted", _spec.Id, _meter.TuplesOut);
+            RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskCompleted(_spec.Id, _meter.TuplesIn, _meter.TuplesOut));
         }
     }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using RainStorm.Actors.HyDfs;
+using RainStorm.Actors.Runtime.Metrics;
 using RainStorm.Actors.Runtime.Recovery;
 using RainStorm.Actors.Runtime.Tasks;
 using RainStorm.Actors.Runtime.Transport;
@@ -175,6 +176,7 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
     {
         if (!_byActor.Remove(terminated.ActorRef, out var task)) return;
         _byName.Remove(task.Id.ActorName);
+        RuntimeMetrics.For(Context.System).Ended(task.Id);
         if (task.Settled) return;
         var reason = task.CrashRequested ? "killed by kill_task" : "its actor stopped unexpectedly";
         _log.Error("Task {0} failed: {1}", task.Id, reason);

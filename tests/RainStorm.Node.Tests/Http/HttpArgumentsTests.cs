@@ -1,0 +1,24 @@
+namespace RainStorm.Node.Tests.Http;
+
+public sealed class HttpArgumentsTests
+{
+    [Fact]
+    public void The_http_endpoint_defaults_to_loopback_9120_and_takes_a_port_zero_or_off()
+    {
+        var defaults = NodeArguments.Parse([]);
+        Assert.Equal(("127.0.0.1", 9120), (defaults.HttpHost, defaults.HttpPort));
+        var configured = NodeArguments.Parse(["--http-host", "0.0.0.0", "--http-port", "9300"]);
+        Assert.Equal(("0.0.0.0", 9300), (configured.HttpHost, configured.HttpPort));
+        Assert.Equal(0, NodeArguments.Parse(["--http-port", "0"]).HttpPort);
+        Assert.Equal(-1, NodeArguments.Parse(["--http-port", "-1"]).HttpPort);
+        Assert.Equal("--http-port 'x' is not a port number (1-65535, 0 = any free port, -1 = off).",
+            Assert.Throws<UsageException>(() => NodeArguments.Parse(["--http-port", "x"])).Message);
+    }
+
+    [Fact]
+    public void Local_takes_the_dashboard_port_too()
+    {
+        Assert.Equal(9120, RainStorm.Node.Local.LocalArguments.Parse([]).HttpPort);
+        Assert.Equal(-1, RainStorm.Node.Local.LocalArguments.Parse(["--http-port", "-1"]).HttpPort);
+    }
+}
