@@ -6,6 +6,7 @@ using RainStorm.Actors.HyDfs;
 using RainStorm.Actors.Commands.Views;
 using RainStorm.Actors.Runtime.Client;
 using RainStorm.Actors.Runtime.Protocol;
+using RainStorm.Operators.Jobs;
 
 namespace RainStorm.Actors.Commands.Palettes;
 
