@@ -15,6 +15,7 @@ public sealed class ScalingPolicy
     /// grows even when high_wm is above this.</summary>
     public const double SaturatedBusy = 0.95;
 
+    /// <summary>Relative slack for comparisons, so rounding in the window's average never decides.</summary>
     private const double Epsilon = 1e-9;
 
     private readonly Dictionary<int, StageWindow> _stages = new();
@@ -46,12 +47,12 @@ public sealed class ScalingPolicy
 
         var mean = stage.MeanLoad;
         var perTask = mean / sample.Width;
-        if (perTask > High)
+        if (perTask > High * (1 + Epsilon))
         {
             stage.BelowSince = null;
             return Decide(stage, sample, now, mean, perTask, grow: true, ScalingReasons.Above(Watermarks, perTask));
         }
-        if (perTask >= Watermarks.Low || now < _graceEnds || sample.Draining)
+        if (perTask >= Watermarks.Low * (1 - Epsilon) || now < _graceEnds || sample.Draining)
         {
             stage.BelowSince = null;
             return null;
@@ -103,7 +104,7 @@ public sealed class ScalingPolicy
 
     private int UpperBound(StageSample sample) => Math.Max(1, Math.Min(Settings.MaxTasksPerStage, sample.Capacity));
 
-    private bool InBand(double perTask) => perTask >= Watermarks.Low - Epsilon && perTask <= High + Epsilon;
+    private bool InBand(double perTask) => perTask >= Watermarks.Low * (1 - Epsilon) && perTask <= High * (1 + Epsilon);
 
     private double LoadOf(StageSample sample) => Watermarks.Unit == WatermarkUnit.BusyFraction
         ? Math.Clamp(sample.BusyFraction, 0, 1) * sample.Width

@@ -1,4 +1,5 @@
 using RainStorm.Actors.Runtime.Scaling;
+using RainStorm.Operators.Jobs;
 using static RainStorm.Actors.Tests.Runtime.Scaling.StageSimulation;
 
 namespace RainStorm.Actors.Tests.Runtime.Scaling;
@@ -46,6 +47,14 @@ public sealed class ScalingPolicyTests
     public void A_steady_rate_inside_the_band_makes_no_decision_in_60_seconds_even_with_noise()
     {
         var stage = new StageSimulation(Policy(Low, High), 4, _ => 4 * 300) { Noise = 0.3 }.Run(60);
+
+        Assert.Empty(stage.Decisions);
+    }
+
+    [Fact]
+    public void A_steady_busy_fraction_inside_the_band_makes_no_decision_in_60_seconds_even_with_noise()
+    {
+        var stage = new StageSimulation(Policy(0.2, 0.8), 4, _ => 4 * 50) { TaskCapacity = 100, Noise = 0.3 }.Run(60);
 
         Assert.Empty(stage.Decisions);
     }
@@ -246,6 +255,8 @@ public sealed class ScalingPolicyTests
         Assert.Equal(new Watermarks(100, 500, WatermarkUnit.TuplesPerSecond), Watermarks.From(100, 500));
         Assert.Equal(WatermarkUnit.TuplesPerSecond, Watermarks.From(0, 0.8).Unit);
         Assert.Equal(300, Watermarks.From(100, 500).Target);
+        var plan = JobCommandParser.Parse("RainStorm 2 3 Filter \"error\" Count \"0\" logs.csv output.txt true true 1000 0.2 0.8");
+        Assert.Equal(new Watermarks(0.2, 0.8, WatermarkUnit.BusyFraction), Watermarks.From(plan));
     }
 
     private static ScalingDecision? Feed(ScalingPolicy policy, int width, double offered, int from, int to)
