@@ -13,12 +13,14 @@ public static class ClientCommand
     public static Task<int> RunAsync(string[] args)
     {
         var interactive = !Console.IsInputRedirected;
-        return RunAsync(args, Console.In, Console.Out, Console.Error, Interrupts.FromConsole(), interactive);
+        return RunAsync(args, Console.In, Console.Out, Console.Error, Interrupts.FromConsole(), interactive,
+            progress: Console.IsErrorRedirected ? null : Console.Error);
     }
 
     /// <summary>The client with its console abstracted (tests drive it with readers and writers).</summary>
+    /// <param name="progress">Where file moves show their progress (the terminal), or null for none.</param>
     public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error,
-        Interrupts interrupts, bool terminal)
+        Interrupts interrupts, bool terminal, TextWriter? progress = null)
     {
         var (endpoint, command) = SplitEndpoint(args);
         string host;
@@ -35,6 +37,7 @@ public static class ClientCommand
         try
         {
             await using var client = await CommandClient.ConnectAsync(host, port);
+            client.ProgressTerminal = progress;
             if (command.Length > 0 && InteractiveSession.IsHelp(command[0]))
                 return await InteractiveSession.HelpAsync(client, command[1..], output, error);
             if (command.Length > 0)
