@@ -41,7 +41,7 @@ public sealed class ReadmeTests
             }
         }
         var missing = PaletteSpecs.All.Where(s => !documented.ContainsKey(s)).Select(s => s.Name).ToList();
-        Assert.True(missing.Count == 0, $"no README example for: {string.Join(", ", missing)}");
+        Assert.True(missing.Count == 0, $"no docs/operations.md example for: {string.Join(", ", missing)}");
     }
 
     [Fact]
