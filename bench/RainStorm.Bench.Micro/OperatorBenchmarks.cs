@@ -65,7 +65,7 @@ public class OperatorBenchmarks
     [Benchmark(OperationsPerInvoke = LinesPerInvoke, Description = "AggregateByKey 8")]
     public int AggregateByKey() => Run(_aggregate);
 
-    /// <summary>The DESIGN §7 reference loop ("read + filter + split + count") done with the operators: per input line.</summary>
+    /// <summary>The reference loop of docs/architecture.md §7 ("read + filter + split + count") done with the operators: per input line.</summary>
     [Benchmark(OperationsPerInvoke = LinesPerInvoke, Description = "Filter then AggregateByKey 8")]
     public int FilterThenAggregate()
     {

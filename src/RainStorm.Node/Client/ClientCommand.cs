@@ -16,13 +16,14 @@ public static class ClientCommand
     {
         var interactive = !Console.IsInputRedirected;
         return RunAsync(args, Console.In, Console.Out, Console.Error, Interrupts.FromConsole(), interactive,
-            Environment.GetEnvironmentVariable(TokenVariable));
+            Environment.GetEnvironmentVariable(TokenVariable), progress: Console.IsErrorRedirected ? null : Console.Error);
     }
 
     /// <summary>The client with its console abstracted (tests drive it with readers and writers).</summary>
     /// <param name="environmentToken">The token from RAINSTORM_TOKEN; <c>--token</c> overrides it.</param>
+    /// <param name="progress">Where file moves show their progress (the terminal), or null for none.</param>
     public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error,
-        Interrupts interrupts, bool terminal, string? environmentToken = null)
+        Interrupts interrupts, bool terminal, string? environmentToken = null, TextWriter? progress = null)
     {
         string? token;
         try
@@ -49,6 +50,7 @@ public static class ClientCommand
         try
         {
             await using var client = await CommandClient.ConnectAsync(host, port, token);
+            client.ProgressTerminal = progress;
             if (command.Length > 0 && InteractiveSession.IsHelp(command[0]))
                 return await InteractiveSession.HelpAsync(client, command[1..], output, error);
             if (command.Length > 0)

@@ -7,8 +7,9 @@ namespace RainStorm.Node.Client;
 /// The client's side of file moves for one request: uploads a local file when the host reads it, writes a
 /// local file when the host sends one. A failed command leaves no half-written file behind.
 /// </summary>
-internal sealed class ClientFileTransfer(long id, FrameWriter writer, int chunkBytes) : IAsyncDisposable
+internal sealed class ClientFileTransfer(long id, FrameWriter writer, int chunkBytes, TextWriter? progressTerminal = null) : IAsyncDisposable
 {
+    private TransferProgress? _received;
     private readonly CancellationTokenSource _stop = new();
     private Task? _upload;
     private FileStream? _download;
@@ -33,13 +34,17 @@ internal sealed class ClientFileTransfer(long id, FrameWriter writer, int chunkB
                     if (Directory.Exists(path)) throw new IOException("it is a directory; name the file to write.");
                     _download = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, chunkBytes);
                     _downloadPath = path; // only a file this transfer created is removed on failure
+                    _received = progressTerminal is null ? null : new TransferProgress(progressTerminal, "received", total: null);
                     break;
                 case FrameTypes.Data:
                     _download?.Write(frame.Data ?? []);
+                    _received?.Add(frame.Data?.Length ?? 0);
                     break;
                 case FrameTypes.Close:
                     _download?.Dispose();
                     _download = null;
+                    _received?.End();
+                    _received = null;
                     break;
             }
             return true;
@@ -81,10 +86,15 @@ internal sealed class ClientFileTransfer(long id, FrameWriter writer, int chunkB
             }
             await using (file)
             {
+                var sent = progressTerminal is null ? null : new TransferProgress(progressTerminal, "sent", file.Length);
                 var buffer = new byte[chunkBytes];
                 int n;
                 while ((n = await file.ReadAsync(buffer, ct)) > 0)
+                {
                     await writer.WriteAsync(new Frame { Type = FrameTypes.Data, Id = id, Data = buffer[..n] }, ct);
+                    sent?.Add(n);
+                }
+                sent?.End();
             }
             await writer.WriteAsync(new Frame { Type = FrameTypes.Close, Id = id }, ct);
         }

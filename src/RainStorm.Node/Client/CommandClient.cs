@@ -35,6 +35,9 @@ public sealed class CommandClient : IAsyncDisposable
     public IReadOnlyList<PaletteInfo> Palettes { get; }
     public IReadOnlyList<CommandSpec> Specs => Palettes.SelectMany(p => p.Commands).ToList();
 
+    /// <summary>Where file moves draw their progress (a terminal); null = quiet. JSON output is always quiet.</summary>
+    public TextWriter? ProgressTerminal { get; set; }
+
     /// <summary>True when <paramref name="host"/>:<paramref name="port"/> greets like a command endpoint within
     /// <paramref name="within"/>; false when it is down, silent or says something else.</summary>
     public static async Task<bool> GreetsAsync(string host, int port, TimeSpan within)
@@ -106,7 +109,8 @@ public sealed class CommandClient : IAsyncDisposable
     public async Task<int> RunAsync(IReadOnlyList<string> tokens, TextWriter output, TextWriter error, CancellationToken cancel = default)
     {
         var id = Interlocked.Increment(ref _nextId);
-        var transfer = new ClientFileTransfer(id, _writer, ChunkBytes);
+        var json = tokens.Zip(tokens.Skip(1)).Any(p => p.First is "-o" or "--output" && p.Second == "json");
+        var transfer = new ClientFileTransfer(id, _writer, ChunkBytes, json ? null : ProgressTerminal);
         try
         {
             await Send(new Frame { Type = FrameTypes.Run, Id = id, Args = tokens });

@@ -2,7 +2,7 @@ namespace RainStorm.Operators.BuiltIn;
 
 /// <summary>
 /// A 0-based column selection: <c>0-2</c> (inclusive range), <c>0,3,8</c>, or a mix such as <c>0-2,8</c>; columns
-/// come out in the order written. Anything that is not such a spec means the first three columns (DESIGN §2).
+/// come out in the order written. Anything that is not such a spec means the first three columns (docs/architecture.md §2).
 /// </summary>
 public static class ColumnSpec
 {

@@ -4,7 +4,7 @@ using RainStorm.Operators.UserOperators;
 namespace RainStorm.Operators.Jobs;
 
 /// <summary>
-/// Parses and validates a job line (DESIGN §2):
+/// Parses and validates a job line (docs/architecture.md §2):
 /// <c>RainStorm &lt;Nstages&gt; &lt;Ntasks_per_stage&gt; &lt;op1&gt; &lt;op1_arg&gt; … &lt;hydfs_src&gt; &lt;hydfs_dest&gt;
 /// &lt;exactly_once&gt; &lt;autoscale&gt; &lt;input_rate&gt; &lt;low_wm&gt; &lt;high_wm&gt;</c>.
 /// The first problem found is a <see cref="JobCommandException"/> with one sentence naming the field, its value

@@ -4,7 +4,7 @@ namespace RainStorm.Operators.Jobs;
 public sealed record StageSpec(string Op, string Arg);
 
 /// <summary>
-/// A validated <c>RainStorm …</c> job line (DESIGN §2). Rates are tuples/s: <see cref="InputRate"/> for the whole
+/// A validated <c>RainStorm …</c> job line (docs/architecture.md §2). Rates are tuples/s: <see cref="InputRate"/> for the whole
 /// source (0 = as fast as the pipeline accepts), the watermarks per task: tuples/s, or the fraction of time each task is
 /// busy when <see cref="BusyFractionWatermarks"/> (<see cref="WatermarkRules"/>). The original's <c>Count</c> arrives
 /// here as <c>AggregateByKey</c>.

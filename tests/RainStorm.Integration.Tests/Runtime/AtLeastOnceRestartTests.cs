@@ -61,7 +61,7 @@ public sealed class AtLeastOnceRestartTests(RestartBudgetClusterFixture fixture,
             Assert.Contains(log, l => l.Contains($"Job {jobId}: failure detected: task {victim.Task} failed: killed by kill_task"));
             Assert.Contains(log, l => l.Contains($"job {jobId} restarted from its source (attempt 2): task {victim.Task} failed"));
             Assert.Contains(log, l => l.Contains($"task {jobId}/1/0#2 (Filter) scheduled on"));
-        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class AtLeastOnceRestartTests(RestartBudgetClusterFixture fixture,
             var second = LoggedAt(log, $"job {job.JobId} restarted from its source (attempt 2)");
             var third = LoggedAt(log, $"job {job.JobId} restarted from its source (attempt 3)");
             Assert.True(third - second >= TimeSpan.FromSeconds(2.9), $"attempt 3 came {(third - second).TotalMilliseconds:0} ms after attempt 2");
-        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
     }
 
     private static DateTimeOffset LoggedAt(List<string> log, string text) =>

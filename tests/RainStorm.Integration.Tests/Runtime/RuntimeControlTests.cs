@@ -191,6 +191,6 @@ public sealed class RuntimeControlTests(RuntimeClusterFixture fixture) : TestKit
                     Assert.Contains(lines, l => l.Contains($"task {taskId} completed"));
                 }
             }
-        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
     }
 }

@@ -16,7 +16,7 @@ public sealed class OperatorScripts : IDisposable
         Write("hang", "sleep 120 &\necho $! > \"$1\"\nwait");
         Write("garbage", "cat > /dev/null\nprintf 'ok\\n\\377\\376\\n'");
         Write("crlf", "cat > /dev/null\nprintf 'a\\r\\nb\\r\\n'");
-        // The built-ins' Unix-filter form wrapped as user operators (README: each built-in is an example of one).
+        // The built-ins' Unix-filter form wrapped as user operators (docs/architecture.md: each built-in is an example of one).
         var rainstorm = Path.Combine(AppContext.BaseDirectory, "rainstorm.dll");
         Write("filter_via_op", $"exec dotnet '{rainstorm}' op Filter \"$1\"");
         Write("aggregate_via_op", $"exec dotnet '{rainstorm}' op AggregateByKey \"$1\"");

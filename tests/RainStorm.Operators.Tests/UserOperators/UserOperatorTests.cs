@@ -85,7 +85,7 @@ public sealed class UserOperatorTests(OperatorScripts scripts)
         Assert.Equal("User operator 'hang' did not finish a batch of 3 tuples within 3 s and was killed; stderr was empty.", e.Message);
         var shellPid = op.CurrentPid!.Value;
         var sleepPid = int.Parse(File.ReadAllText(pidFile).Trim());
-        Assert.True(SpinWait.SpinUntil(() => !IsRunning(shellPid) && !IsRunning(sleepPid), TimeSpan.FromSeconds(10)),
+        Assert.True(SpinWait.SpinUntil(() => !IsRunning(shellPid) && !IsRunning(sleepPid), TimeSpan.FromSeconds(60)),
             $"the operator (pid {shellPid}) or its child (pid {sleepPid}) still runs after the timeout");
     }
 
@@ -100,7 +100,7 @@ public sealed class UserOperatorTests(OperatorScripts scripts)
         var e = Assert.Throws<AggregateException>(() => running.Wait(TimeSpan.FromSeconds(30)));
         Assert.IsType<OperatorException>(e.InnerException);
         Assert.StartsWith("User operator 'hang' exited with code", e.InnerException!.Message);
-        Assert.True(SpinWait.SpinUntil(() => !IsRunning(op.CurrentPid!.Value), TimeSpan.FromSeconds(10)));
+        Assert.True(SpinWait.SpinUntil(() => !IsRunning(op.CurrentPid!.Value), TimeSpan.FromSeconds(60)));
         Assert.Throws<ObjectDisposedException>(() => op.Process(Input, []));
     }
 

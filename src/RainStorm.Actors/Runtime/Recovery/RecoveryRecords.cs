@@ -8,7 +8,7 @@ namespace RainStorm.Actors.Runtime.Recovery;
 public interface IRecoveryRecord;
 
 /// <summary>
-/// The journal events and snapshots of exactly-once tasks (DESIGN §4, MillWheel-style strong productions, batched):
+/// The journal events and snapshots of exactly-once tasks (docs/architecture.md §4, MillWheel-style strong productions, batched):
 /// one <see cref="TaskRound"/> per journal append holds the input batches it consumed (the dedup marks), the operator's
 /// state delta and the outputs produced. Output ids are stable because batches are cut deterministically from the
 /// journaled outputs, starting from the snapshotted sequence numbers.

@@ -9,7 +9,7 @@ namespace RainStorm.Actors.Runtime.Serialization;
 
 /// <summary>
 /// Binary format for <see cref="TupleBatch"/> and <see cref="BatchAck"/>: a small header, then every key and value
-/// length, then all strings as UTF-8 packed in one buffer. Roughly twice Hyperion's hop throughput (DESIGN §9).
+/// length, then all strings as UTF-8 packed in one buffer. Roughly twice Hyperion's hop throughput (docs/architecture.md §8).
 /// </summary>
 public sealed class TupleBatchSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {

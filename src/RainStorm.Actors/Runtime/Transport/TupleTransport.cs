@@ -3,7 +3,7 @@ using RainStorm.Operators.Contract;
 namespace RainStorm.Actors.Runtime.Transport;
 
 /// <summary>
-/// The hot messages between tasks (DESIGN §4): tuples travel in batches per edge, each acknowledged once its
+/// The hot messages between tasks (docs/architecture.md §4): tuples travel in batches per edge, each acknowledged once its
 /// effects are done. Serialized by <see cref="Serialization.TupleBatchSerializer"/>, never by Hyperion.
 /// </summary>
 public static class TupleTransport

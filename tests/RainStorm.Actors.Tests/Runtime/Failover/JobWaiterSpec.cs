@@ -10,7 +10,7 @@ namespace RainStorm.Actors.Tests.Runtime.Failover;
 /// it, messages reach the listener, and stopping unregisters.</summary>
 public sealed class JobWaiterSpec() : TestKit(RuntimeTestConfig.Local("rainstorm.runtime.wait-refresh-interval = 200ms"))
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     /// <summary>A wait that ended needs no unregistering: whatever reached the leader after the end is no StopWaiting.</summary>
     private static void NoStopWaiting(Akka.TestKit.TestProbe leader)
