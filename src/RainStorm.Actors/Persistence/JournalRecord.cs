@@ -5,9 +5,12 @@ using Akka.Serialization;
 namespace RainStorm.Actors.Persistence;
 
 /// <summary>The two kinds of journal records: an AtomicWrite's events, and a deletion marker.</summary>
+/// <remarks>Layout version 2 starts with <see cref="Version2"/>, then the kind. Version 1 (journals written before
+/// the version byte) started with the kind itself (1 or 2), so the first byte tells the two apart and both read.</remarks>
 internal static class JournalRecord
 {
     private const byte WriteKind = 1, DeleteKind = 2;
+    public const byte Version2 = 0xB2;
 
     /// <remarks>Payloads are serialized inside <see cref="Serialization.WithTransport{T}(ActorSystem, Func{T})"/>, so an actor
     /// ref in a payload is written with this node's address and resolves to the same actor on any node.</remarks>
@@ -18,6 +21,7 @@ internal static class JournalRecord
     {
         using var stream = new MemoryStream();
         using var writer = new BinaryWriter(stream);
+        writer.Write(Version2);
         writer.Write(WriteKind);
         writer.Write(events.Count);
         foreach (var e in events)
@@ -39,9 +43,10 @@ internal static class JournalRecord
 
     public static byte[] Delete(long toSequenceNr)
     {
-        var payload = new byte[9];
-        payload[0] = DeleteKind;
-        BitConverter.TryWriteBytes(payload.AsSpan(1), toSequenceNr);
+        var payload = new byte[10];
+        payload[0] = Version2;
+        payload[1] = DeleteKind;
+        BitConverter.TryWriteBytes(payload.AsSpan(2), toSequenceNr);
         return payload;
     }
 
@@ -51,7 +56,8 @@ internal static class JournalRecord
     {
         var events = new List<IPersistentRepresentation>();
         using var reader = new BinaryReader(new MemoryStream(payload));
-        if (reader.ReadByte() == DeleteKind) return (events, reader.ReadInt64());
+        var kind = KindOf(reader);
+        if (kind == DeleteKind) return (events, reader.ReadInt64());
         var count = reader.ReadInt32();
         for (var i = 0; i < count; i++)
         {
@@ -68,5 +74,14 @@ internal static class JournalRecord
             events.Add(new Persistent(body, seq, persistenceId, manifest, false, ActorRefs.NoSender, writerGuid, timestamp));
         }
         return (events, 0);
+    }
+
+    /// <summary>The record's kind, past the version byte of version 2 (version 1 had none).</summary>
+    internal static byte KindOf(BinaryReader reader)
+    {
+        var first = reader.ReadByte();
+        if (first is WriteKind or DeleteKind) return first;
+        if (first != Version2) throw new InvalidDataException($"persistence record of unknown layout version 0x{first:X2}");
+        return reader.ReadByte();
     }
 }

@@ -3,6 +3,8 @@ using Akka.Persistence;
 namespace RainStorm.Actors.Persistence;
 
 /// <summary>Snapshot file records: a saved snapshot, a deletion of one, or a deletion by criteria.</summary>
+/// <remarks>Version 2 starts with <see cref="JournalRecord.Version2"/>, then the kind; version 1 started with the kind
+/// (1-3), so both read.</remarks>
 internal abstract record SnapshotRecord
 {
     private const byte SaveKind = 1, DeleteOneKind = 2, DeleteRangeKind = 3;
@@ -15,6 +17,7 @@ internal abstract record SnapshotRecord
     {
         using var stream = new MemoryStream();
         using var w = new BinaryWriter(stream);
+        w.Write(JournalRecord.Version2);
         switch (this)
         {
             case Saved s:
@@ -35,7 +38,9 @@ internal abstract record SnapshotRecord
     public static SnapshotRecord Parse(byte[] payload)
     {
         using var r = new BinaryReader(new MemoryStream(payload));
-        return r.ReadByte() switch
+        var first = r.ReadByte();
+        var kind = first == JournalRecord.Version2 ? r.ReadByte() : first;
+        return kind switch
         {
             SaveKind => new Saved(r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadString(), r.ReadBytes(r.ReadInt32())),
             DeleteOneKind => new DeletedOne(r.ReadInt64(), r.ReadInt64()),
