@@ -35,9 +35,7 @@ public static class CommandHostHostingExtensions
     private static TcpListener Bind(string host, int port, CommandToken? token)
     {
         var address = IPAddress.TryParse(host, out var ip) ? ip : Resolve(host);
-        if (!IPAddress.IsLoopback(address) && token is null)
-            throw new UsageException(
-                $"the command endpoint may bind to the non-loopback address {host} only with a token (--token or RAINSTORM_TOKEN): whoever reaches it can run jobs, which runs code on the cluster.");
+        LoopbackGuard.RequireTokenOffLoopback(address, host, token, "the command endpoint");
         var listener = new TcpListener(address, port);
         try
         {

@@ -22,6 +22,7 @@ public sealed class TlsTests
             await using var a = await TestNode.StartAsync(seedOptions);
             await using var b = await TestNode.StartAsync(WithTls(TestNode.NewOptions(root, seedOptions.SelfAddress), certificates.Node("node-b", ca), ca));
             await a.WaitForUpMembersAsync(2);
+            await b.WaitForUpMembersAsync(2);
             Assert.Equal("akka.ssl.tcp", Cluster.Get(a.System).SelfAddress.Protocol);
             var members = await ClientRun.RunAsync(b.CmdEndpoint, "cluster", "show");
             Assert.Equal((0, "2 members"), (members.Exit, members.OutLines[^1]));
