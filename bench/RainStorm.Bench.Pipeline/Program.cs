@@ -132,7 +132,7 @@ async Task RunJobs(string runner, Akka.Actor.ActorSystem system, Akka.Actor.IAct
         if (summary.Status != "COMPLETED") Console.WriteLine($"  {app.Name}: {JobRunner.Describe(summary)}");
         Report(app.Name, exactlyOnce ? runner + ", exactly_once" : runner, summary.TuplesIn, summary.TuplesOut, clock.Elapsed);
     }
-    if (load is not null) Console.WriteLine($"  dashboard load: {load.Scrapes} /metrics scrapes ({load.MetricsBytes / Math.Max(1, load.Scrapes):N0} bytes each), {load.PageRefreshes} job page refreshes");
+    if (load is not null) Console.WriteLine($"  dashboard load: {load.Scrapes} /metrics scrapes ({load.MetricsBytes / Math.Max(1, load.Scrapes):N0} bytes each), {load.PageRefreshes} job page refreshes, {load.Failures} requests failed");
 }
 
 // Node data of this run only (the generated source is shared and kept): concurrent runs must not clear each other.

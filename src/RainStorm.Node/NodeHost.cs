@@ -14,6 +14,7 @@ public static class NodeHost
     public static IHost Build(RainStormOptions options)
     {
         RemotingPortCheck.EnsureFree(options);
+        DashboardServer.EnsureBindable(options);
         var commandListener = CommandHostHostingExtensions.BindEndpoint(options);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();

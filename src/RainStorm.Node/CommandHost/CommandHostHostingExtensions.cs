@@ -33,8 +33,7 @@ public static class CommandHostHostingExtensions
 
     private static TcpListener Bind(string host, int port)
     {
-        var address = IPAddress.TryParse(host, out var ip) ? ip : Resolve(host);
-        var listener = new TcpListener(address, port);
+        var listener = new TcpListener(HostAddress.Resolve(host, "--cmd-host"), port);
         try
         {
             listener.Start();
@@ -46,18 +45,6 @@ public static class CommandHostHostingExtensions
                 $"the command endpoint {host}:{port} cannot be bound ({e.Message}); choose another with --cmd-port (0 = any free port, -1 = off).");
         }
         return listener;
-    }
-
-    private static IPAddress Resolve(string host)
-    {
-        try
-        {
-            return Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new UsageException($"--cmd-host '{host}' has no address.");
-        }
-        catch (SocketException e)
-        {
-            throw new UsageException($"--cmd-host '{host}' does not resolve ({e.Message}).");
-        }
     }
 }
 
