@@ -111,7 +111,7 @@ foreach (var app in baselines ? new[] { App.App2, App.App1 } : [])
 }
 
 async Task RunJobs(string runner, Akka.Actor.ActorSystem system, Akka.Actor.IActorRef leader, RainStorm.Actors.HyDfs.HyDfsClient hyDfs,
-    IReadOnlyList<Uri>? dashboardNodes = null)
+    IReadOnlyList<Uri>? dashboardNodes = null, Func<TimeSpan>? nodeCpu = null)
 {
     var name = Path.GetFileName(source);
     var upload = Stopwatch.StartNew();
@@ -122,13 +122,17 @@ async Task RunJobs(string runner, Akka.Actor.ActorSystem system, Akka.Actor.IAct
     await using var load = dashboardNodes is { Count: > 0 } ? new DashboardLoad(dashboardNodes) : null;
     foreach (var (app, exactlyOnce) in Enumerable.Repeat(0, repeat).SelectMany(_ => new[] { App.App2, App.App1 }.Where(a => appNames.Contains(a.Name)).SelectMany(a => exactlyOnceModes.Select(e => (a, e)))))
     {
+        var cpuBefore = nodeCpu?.Invoke();
         var clock = Stopwatch.StartNew();
         var jobId = await JobRunner.SubmitAsync(leader, app.JobLine(name, $"bench_out_{++run}", tasks, exactlyOnce));
         var summary = await JobRunner.WaitAsync(system, leader, jobId);
+        // CPU the node processes used during the job: less sensitive than wall time to other load on the machine.
+        if (cpuBefore is { } before)
+            Console.WriteLine($"    node CPU {(nodeCpu!() - before).TotalSeconds:0.00} s = {(nodeCpu() - before).TotalSeconds / (summary.TuplesIn / 1e6):0.00} s per million lines");
         if (summary.Status != "COMPLETED") Console.WriteLine($"  {app.Name}: {JobRunner.Describe(summary)}");
         Report(app.Name, exactlyOnce ? runner + ", exactly_once" : runner, summary.TuplesIn, summary.TuplesOut, clock.Elapsed);
     }
-    if (load is not null) Console.WriteLine($"  dashboard load: {load.Scrapes} /metrics scrapes ({load.MetricsBytes / Math.Max(1, load.Scrapes):N0} bytes each), {load.PageRefreshes} job page refreshes");
+    if (load is not null) Console.WriteLine($"  dashboard load: {load.Scrapes} /metrics scrapes ({load.MetricsBytes / Math.Max(1, load.Scrapes):N0} bytes each), {load.PageRefreshes} job page refreshes, {load.Failures} requests failed");
 }
 
 // Node data of this run only (the generated source is shared and kept): concurrent runs must not clear each other.
@@ -141,7 +145,8 @@ if (processes)
 {
     var processData = Path.Combine(runDir, "processes");
     await using var cluster = await ProcessCluster.StartAsync(nodes, processData, http: dashboard);
-    await RunJobs($"RainStorm {nodes} node processes{(dashboard ? ", dashboard" : "")}", cluster.Client, cluster.Leader, cluster.HyDfs, cluster.HttpEndpoints);
+    await RunJobs($"RainStorm {nodes} node processes{(dashboard ? ", dashboard" : "")}", cluster.Client, cluster.Leader, cluster.HyDfs, cluster.HttpEndpoints,
+        () => cluster.NodeProcesses.Aggregate(TimeSpan.Zero, (sum, p) => { p.Refresh(); return sum + p.TotalProcessorTime; }));
 }
 
 if (keepData) Console.WriteLine($"node data and logs kept in {runDir}");

@@ -20,6 +20,7 @@ public static class NodeHost
         {
             RemotingPortCheck.EnsureFree(options);
             CheckTls(options);
+            DashboardServer.EnsureBindable(options);
             var commandListener = CommandHostHostingExtensions.BindEndpoint(options);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.ClearProviders();

@@ -34,7 +34,7 @@ public static class CommandHostHostingExtensions
 
     private static TcpListener Bind(string host, int port, CommandToken? token)
     {
-        var address = IPAddress.TryParse(host, out var ip) ? ip : Resolve(host);
+        var address = HostAddress.Resolve(host, "--cmd-host");
         LoopbackGuard.RequireTokenOffLoopback(address, host, token, "the command endpoint");
         var listener = new TcpListener(address, port);
         try
@@ -48,18 +48,6 @@ public static class CommandHostHostingExtensions
                 $"the command endpoint {host}:{port} cannot be bound ({e.Message}); choose another with --cmd-port (0 = any free port, -1 = off).");
         }
         return listener;
-    }
-
-    private static IPAddress Resolve(string host)
-    {
-        try
-        {
-            return Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new UsageException($"--cmd-host '{host}' has no address.");
-        }
-        catch (SocketException e)
-        {
-            throw new UsageException($"--cmd-host '{host}' does not resolve ({e.Message}).");
-        }
     }
 }
 

@@ -6,10 +6,14 @@ namespace RainStorm.Node.CommandHost;
 public static class LoopbackGuard
 {
     /// <param name="what">The endpoint, as the operator knows it (e.g. "the command endpoint").</param>
-    public static void RequireTokenOffLoopback(IPAddress address, string host, CommandToken? token, string what)
+    public static void RequireTokenOffLoopback(IPAddress address, string host, CommandToken? token, string what) =>
+        RequireTokenOffLoopback(address, host, token is not null, what, "--token or RAINSTORM_TOKEN");
+
+    /// <param name="howToConfigure">Where the operator sets the token, as the message names it.</param>
+    public static void RequireTokenOffLoopback(IPAddress address, string host, bool hasToken, string what, string howToConfigure)
     {
-        if (!IPAddress.IsLoopback(address) && token is null)
+        if (!IPAddress.IsLoopback(address) && !hasToken)
             throw new UsageException(
-                $"{what} may bind to the non-loopback address {host} only with a token (--token or RAINSTORM_TOKEN): whoever reaches it can run jobs, which runs code on the cluster.");
+                $"{what} may bind to the non-loopback address {host} only with a token ({howToConfigure}): whoever reaches it can run jobs, which runs code on the cluster.");
     }
 }

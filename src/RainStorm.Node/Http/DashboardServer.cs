@@ -1,4 +1,3 @@
-using System.Net;
 using Akka.Actor;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -11,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using RainStorm.Actors.Commands.Execution;
 using RainStorm.Actors.HyDfs;
 using RainStorm.Actors.Hosting;
+using RainStorm.Node.CommandHost;
 using RainStorm.Actors.Runtime.Metrics;
 using RainStorm.Node.Http.Api;
 using RainStorm.Node.Http.History;
@@ -29,6 +29,38 @@ public sealed class DashboardServer(ActorSystem system, RainStormOptions options
     private PrometheusExposition? _exposition;
     private ProcessMetrics? _process;
 
+    /// <summary>Checks before the host is built that the endpoint can be bound, so a taken port or a bad host is one
+    /// usage line rather than a failure after the actor system started (Kestrel binds only when the host starts).</summary>
+    public static void EnsureBindable(RainStormOptions options)
+    {
+        if (options.HttpPort < 0) return;
+        var address = HostAddress.Resolve(options.HttpHost, "--http-host");
+        LoopbackGuard.RequireTokenOffLoopback(address, options.HttpHost, HasHttpToken(options), "the HTTP endpoint", "rainstorm.http.token");
+        if (options.HttpPort == 0) return;
+        var probe = new System.Net.Sockets.TcpListener(address, options.HttpPort);
+        try
+        {
+            probe.Start();
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw Unbindable(options, e.Message);
+        }
+        finally
+        {
+            probe.Stop();
+        }
+    }
+
+    private static bool HasHttpToken(RainStormOptions options) =>
+        options.HttpToken is { Length: > 0 } ||
+        (options.ExtraHocon is { Length: > 0 } extra &&
+         Akka.Configuration.ConfigurationFactory.ParseString(extra).GetString("rainstorm.http.token", "") is { Length: > 0 });
+
+    private static UsageException Unbindable(RainStormOptions options, string why) =>
+        new($"the HTTP endpoint {options.HttpHost}:{options.HttpPort} cannot be bound ({why}); " +
+            "choose another with --http-port (0 = any free port, -1 = off).");
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (options.HttpPort < 0) return;
@@ -40,7 +72,7 @@ public sealed class DashboardServer(ActorSystem system, RainStormOptions options
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(Address(options.HttpHost), options.HttpPort));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(HostAddress.Resolve(options.HttpHost, "--http-host"), options.HttpPort));
         var app = builder.Build();
         StaticAssets.Map(app);
         var exposition = _exposition;
@@ -54,27 +86,12 @@ public sealed class DashboardServer(ActorSystem system, RainStormOptions options
         catch (IOException e)
         {
             await app.DisposeAsync();
-            throw new UsageException($"the HTTP endpoint {options.HttpHost}:{options.HttpPort} cannot be bound ({e.InnerException?.Message ?? e.Message}); " +
-                                     "choose another with --http-port (0 = any free port, -1 = off).");
+            throw Unbindable(options, e.InnerException?.Message ?? e.Message);
         }
         _app = app;
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         HttpEndpoint.Get(system).Url = new Uri(bound.Replace("[::]", "localhost"));
         system.ActorOf(DashboardSampler.Props(history, settings), "dashboard-sampler");
-    }
-
-    private static IPAddress Address(string host)
-    {
-        if (host == "localhost") return IPAddress.Loopback;
-        if (IPAddress.TryParse(host, out var ip)) return ip;
-        try
-        {
-            return Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new UsageException($"--http-host '{host}' has no address.");
-        }
-        catch (System.Net.Sockets.SocketException e)
-        {
-            throw new UsageException($"--http-host '{host}' does not resolve ({e.Message}).");
-        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -54,6 +54,9 @@ public sealed partial class BrowserTests(DashboardCluster dash, ITestOutputHelpe
             foreach (var node in dash.Cluster.Nodes) Assert.Contains($">{node.Address}<", clusterDom);
             Assert.Contains($">{jobId}<", clusterDom);
             Assert.Contains("hosts the leader", clusterDom);
+            // 64-bit ring ids keep every digit in the page (a JavaScript number would round them).
+            foreach (var member in (await dash.GetAsync(1, "/api/v1/cluster")).Body.GetProperty("hydfs_ring").EnumerateArray())
+                Assert.Contains($">{member.GetProperty("ring_id").GetInt64()}<", clusterDom);
 
             await ScreenshotsAsync(page, new Uri(dash.Url(1), "/#/"));
         }

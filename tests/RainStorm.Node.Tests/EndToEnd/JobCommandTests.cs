@@ -207,4 +207,36 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
         var after = JsonDocument.Parse((await ClientRun.RunAsync(Endpoint(), "jobs", "-o", "json")).Out).RootElement.GetArrayLength();
         Assert.Equal(before, after);
     }
+
+    [Fact]
+    public async Task Job_shows_one_job_with_its_stages_and_hydfs_files_lists_the_ring_in_text_and_json()
+    {
+        var (source, matching) = await SourceAsync(400);
+        var jobId = SubmittedId(await ClientRun.RunAsync(Endpoint(1),
+            "RainStorm", "2", "2", "Filter", "match", "Transform", "0", source, $"dest-{Guid.NewGuid():N}.txt", "false", "false", "0", "0", "0"));
+        Assert.Equal(0, (await ClientRun.RunAsync(Endpoint(), "wait", jobId, "--timeout", "120")).Exit);
+
+        var json = await ClientRun.RunAsync(Endpoint(2), "job", jobId, "-o", "json");
+        Assert.Equal(0, json.Exit);
+        using var doc = JsonDocument.Parse(json.Out);
+        Assert.Equal("COMPLETED", doc.RootElement.GetProperty("status").GetString());
+        Assert.Equal(400, doc.RootElement.GetProperty("in").GetInt64());
+        Assert.Equal(matching.Count, doc.RootElement.GetProperty("out").GetInt64());
+        var stages = doc.RootElement.GetProperty("stages").EnumerateArray().ToList();
+        Assert.Equal(["source", "Filter", "Transform"], stages.Select(s => s.GetProperty("op").GetString()));
+        Assert.All(stages, s => Assert.Equal(2, s.GetProperty("width").GetInt32()));
+        var text = await ClientRun.RunAsync(Endpoint(2), "job", jobId);
+        Assert.StartsWith($"Job {jobId} COMPLETED: 400 tuples in, {matching.Count} out, ", text.OutLines[0]);
+        Assert.Equal(["STAGE", "OP", "ARG", "WIDTH", "RUNNING", "IN/s", "OUT/s", "BACKPRESSURE"], text.OutLines[2].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var unknown = await ClientRun.RunAsync(Endpoint(), "job", "job-999999");
+        Assert.Equal(1, unknown.Exit);
+        Assert.StartsWith("error: no job 'job-999999'", unknown.Err.Trim());
+
+        var files = await ClientRun.RunAsync(Endpoint(), "hydfs", "files", "-o", "json");
+        Assert.Equal(0, files.Exit);
+        using var listing = JsonDocument.Parse(files.Out);
+        var file = listing.RootElement.EnumerateArray().Single(f => f.GetProperty("file").GetString() == source);
+        Assert.Equal(new FileInfo(Path.Combine(_local, source)).Length, file.GetProperty("bytes").GetInt64());
+        Assert.Equal(Math.Min(3, cluster.Nodes.Count), file.GetProperty("replicas").GetArrayLength());
+    }
 }

@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Sockets;
+using RainStorm.Node.Tests.Support;
+
 namespace RainStorm.Node.Tests.Http;
 
 public sealed class HttpArgumentsTests
@@ -20,5 +24,44 @@ public sealed class HttpArgumentsTests
     {
         Assert.Equal(9120, RainStorm.Node.Local.LocalArguments.Parse([]).HttpPort);
         Assert.Equal(-1, RainStorm.Node.Local.LocalArguments.Parse(["--http-port", "-1"]).HttpPort);
+    }
+
+    [Fact]
+    public void A_taken_http_port_or_an_unknown_http_host_is_one_line_before_the_host_starts()
+    {
+        var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            var options = TestNode.NewOptions(Path.GetTempPath(), seed: null);
+            options.HttpPort = ((IPEndPoint)taken.LocalEndpoint).Port;
+            var e = Assert.Throws<UsageException>(() => NodeHost.Build(options));
+            Assert.Equal($"the HTTP endpoint 127.0.0.1:{options.HttpPort} cannot be bound (Address already in use); " +
+                         "choose another with --http-port (0 = any free port, -1 = off).", e.Message);
+
+            options.HttpPort = 0;
+            options.HttpHost = "nosuchhost.invalid";
+            Assert.StartsWith("--http-host 'nosuchhost.invalid' does not resolve", Assert.Throws<UsageException>(() => NodeHost.Build(options)).Message);
+        }
+        finally
+        {
+            taken.Stop();
+        }
+    }
+
+    [Fact]
+    public void A_non_loopback_http_host_needs_a_token()
+    {
+        var options = TestNode.NewOptions(Path.GetTempPath(), seed: null);
+        options.HttpHost = "0.0.0.0";
+        options.HttpPort = 0;
+        Assert.Equal("the HTTP endpoint may bind to the non-loopback address 0.0.0.0 only with a token (rainstorm.http.token): " +
+                     "whoever reaches it can run jobs, which runs code on the cluster.",
+            Assert.Throws<UsageException>(() => DashboardServer.EnsureBindable(options)).Message);
+        options.HttpToken = "s3cret";
+        DashboardServer.EnsureBindable(options);
+        options.HttpToken = null;
+        options.ExtraHocon = "rainstorm.http.token = \"s3cret\"";
+        DashboardServer.EnsureBindable(options);
     }
 }

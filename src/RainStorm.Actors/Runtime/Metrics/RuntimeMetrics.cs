@@ -68,6 +68,7 @@ public sealed class RuntimeMetrics : IExtension, IDisposable
         sample.BusySeconds = meter.BusySeconds;
         sample.BackpressuredSeconds = meter.BackpressuredSeconds;
         sample.InFlightBatches = output is EdgeOutput edges ? edges.Edges.Unacked : 0;
+        sample.EndedAt = 0; // an exactly_once task restarted on the same node runs again under its id
     }
 
     /// <summary>The task's actor is gone; its series stay a while so a scrape after the job still sees its totals.</summary>

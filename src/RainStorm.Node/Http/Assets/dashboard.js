@@ -28,7 +28,12 @@ const time = ms => new Date(ms).toLocaleTimeString("en-GB");
 
 async function api(path, options) {
   const response = await fetch("/api/v1" + path, options);
-  const body = await response.json().catch(() => ({ error: response.statusText }));
+  const text = await response.text();
+  let body;
+  try {
+    // Ring ids are 64-bit: keep their exact digits (JSON.parse source text) instead of a rounded double.
+    body = JSON.parse(text, (key, value, context) => key === "ring_id" && context && context.source ? context.source : value);
+  } catch { body = { error: response.statusText }; }
   if (!response.ok) throw new Error(body.error || response.statusText);
   return body;
 }
