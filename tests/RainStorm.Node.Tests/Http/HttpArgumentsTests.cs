@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using RainStorm.Node.Http;
 using RainStorm.Node.Tests.Support;
 
 namespace RainStorm.Node.Tests.Http;
