@@ -3,11 +3,30 @@ namespace RainStorm.Node.Local;
 /// <summary>`rainstorm local [--nodes N] [--cmd-port C] [--http-port H] [--data DIR] [--operators DIR] [--demo [--lines L]] [job line]`.</summary>
 public sealed record LocalArguments(int Nodes, int CmdPort, int HttpPort, string DataRoot, string OperatorDir, bool Demo, long DemoLines, string? JobLine)
 {
+    public const int PreferredHttpPort = 9120;
+
+    /// <summary>9120 when it is free; else a free port, so a second <c>local</c> (or a node on this host) does not stop
+    /// the demo. The dashboard's URL is printed either way.</summary>
+    private static int DefaultHttpPort()
+    {
+        try
+        {
+            var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, PreferredHttpPort);
+            probe.Start();
+            probe.Stop();
+            return PreferredHttpPort;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return 0;
+        }
+    }
+
     public static LocalArguments Parse(IReadOnlyList<string> args)
     {
         var nodes = 3;
         var cmdPort = 0;
-        var httpPort = 9120;
+        int? httpPort = null;
         var data = Path.Combine("data", "local");
         var operators = "operators";
         var demo = false;
@@ -37,7 +56,7 @@ public sealed record LocalArguments(int Nodes, int CmdPort, int HttpPort, string
             _ => JobRunner.JoinTokens(rest),
         };
         if (demo && jobLine is not null) throw new UsageException("--demo runs its own jobs; give either --demo or a job line.");
-        return new LocalArguments(nodes, cmdPort, httpPort, data, operators, demo, demoLines, jobLine);
+        return new LocalArguments(nodes, cmdPort, httpPort ?? DefaultHttpPort(), data, operators, demo, demoLines, jobLine);
     }
 
     private static int Number(string flag, string value, int min, int max) =>

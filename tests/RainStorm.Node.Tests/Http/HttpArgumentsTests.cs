@@ -23,7 +23,7 @@ public sealed class HttpArgumentsTests
     [Fact]
     public void Local_takes_the_dashboard_port_too()
     {
-        Assert.Equal(9120, RainStorm.Node.Local.LocalArguments.Parse([]).HttpPort);
+        Assert.Contains(RainStorm.Node.Local.LocalArguments.Parse([]).HttpPort, new[] { 9120, 0 });
         Assert.Equal(-1, RainStorm.Node.Local.LocalArguments.Parse(["--http-port", "-1"]).HttpPort);
     }
 
@@ -64,5 +64,29 @@ public sealed class HttpArgumentsTests
         options.HttpToken = null;
         options.ExtraHocon = "rainstorm.http.token = \"s3cret\"";
         DashboardServer.EnsureBindable(options);
+    }
+
+    [Fact]
+    public void Local_takes_a_free_http_port_when_9120_is_taken()
+    {
+        TcpListener? held = null;
+        try
+        {
+            held = new TcpListener(IPAddress.Loopback, RainStorm.Node.Local.LocalArguments.PreferredHttpPort);
+            held.Start();
+        }
+        catch (SocketException)
+        {
+            held = null; // something else holds 9120 already: the case under test
+        }
+        try
+        {
+            Assert.Equal(0, RainStorm.Node.Local.LocalArguments.Parse([]).HttpPort);
+            Assert.Equal(9120, RainStorm.Node.Local.LocalArguments.Parse(["--http-port", "9120"]).HttpPort);
+        }
+        finally
+        {
+            held?.Stop();
+        }
     }
 }
