@@ -7,7 +7,8 @@ public sealed class FiveNodeCluster : IAsyncLifetime
 {
     public TestCluster Cluster { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Cluster = await TestCluster.StartAsync(5);
+    // No test of these classes stops a node.
+    public async Task InitializeAsync() => Cluster = await TestCluster.StartAsync(5, hocon: TestCluster.TolerantFailureDetector);
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }

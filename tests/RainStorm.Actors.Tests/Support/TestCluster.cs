@@ -10,6 +10,13 @@ namespace RainStorm.Actors.Tests.Support;
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
+    /// <summary>For tests that stop nodes only gracefully (or not at all): a heavily loaded machine starves heartbeats,
+    /// and the default failure detector would have the split brain resolver down a slow but healthy member mid-test.</summary>
+    public const string TolerantFailureDetector = """
+        akka.cluster.failure-detector.acceptable-heartbeat-pause = 20s
+        akka.cluster.split-brain-resolver.stable-after = 20s
+        """;
+
     public const string TestHocon = """
         akka.loglevel = WARNING
         akka.stdout-loglevel = WARNING
