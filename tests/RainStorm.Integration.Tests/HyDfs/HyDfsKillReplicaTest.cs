@@ -75,7 +75,7 @@ public sealed class HyDfsKillReplicaTest(ITestOutputHelper output) : IAsyncLifet
     {
         var system = await StartClientAsync();
         var client = HyDfsClient.For(system);
-        await WaitForAsync(async () => (await client.ListMembersAsync()).Count == 4, TimeSpan.FromSeconds(30), "4 hydfs members");
+        await WaitForAsync(async () => (await client.ListMembersAsync()).Count == 4, TimeSpan.FromSeconds(60), "4 hydfs members");
         var noStore = await Assert.ThrowsAsync<HyDfsException>(() => client.ListStoreAsync());
         Assert.Contains("no hydfs role", noStore.Message);
         await client.CreateAsync("kill.log", Encoding.UTF8.GetBytes("start\n"));

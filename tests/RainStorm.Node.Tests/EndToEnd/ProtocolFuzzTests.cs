@@ -33,11 +33,8 @@ public sealed class ProtocolFuzzTests(ClusterFixture cluster)
     [Fact]
     public async Task Garbage_on_the_command_port_gets_an_error_and_a_closed_connection_and_harms_no_other_client()
     {
-        var endpoint = cluster.Nodes[1].CmdEndpoint.Split(':');
-        using var watcher = new TcpClient();
-        await watcher.ConnectAsync(endpoint[0], int.Parse(endpoint[1]));
+        using var watcher = await ConnectAsync();
         var watched = watcher.GetStream();
-        await FrameCodec.ReadAsync(watched, CancellationToken.None).WaitAsync(Patience);
         await watched.WriteAsync(FrameCodec.Encode(new Frame { Type = FrameTypes.Run, Id = 1, Args = ["cluster", "tail"] }));
         Assert.Equal(FrameTypes.Out, (await FrameCodec.ReadAsync(watched, CancellationToken.None).WaitAsync(Patience))!.Type);
 
@@ -45,10 +42,8 @@ public sealed class ProtocolFuzzTests(ClusterFixture cluster)
         await Garbage.SampleAsync(async bytes =>
         {
             cases++;
-            using var tcp = new TcpClient();
-            await tcp.ConnectAsync(endpoint[0], int.Parse(endpoint[1]));
+            using var tcp = await ConnectAsync();
             var stream = tcp.GetStream();
-            Assert.Equal(FrameTypes.Welcome, (await FrameCodec.ReadAsync(stream, CancellationToken.None).WaitAsync(Patience))!.Type);
             await stream.WriteAsync(bytes);
             tcp.Client.Shutdown(SocketShutdown.Send); // what was sent is all there is: a cut frame stays cut
             var answer = await ReadUntilClosedAsync(stream);
@@ -67,15 +62,22 @@ public sealed class ProtocolFuzzTests(ClusterFixture cluster)
     [Fact]
     public async Task A_broken_frame_is_answered_with_one_sentence_before_the_host_hangs_up()
     {
-        var endpoint = cluster.Nodes[1].CmdEndpoint.Split(':');
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(endpoint[0], int.Parse(endpoint[1]));
+        using var tcp = await ConnectAsync();
         var stream = tcp.GetStream();
-        await FrameCodec.ReadAsync(stream, CancellationToken.None).WaitAsync(Patience);
         await stream.WriteAsync(Framed(FrameCodec.MaxFrameBytes + 1, []));
         var answer = await ReadUntilClosedAsync(stream);
         var error = Assert.Single(answer);
         Assert.Equal($"broken frame: frame length {FrameCodec.MaxFrameBytes + 1} is out of range (1..{FrameCodec.MaxFrameBytes}); closing the connection.", error.Error);
+    }
+
+    /// <summary>A connection to node 1's command endpoint, past its welcome.</summary>
+    private async Task<TcpClient> ConnectAsync()
+    {
+        var endpoint = cluster.Nodes[1].CmdEndpoint.Split(':');
+        var tcp = new TcpClient();
+        await tcp.ConnectAsync(endpoint[0], int.Parse(endpoint[1]));
+        Assert.Equal(FrameTypes.Welcome, (await FrameCodec.ReadAsync(tcp.GetStream(), CancellationToken.None).WaitAsync(Patience))!.Type);
+        return tcp;
     }
 
     /// <summary>Every frame until the host closes (a clean end or a reset).</summary>
