@@ -13,6 +13,8 @@ public sealed class CommandClient : IAsyncDisposable
 {
     /// <summary>How long connecting plus the host's greeting may take (the user hears back within 3 s).</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>How long the host may take to accept or refuse the token once it asked for it.</summary>
+    public static readonly TimeSpan AuthTimeout = TimeSpan.FromSeconds(10);
     private const int ChunkBytes = 256 * 1024;
 
     private readonly TcpClient _tcp;
@@ -65,7 +67,7 @@ public sealed class CommandClient : IAsyncDisposable
         {
             await tcp.ConnectAsync(host, port, timeout.Token);
             var welcome = await FrameCodec.ReadAsync(tcp.GetStream(), timeout.Token);
-            if (welcome?.Type == FrameTypes.Auth) welcome = await AuthenticateAsync(endpoint, tcp.GetStream(), token, timeout.Token);
+            if (welcome?.Type == FrameTypes.Auth) welcome = await AuthenticateAsync(endpoint, tcp.GetStream(), token);
             if (welcome?.Type != FrameTypes.Welcome)
                 throw new ClientException($"{endpoint} is not a RainStorm command endpoint.");
             var client = new CommandClient(endpoint, tcp, welcome);
@@ -92,13 +94,24 @@ public sealed class CommandClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Answers the host's request for a token; returns the frame that follows (welcome when it was accepted).</summary>
-    private static async Task<Frame?> AuthenticateAsync(string endpoint, Stream stream, string? token, CancellationToken ct)
+    /// <summary>Answers the host's request for a token; returns the frame that follows (welcome when it was accepted).
+    /// The host has answered already, so this exchange gets its own, longer limit (a cold client on a loaded machine
+    /// can spend the connect limit on its first frames alone).</summary>
+    private static async Task<Frame?> AuthenticateAsync(string endpoint, Stream stream, string? token)
     {
         if (string.IsNullOrEmpty(token))
             throw new ClientException($"{endpoint} requires a token: pass --token <token> or set RAINSTORM_TOKEN.");
-        await stream.WriteAsync(FrameCodec.Encode(new Frame { Type = FrameTypes.Auth, Text = token }), ct);
-        var answer = await FrameCodec.ReadAsync(stream, ct);
+        using var timeout = new CancellationTokenSource(AuthTimeout);
+        Frame? answer;
+        try
+        {
+            await stream.WriteAsync(FrameCodec.Encode(new Frame { Type = FrameTypes.Auth, Text = token }), timeout.Token);
+            answer = await FrameCodec.ReadAsync(stream, timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new ClientException($"{endpoint} asked for a token and did not answer it within {AuthTimeout.TotalSeconds:0} s.");
+        }
         if (answer?.Type == FrameTypes.Fail)
             throw new ClientException($"{endpoint} refused the connection: {answer.Error ?? "the token is wrong."} (check --token or RAINSTORM_TOKEN)");
         return answer;
