@@ -55,9 +55,20 @@ public static class TaskProtocol
     /// <summary>Leader → last-stage tasks: whether someone follows the job's output.</summary>
     public sealed record SetFollow(bool On);
 
+    /// <summary>What a task actor reports about itself.</summary>
+    public enum TaskPhase
+    {
+        /// <summary>Waiting for its routing (or its journal).</summary>
+        Starting,
+        Running,
+        /// <summary>Its input ended; flushing what it holds.</summary>
+        Draining,
+        Completed,
+    }
+
     /// <summary>Task → worker, every report interval. Backpressure is OK, LOW or HIGH.</summary>
     public sealed record TaskReport(
-        TaskId Id, string State, long TuplesIn, long TuplesOut, double InPerSecond, double OutPerSecond,
+        TaskId Id, TaskPhase State, long TuplesIn, long TuplesOut, double InPerSecond, double OutPerSecond,
         string Backpressure, int? OperatorPid);
 
     /// <summary>Task → worker → leader: the task processed its whole input and everything it sent is acknowledged.</summary>

@@ -128,7 +128,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private string State => _completed ? "COMPLETED" : _feed.EndOfFile && _toSend.Count == 0 ? "DRAINING" : _output is null ? "STARTING" : "RUNNING";
+    private TaskPhase State => _completed ? TaskPhase.Completed : _feed.EndOfFile && _toSend.Count == 0 ? TaskPhase.Draining : _output is null ? TaskPhase.Starting : TaskPhase.Running;
 
     protected override void PostStop()
     {

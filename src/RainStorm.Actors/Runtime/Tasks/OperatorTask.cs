@@ -63,7 +63,7 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
         });
     }
 
-    private string State => _completed ? "COMPLETED" : _finishing ? "DRAINING" : _output is null ? "STARTING" : "RUNNING";
+    private TaskPhase State => _completed ? TaskPhase.Completed : _finishing ? TaskPhase.Draining : _output is null ? TaskPhase.Starting : TaskPhase.Running;
 
     protected override void PreStart()
     {

@@ -74,7 +74,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         });
     }
 
-    private string State => _completed ? "COMPLETED" : _feed.EndOfFile ? "DRAINING" : _output is null ? "STARTING" : "RUNNING";
+    private TaskPhase State => _completed ? TaskPhase.Completed : _feed.EndOfFile ? TaskPhase.Draining : _output is null ? TaskPhase.Starting : TaskPhase.Running;
 
     protected override void PreStart()
     {

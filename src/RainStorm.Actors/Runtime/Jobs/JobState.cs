@@ -4,9 +4,9 @@ using RainStorm.Operators.Jobs;
 using static RainStorm.Actors.Runtime.Protocol.JobCommands;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 
-namespace RainStorm.Actors.Runtime.Leader;
+namespace RainStorm.Actors.Runtime.Jobs;
 
-/// <summary>The leader's view of one task.</summary>
+/// <summary>The job master's view of one task.</summary>
 public sealed class TaskState(TaskId id, string op, string node)
 {
     public TaskId Id { get; } = id;
@@ -15,25 +15,21 @@ public sealed class TaskState(TaskId id, string op, string node)
     public IActorRef? Actor { get; set; }
     public int Number { get; set; }
     public string Log { get; set; } = "";
-    public string State { get; set; } = "SCHEDULED";
+    public TaskRunStatus State { get; set; } = TaskRunStatus.Scheduled;
     public TaskReport? Report { get; set; }
 
     /// <summary>A user operator's OS pid once it ran, otherwise the node-unique task number.</summary>
     public int Pid => Report?.OperatorPid ?? Number;
 
     public TaskInfo Info(string jobId) => new(
-        Id.ToString(), jobId, Id.Stage, Op, Node, Pid, Report is { State: "DRAINING" } && State == "RUNNING" ? "DRAINING" : State,
+        Id.ToString(), jobId, Id.Stage, Op, Node, Pid,
+        Report is { State: TaskPhase.Draining } && State == TaskRunStatus.Running ? TaskPhase.Draining.Wire() : State.Wire(),
         Report?.InPerSecond ?? 0, Report?.OutPerSecond ?? 0, Report?.Backpressure ?? "OK", Log);
 }
 
-/// <summary>The leader's view of one job: its plan, its tasks and how it ended.</summary>
+/// <summary>One job: its plan, its tasks and how it ended. Owned by the job's master (the leader builds it and hands it over).</summary>
 public sealed class JobState(string id, string commandLine, JobPlan plan, IReadOnlyList<bool> statefulStages)
 {
-    public const string Running = "RUNNING";
-    public const string Completed = "COMPLETED";
-    public const string Failed = "FAILED";
-    public const string Killed = "KILLED";
-
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     public string Id { get; } = id;
@@ -42,9 +38,8 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
     /// <summary>Per operator stage (index 0 = stage 1): whether its operator keeps state (then its input is partitioned by key group).</summary>
     public IReadOnlyList<bool> StatefulStages { get; } = statefulStages;
     public Dictionary<TaskId, TaskState> Tasks { get; } = new();
-    public string Status { get; private set; } = Running;
+    public JobStatus Status { get; private set; } = JobStatus.Running;
     public string? FailureReason { get; private set; }
-    public bool RoutingSent { get; set; }
     /// <summary>The run of the job its tasks belong to (see <see cref="TaskId.Attempt"/>): 1, then one more each time
     /// an at-least-once job is restarted from its source.</summary>
     public int Attempt { get; private set; } = 1;
@@ -57,34 +52,57 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
     public long FinalTuplesIn { get; private set; }
     public long FinalTuplesOut { get; private set; }
 
-    public bool IsRunning => Status == Running;
+    public bool IsRunning => Status == JobStatus.Running;
     public int StageCount => Plan.Stages.Count;
     public IEnumerable<TaskState> StageTasks(int stage) => Tasks.Values.Where(t => t.Id.Stage == stage).OrderBy(t => t.Id.Index);
     public bool AllStarted => Tasks.Values.All(t => t.Actor is not null);
-    public bool AllCompleted => Tasks.Values.All(t => t.State == "COMPLETED");
+    public bool AllCompleted => Tasks.Values.All(t => t.State == TaskRunStatus.Completed);
 
     public long TuplesIn => IsRunning ? StageTasks(0).Sum(t => t.Report?.TuplesOut ?? 0) : FinalTuplesIn;
     public long TuplesOut => IsRunning ? StageTasks(StageCount).Sum(t => t.Report?.TuplesOut ?? 0) : FinalTuplesOut;
 
-    /// <summary>Forgets every task of the current attempt and starts the next one (its tasks are scheduled anew).</summary>
+    public string OperatorOf(int stage) => stage == 0 ? "source" : Plan.Stages[stage - 1].Op;
+
+    /// <summary>The tasks of the current attempt, chain i (task i of every stage) on node <paramref name="chains"/>[i].</summary>
+    public void Place(IReadOnlyList<string> chains)
+    {
+        for (var i = 0; i < chains.Count; i++)
+        for (var stage = 0; stage <= StageCount; stage++)
+        {
+            var id = new TaskId(Id, stage, i, Attempt);
+            Tasks[id] = new TaskState(id, OperatorOf(stage), chains[i]);
+        }
+    }
+
+    /// <summary>Every task of the job as the job table knows it after a leader move: not yet reported by a worker.</summary>
+    public void PlaceRecovering()
+    {
+        for (var stage = 0; stage <= StageCount; stage++)
+        for (var i = 0; i < Plan.TasksPerStage; i++)
+        {
+            var id = new TaskId(Id, stage, i);
+            Tasks[id] = new TaskState(id, OperatorOf(stage), "?") { State = TaskRunStatus.Recovering };
+        }
+    }
+
+    /// <summary>Forgets every task of the current attempt and starts the next one (its tasks are placed anew).</summary>
     public void NextAttempt()
     {
         Attempt++;
         Tasks.Clear();
-        RoutingSent = false;
     }
 
     /// <summary>A leader that took over learns from a worker's report that the job already runs a later attempt: it
     /// takes that attempt's tasks as the ones to re-attach to.</summary>
     public void AdoptAttempt(int attempt)
     {
-        var tasks = Tasks.Values.Select(t => new TaskState(t.Id with { Attempt = attempt }, t.Op, "?") { State = "RECOVERING" }).ToList();
+        var tasks = Tasks.Values.Select(t => new TaskState(t.Id with { Attempt = attempt }, t.Op, "?") { State = TaskRunStatus.Recovering }).ToList();
         Attempt = attempt;
         Tasks.Clear();
         foreach (var task in tasks) Tasks[task.Id] = task;
     }
 
-    public void End(string status, string? reason)
+    public void End(JobStatus status, string? reason)
     {
         FinalTuplesIn = TuplesIn;
         FinalTuplesOut = TuplesOut;
@@ -94,13 +112,13 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
     }
 
     /// <summary>A job that had ended before the leader moved, as the job table recorded it.</summary>
-    public void Restore(string status, string? reason, long tuplesIn, long tuplesOut)
+    public void Restore(JobStatus status, string? reason, long tuplesIn, long tuplesOut)
     {
         End(status, reason);
         FinalTuplesIn = tuplesIn;
         FinalTuplesOut = tuplesOut;
-        foreach (var task in Tasks.Values) task.State = status == Completed ? "COMPLETED" : "STOPPED";
+        foreach (var task in Tasks.Values) task.State = status == JobStatus.Completed ? TaskRunStatus.Completed : TaskRunStatus.Stopped;
     }
 
-    public JobSummary Summary() => new(Id, Status, StageCount, Tasks.Count, TuplesIn, TuplesOut, _clock.Elapsed, CommandLine, FailureReason);
+    public JobSummary Summary() => new(Id, Status.Wire(), StageCount, Tasks.Count, TuplesIn, TuplesOut, _clock.Elapsed, CommandLine, FailureReason);
 }

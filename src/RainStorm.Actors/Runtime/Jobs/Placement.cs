@@ -1,7 +1,7 @@
 using RainStorm.Operators.Contract;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 
-namespace RainStorm.Actors.Runtime.Leader;
+namespace RainStorm.Actors.Runtime.Jobs;
 
 /// <summary>
 /// Where a job's tasks run and how its stages connect. Task i of every stage forms chain i; each chain goes to the
