@@ -217,6 +217,7 @@ public sealed partial class JobMaster
             EndJob(JobStatus.Failed, $"{reason}; no worker node is left to restart the job on");
             return;
         }
+        AbandonRescale("the job restarted from its source after a failure");
         var failed = _job.Attempt;
         foreach (var worker in _workers.Values) worker.Tell(new StopJobTasks(_job.Id, failed));
         _job.NextAttempt();

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Actors.Runtime.Recovery;
 using static RainStorm.Actors.Runtime.Jobs.JobMasterProtocol;
 using static RainStorm.Actors.Runtime.Protocol.JobCommands;
@@ -13,7 +14,7 @@ namespace RainStorm.Actors.Runtime.Jobs;
 /// them run, tracks their reports, handles their failures (JobMaster.Failures.cs), and ends the job when every task
 /// completed, when one fails for good, or on kill_job. Its phases are behaviours: starting → running ⇄ restarting →
 /// completed | failed | killed. After every message it publishes a <see cref="JobView"/> to the leader, which answers
-/// the queries from it; once the job ended it tells the leader (which journals the end) and stops.
+/// the queries from it; once the job ended it tells the leader, which journals the end and stops it.
 /// </summary>
 public sealed partial class JobMaster : ReceiveActor, IWithTimers
 {
@@ -96,6 +97,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
             if (timeout.Attempt == _job.Attempt && !_job.AllStarted)
                 EndJob(JobStatus.Failed, $"not every task started within {_settings.TaskStartTimeout.TotalSeconds:0} s");
         });
+        Receive<RescaleStage>(_ => Sender.Tell(new CommandFailed($"{_job.Id} is still starting its tasks; try again in a moment")));
         Common();
     }
 
@@ -108,6 +110,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         {
             if (Attach(started) is { } task) OnTaskRestarted(task);
         });
+        Receive<RescaleStage>(OnRescaleRequest);
         Receive<StartTimeout>(_ => { });
         Common();
     }
@@ -151,6 +154,8 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
             Sender.Tell(new JobKilled(_job.Id));
             EndJob(JobStatus.Killed, "killed by kill_job");
         });
+        Receive<RescaleProtocol.UpstreamExpected>(_ => { }); // after a shrink, from the next stage's tasks
+        Receive<RescaleProtocol.Held>(_ => { });
         ReceiveFailures();
     }
 
@@ -166,7 +171,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
     }
 
     private TaskSpec SpecOf(TaskId id) =>
-        new(id, _job.Plan, _job.Plan.TasksPerStage, id.Stage == 0 ? [] : Placement.Upstream(_job, id.Stage, id.Index), _operatorDir, _job.SourceBlockBytes);
+        new(id, _job.Plan, _job.Widths[id.Stage], id.Stage == 0 ? [] : Placement.Upstream(_job, id.Stage, id.Index), _operatorDir, _job.SourceBlockBytes);
 
     private Routing RoutingOf(TaskState task) =>
         new(task.Id, task.Id.Stage < _job.StageCount ? Placement.RoutingInto(_job, task.Id.Stage + 1) : null, _job.Followers.Count > 0);
@@ -235,6 +240,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
 
     private void EndJob(JobStatus status, string? reason)
     {
+        AbandonRescale($"the job ended ({status.Wire()})");
         _job.End(status, reason);
         _phase = status switch { JobStatus.Completed => JobPhase.Completed, JobStatus.Killed => JobPhase.Killed, _ => JobPhase.Failed };
         foreach (var task in _job.Tasks.Values.Where(t => t.State is TaskRunStatus.Scheduled or TaskRunStatus.Running))
@@ -249,8 +255,17 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         _job.Followers.Clear();
         Context.Parent.Tell(new JobFinished(
             new JobJournal.JobEnded(_job.Id, summary.Status, reason, summary.TuplesIn, summary.TuplesOut), View()));
-        Become(() => ReceiveAny(_ => { }));
-        Context.Stop(Self);
+        Become(() => Ended(summary));
+    }
+
+    /// <summary>Completed, failed or killed: the leader stops this master once it recorded the end; what was forwarded
+    /// to it meanwhile is answered as the leader answers for an ended job.</summary>
+    private void Ended(JobSummary summary)
+    {
+        Receive<WaitJob>(_ => Sender.Tell(new JobEnded(summary)));
+        Receive<KillJob>(_ => Sender.Tell(new CommandFailed($"job {_job.Id} already ended ({summary.Status})")));
+        Receive<RescaleStage>(_ => Sender.Tell(new CommandFailed($"job {_job.Id} already ended ({summary.Status}); only a running job is rescaled")));
+        ReceiveAny(_ => { });
     }
 
     private JobView View() => JobView.Of(_job, _phase, _recoveries.Select(r => r.Info()).ToList());

@@ -46,7 +46,24 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
     public int SourceBlockBytes { get; init; } = RainStorm.Actors.Runtime.Tasks.LineSplitter.DefaultBlockBytes;
     /// <summary>Per operator stage (index 0 = stage 1): the key group → task table decided at submission (see
     /// <see cref="KeyGroupBalancer"/>), or null for group g → task g mod N.</summary>
-    public int[]?[] KeyGroupTables { get; init; } = new int[]?[plan.Stages.Count];
+    public int[]?[] KeyGroupTables
+    {
+        get => _tables;
+        init
+        {
+            _tables = value;
+            _initialTables = value.ToArray();
+        }
+    }
+
+    private int[]?[] _tables = new int[]?[plan.Stages.Count];
+    private int[]?[] _initialTables = new int[]?[plan.Stages.Count];
+    /// <summary>Per stage (0 = the source): how many tasks it has now (rescales change it; the source keeps its width).</summary>
+    public int[] Widths { get; private set; } = Enumerable.Repeat(plan.TasksPerStage, plan.Stages.Count + 1).ToArray();
+    /// <summary>Per operator stage (index 0 = stage 1): its input edge became a rebalancing one (the widths differed once).</summary>
+    public bool[] Rebalanced { get; private set; } = new bool[plan.Stages.Count];
+    /// <summary>The routing epoch: one more after every rescale.</summary>
+    public int Epoch { get; set; }
     public HashSet<IActorRef> Waiters { get; } = [];
     public HashSet<IActorRef> Followers { get; } = [];
     public long FinalTuplesIn { get; private set; }
@@ -59,7 +76,17 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
     public bool AllCompleted => Tasks.Values.All(t => t.State == TaskRunStatus.Completed);
 
     public long TuplesIn => IsRunning ? StageTasks(0).Sum(t => t.Report?.TuplesOut ?? 0) : FinalTuplesIn;
-    public long TuplesOut => IsRunning ? StageTasks(StageCount).Sum(t => t.Report?.TuplesOut ?? 0) : FinalTuplesOut;
+    public long TuplesOut => IsRunning ? RetiredTuplesOut + StageTasks(StageCount).Sum(t => t.Report?.TuplesOut ?? 0) : FinalTuplesOut;
+
+    /// <summary>What last-stage tasks that left the job in a rescale wrote.</summary>
+    public long RetiredTuplesOut { get; private set; }
+
+    /// <summary>A task left its stage in a rescale (it completed its part): it is no longer one of the job's tasks.</summary>
+    public void Retire(TaskState task)
+    {
+        if (task.Id.Stage == StageCount) RetiredTuplesOut += task.Report?.TuplesOut ?? 0;
+        Tasks.Remove(task.Id);
+    }
 
     public string OperatorOf(int stage) => stage == 0 ? "source" : Plan.Stages[stage - 1].Op;
 
@@ -78,7 +105,7 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
     public void PlaceRecovering()
     {
         for (var stage = 0; stage <= StageCount; stage++)
-        for (var i = 0; i < Plan.TasksPerStage; i++)
+        for (var i = 0; i < Widths[stage]; i++)
         {
             var id = new TaskId(Id, stage, i);
             Tasks[id] = new TaskState(id, OperatorOf(stage), "?") { State = TaskRunStatus.Recovering };
@@ -90,6 +117,33 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
     {
         Attempt++;
         Tasks.Clear();
+        RetiredTuplesOut = 0;
+        Widths = Enumerable.Repeat(Plan.TasksPerStage, StageCount + 1).ToArray();
+        Rebalanced = new bool[StageCount];
+        _tables = _initialTables.ToArray();
+        Epoch++;
+    }
+
+    /// <summary>A rescale of <paramref name="stage"/> to <paramref name="width"/> tasks takes effect (the table: its new key
+    /// groups when the stage is stateful): its input edge, and a forward edge out of it, become rebalancing ones.</summary>
+    public void Rescaled(int stage, int width, int[]? table)
+    {
+        Widths[stage] = width;
+        if (table is not null) _tables[stage - 1] = table;
+        Rebalanced[stage - 1] = true;
+        if (stage < StageCount) Rebalanced[stage] = true;
+        Epoch++;
+    }
+
+    /// <summary>Widths journaled by rescales (a leader recovering the job table).</summary>
+    public void RestoreWidths(IReadOnlyDictionary<int, int> widths)
+    {
+        foreach (var (stage, width) in widths)
+        {
+            Widths[stage] = width;
+            Rebalanced[stage - 1] = true;
+            if (stage < StageCount) Rebalanced[stage] = true;
+        }
     }
 
     /// <summary>A leader that took over learns from a worker's report that the job already runs a later attempt: it
@@ -120,5 +174,5 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
         foreach (var task in Tasks.Values) task.State = status == JobStatus.Completed ? TaskRunStatus.Completed : TaskRunStatus.Stopped;
     }
 
-    public JobSummary Summary() => new(Id, Status.Wire(), StageCount, Tasks.Count, TuplesIn, TuplesOut, _clock.Elapsed, CommandLine, FailureReason);
+    public JobSummary Summary() => new(Id, Status.Wire(), StageCount, Tasks.Count, TuplesIn, TuplesOut, _clock.Elapsed, CommandLine, FailureReason, Widths.ToArray());
 }

@@ -18,6 +18,8 @@ public enum JobPhase
     Running,
     /// <summary>An at-least-once job restarting from its source as a new attempt, waiting for its tasks.</summary>
     Restarting,
+    /// <summary>One stage changes width while the job runs (JobMaster.Rescale.cs).</summary>
+    Rescaling,
     Completed,
     Failed,
     Killed,

@@ -84,6 +84,7 @@ public sealed partial class LeaderActor
                 SourceBlockBytes = accepted.SourceBlockBytes,
                 KeyGroupTables = accepted.KeyGroupTables ?? new int[]?[plan.Stages.Count],
             };
+            if (recovered.Widths?.GetValueOrDefault(job.Id) is { } widths) job.RestoreWidths(widths);
             job.PlaceRecovering();
             if (ended is not null)
             {

@@ -58,6 +58,15 @@ public sealed partial class LeaderActor
             else
                 Sender.Tell(new CommandFailed($"job {kill.JobId} already ended ({view.Summary.Status})"));
         });
+        Receive<RescaleStage>(rescale =>
+        {
+            if (!_views.TryGetValue(rescale.JobId, out var view))
+                Sender.Tell(new CommandFailed(UnknownJob(rescale.JobId)));
+            else if (_masters.TryGetValue(rescale.JobId, out var master))
+                master.Forward(rescale);
+            else
+                Sender.Tell(new CommandFailed($"job {rescale.JobId} already ended ({view.Summary.Status}); only a running job is rescaled"));
+        });
         Receive<RecoveryProtocol.ListRecoveries>(_ => Sender.Tell(new RecoveryProtocol.RecoveryList(
             _views.Values.SelectMany(v => v.Recoveries).OrderBy(r => r.FailedAt).ToList())));
     }

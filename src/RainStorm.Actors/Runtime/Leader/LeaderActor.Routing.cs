@@ -44,10 +44,12 @@ public sealed partial class LeaderActor
             var jobId = finished.Final.Summary.JobId;
             if (!_masters.Remove(jobId, out var master)) return;
             Context.Unwatch(master);
+            master.Tell(PoisonPill.Instance); // after what was forwarded to it already (Context.Stop would drop that)
             _views[jobId] = finished.Final;
             JournalJobEnded(finished.Record);
             PushCluster();
         });
+        Receive<WidthChanged>(changed => _journal?.Tell(new JobJournal.StageRescaled(changed.JobId, changed.Stage, changed.Width)));
         Receive<AskWorkers>(_ =>
         {
             foreach (var worker in _workers.Values) worker.Tell(new RecoveryProtocol.ReportTasks());

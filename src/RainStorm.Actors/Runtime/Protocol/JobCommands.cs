@@ -21,10 +21,15 @@ public static class JobCommands
     public sealed record ListJobs;
     public sealed record JobList(IReadOnlyList<JobSummary> Jobs);
 
-    /// <summary>Status is RUNNING, COMPLETED, FAILED or KILLED.</summary>
+    /// <summary>Status is RUNNING, COMPLETED, FAILED or KILLED. Widths: the tasks of each stage now (0 = the source).</summary>
     public sealed record JobSummary(
         string JobId, string Status, int Stages, int Tasks, long TuplesIn, long TuplesOut,
-        TimeSpan Elapsed, string CommandLine, string? FailureReason = null);
+        TimeSpan Elapsed, string CommandLine, string? FailureReason = null, IReadOnlyList<int>? Widths = null);
+
+    /// <summary>Give operator stage <see cref="Stage"/> (as in list_tasks; not the source, 0) of a running job
+    /// <see cref="Tasks"/> tasks while it runs. → <see cref="StageRescaled"/> once the new width runs.</summary>
+    public sealed record RescaleStage(string JobId, int Stage, int Tasks);
+    public sealed record StageRescaled(string JobId, int Stage, int From, int To, TimeSpan Took);
 
     /// <summary>Replies <see cref="JobEnded"/> once the job is no longer RUNNING (at once if it already ended).
     /// With <see cref="Follow"/> the sender first receives every output line as <see cref="JobOutput"/> batches.</summary>

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Actors.Runtime.Transport;
 using RainStorm.Operators;
 using RainStorm.Operators.Contract;
@@ -28,6 +29,8 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
     private ITaskOutput? _output;
     private bool _finishing;
     private bool _completed;
+    /// <summary>The job master holding this task for a rescale (it takes no input until the next routing).</summary>
+    private HoldState? _hold;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -40,10 +43,11 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
         _spec = spec;
         _transport = transport;
         _sinkFactory = sinkFactory;
-        _inbound = new InboundEdges(spec.UpstreamTasks.Select(u => new Edge(spec.Id.EdgeJobId, spec.Id.Stage - 1, u, spec.Id.Index)));
+        _inbound = new InboundEdges(spec.UpstreamTasks.Select(InboundEdge));
 
         Receive<TupleBatch>(OnBatch);
         Receive<Routing>(OnRouting);
+        ReceiveRescale();
         Receive<TaskTicks.Flush>(_ =>
         {
             _meter.Sample(_queue.Count > 0 && _output is { HasRoom: false });
@@ -87,8 +91,47 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
         {
             edges.Reroute(routing.Downstream);
         }
+        _hold = null;
         Work();
     }
+
+    private void ReceiveRescale()
+    {
+        Receive<RescaleProtocol.Hold>(_ =>
+        {
+            _hold = new HoldState(Sender);
+            (_output as EdgeOutput)?.FlushAll();
+            Work();
+        });
+        Receive<RescaleProtocol.Retire>(_ =>
+        {
+            _log.Info("Task {0} leaves its stage (rescale): finishing", _spec.Id);
+            _inbound.EndAll();
+            Work();
+        });
+        Receive<RescaleProtocol.ExpectUpstream>(expect =>
+        {
+            _inbound.Forget((expect.Forget ?? []).Select(InboundEdge));
+            _inbound.Expect(expect.UpstreamTasks.Select(InboundEdge));
+            Sender.Tell(new RescaleProtocol.UpstreamExpected(_spec.Id));
+        });
+        Receive<RescaleProtocol.HandOff>(handOff =>
+        {
+            var groups = handOff.KeyGroups.ToHashSet();
+            var state = Stateful?.Snapshot(groups) ?? new Dictionary<int, byte[]>();
+            Stateful?.Remove(groups);
+            Sender.Tell(new RescaleProtocol.HandedOff(_spec.Id, state));
+        });
+        Receive<RescaleProtocol.TakeOver>(takeOver =>
+        {
+            if (takeOver.State.Count > 0) Stateful?.Restore(takeOver.State);
+            Sender.Tell(new RescaleProtocol.TookOver(_spec.Id));
+        });
+    }
+
+    private IStatefulOperator? Stateful => _operator as IStatefulOperator;
+
+    private Edge InboundEdge(int upstreamTask) => new(_spec.Id.EdgeJobId, _spec.Id.Stage - 1, upstreamTask, _spec.Id.Index);
 
     private void OnBatch(TupleBatch batch)
     {
@@ -112,6 +155,11 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
     private void Work()
     {
         if (_output is null || _completed) return;
+        if (_hold is not null)
+        {
+            _hold.AnswerOnce(_output is not EdgeOutput { Idle: false }, _spec.Id);
+            return;
+        }
         while (_queue.Count > 0 && _output.HasRoom)
         {
             var (batch, sender) = _queue.Dequeue();

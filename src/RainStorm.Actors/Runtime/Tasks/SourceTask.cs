@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using RainStorm.Actors.HyDfs;
+using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Actors.Runtime.Transport;
 using RainStorm.Operators;
 using RainStorm.Operators.Contract;
@@ -28,6 +29,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
     private readonly CancellationTokenSource _stop = new();
     private EdgeOutput? _output;
     private bool _completed;
+    private HoldState? _hold;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -43,6 +45,12 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         _pacer = new RatePacer(spec.Plan.InputRate / spec.StageTasks);
 
         Receive<Routing>(OnRouting);
+        Receive<RescaleProtocol.Hold>(_ =>
+        {
+            _hold = new HoldState(Sender);
+            _output?.FlushAll();
+            Emit();
+        });
         Receive<SourceReader.Opened>(opened =>
         {
             _feed.Opened(opened.Reader);
@@ -99,6 +107,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         {
             _output.Reroute(routing.Downstream!);
         }
+        _hold = null;
         Emit();
     }
 
@@ -106,6 +115,11 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
     private void Emit()
     {
         if (_output is null || _completed || !_feed.IsOpen) return;
+        if (_hold is not null)
+        {
+            _hold.AnswerOnce(_output.Idle, _spec.Id);
+            return;
+        }
         var allowance = _pacer.Allowance();
         while (allowance > 0 && _output.HasRoom && !_feed.Exhausted)
         {

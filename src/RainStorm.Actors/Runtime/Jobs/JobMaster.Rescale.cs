@@ -1,0 +1,231 @@
+using Akka.Actor;
+using Akka.Event;
+using RainStorm.Actors.Runtime.Protocol;
+using static RainStorm.Actors.Runtime.Jobs.JobMasterProtocol;
+using static RainStorm.Actors.Runtime.Protocol.JobCommands;
+using static RainStorm.Actors.Runtime.Protocol.RescaleProtocol;
+using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
+using static RainStorm.Actors.Runtime.Protocol.WorkerProtocol;
+
+namespace RainStorm.Actors.Runtime.Jobs;
+
+/// <summary>
+/// Live rescale of one operator stage (DESIGN §10), the job master's rescaling phase: the stage in front holds until
+/// everything it sent is acknowledged (so the stage is quiet), new tasks start, the key groups that move (the fewest,
+/// <see cref="KeyGroupMover"/>) go from their old owner to their new one with their state, the stages around expect
+/// their new edges, tasks that leave finish and stop, and the new routing (next epoch) releases the hold.
+/// </summary>
+public sealed partial class JobMaster
+{
+    private RescaleRun? _rescale;
+
+    private int MaxTasksPerStage => Context.System.Settings.Config.GetInt("rainstorm.scaling.max-tasks-per-stage", 32);
+
+    /// <summary>Why this rescale cannot run now, or null when it can.</summary>
+    private string? RescaleRefusal(RescaleStage request)
+    {
+        var stages = _job.StageCount;
+        if (request.Stage == 0)
+            return $"stage 0 is {_job.Id}'s source, which is not rescaled; its operator stages are 1..{stages}";
+        if (request.Stage < 0 || request.Stage > stages)
+            return $"{_job.Id} has no stage {request.Stage}; its operator stages are 1..{stages} (see list_tasks)";
+        if (request.Tasks < 1)
+            return $"a stage needs at least 1 task, not {request.Tasks}";
+        if (request.Tasks > MaxTasksPerStage)
+            return $"at most {MaxTasksPerStage} tasks per stage (rainstorm.scaling.max-tasks-per-stage), not {request.Tasks}";
+        if (request.Tasks == _job.Widths[request.Stage])
+            return $"stage {request.Stage} of {_job.Id} already has {request.Tasks} task{(request.Tasks == 1 ? "" : "s")}";
+        if (_job.Plan.ExactlyOnce)
+            return $"{_job.Id} is exactly_once: this version rescales only jobs with exactly_once=false";
+        var around = _job.Tasks.Values.Where(t => t.Id.Stage == 0 || t.Id.Stage == request.Stage - 1 || t.Id.Stage == request.Stage);
+        if (around.Any(t => t.State != TaskRunStatus.Running || t.Report is { State: TaskPhase.Draining or TaskPhase.Completed }))
+            return $"{_job.Id} is draining (its source is read to the end) or a task of stage {request.Stage} or the one before is not running; it is not rescaled now";
+        return null;
+    }
+
+    private void OnRescaleRequest(RescaleStage request)
+    {
+        if (RescaleRefusal(request) is { } refusal)
+        {
+            Sender.Tell(new CommandFailed(refusal));
+            return;
+        }
+        var stage = request.Stage;
+        int[]? oldTable = null, newTable = null;
+        if (_job.StatefulStages[stage - 1])
+        {
+            oldTable = Placement.TableInto(_job, stage);
+            newTable = KeyGroupMover.Rebalance(oldTable, request.Tasks);
+        }
+        _rescale = new RescaleRun(stage, _job.Widths[stage], request.Tasks, Sender, oldTable, newTable);
+        _log.Info("Job {0}: rescaling stage {1} ({2}) {3} -> {4} tasks{5}", _job.Id, stage, _job.OperatorOf(stage), _rescale.From, _rescale.To,
+            oldTable is null ? "" : $", moving {KeyGroupMover.Moved(oldTable, newTable!).Count()} of {oldTable.Length} key groups");
+        Become(Rescaling);
+        var upstream = _job.StageTasks(stage - 1).ToList();
+        _rescale.Begin(RescaleStep.Holding, upstream.Select(t => t.Id));
+        foreach (var task in upstream) task.Actor!.Tell(new Hold(task.Id));
+    }
+
+    private void Rescaling()
+    {
+        _phase = JobPhase.Rescaling;
+        Receive<RescaleStage>(_ => Sender.Tell(new CommandFailed(
+            $"{_job.Id} is rescaling stage {_rescale!.Stage} already; try again when that is done")));
+        Receive<Held>(held =>
+        {
+            if (_rescale!.Answered(RescaleStep.Holding, held.Task)) StartNewTasks();
+        });
+        Receive<TaskStarted>(started =>
+        {
+            var task = Attach(started);
+            if (task is null) return;
+            if (_rescale!.Step == RescaleStep.Starting && task.Id.Stage == _rescale.Stage && task.Id.Index >= _rescale.From)
+            {
+                if (_rescale.Answered(RescaleStep.Starting, task.Id)) HandOffGroups();
+                return;
+            }
+            OnTaskRestarted(task);
+        });
+        Receive<HandedOff>(handedOff =>
+        {
+            foreach (var (group, state) in handedOff.State) _rescale!.MovingState[group] = state;
+            if (_rescale!.Answered(RescaleStep.HandingOff, handedOff.Task)) TakeOverGroups();
+        });
+        Receive<TookOver>(tookOver =>
+        {
+            if (_rescale!.Answered(RescaleStep.TakingOver, tookOver.Task)) Connect();
+        });
+        Receive<UpstreamExpected>(expected =>
+        {
+            if (_rescale!.Answered(RescaleStep.Connecting, expected.Task)) RetireTasks();
+        });
+        Receive<TaskCompleted>(completed =>
+        {
+            OnTaskCompleted(completed);
+            if (_rescale is not null && _rescale.Answered(RescaleStep.Retiring, completed.Id)) CommitRescale();
+        });
+        Receive<StartTimeout>(_ => { });
+        Common();
+    }
+
+    /// <summary>The stage in front is held and everything it sent is acknowledged: the new width takes effect in the
+    /// job's topology and the tasks it adds start.</summary>
+    private void StartNewTasks()
+    {
+        var run = _rescale!;
+        _job.Rescaled(run.Stage, run.To, run.NewTable);
+        if (!run.Grows)
+        {
+            HandOffGroups();
+            return;
+        }
+        var added = new List<TaskId>();
+        for (var index = run.From; index < run.To; index++)
+        {
+            var load = Load();
+            var node = load.OrderBy(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).First().Key;
+            var id = new TaskId(_job.Id, run.Stage, index, _job.Attempt, _job.Epoch);
+            _job.Tasks[id] = new TaskState(id, _job.OperatorOf(run.Stage), node);
+            added.Add(id);
+        }
+        run.Begin(RescaleStep.Starting, added);
+        foreach (var id in added)
+        {
+            _workers[_job.Tasks[id].Node].Tell(new StartTask(SpecOf(id)));
+            _log.Info("Job {0}: task {1} ({2}) added on {3}", _job.Id, id, _job.OperatorOf(run.Stage), _job.Tasks[id].Node);
+        }
+        Timers.StartSingleTimer("rescale-start", new StartTimeout(_job.Attempt), _settings.TaskStartTimeout);
+    }
+
+    private TaskState StageTask(int stage, int index) => _job.StageTasks(stage).First(t => t.Id.Index == index);
+
+    private void HandOffGroups()
+    {
+        Timers.Cancel("rescale-start");
+        var run = _rescale!;
+        var handOffs = run.HandOffs().ToList();
+        run.Begin(RescaleStep.HandingOff, handOffs.Select(h => StageTask(run.Stage, h.OldTask).Id));
+        if (run.StepDone)
+        {
+            TakeOverGroups();
+            return;
+        }
+        foreach (var (oldTask, groups) in handOffs)
+        {
+            var task = StageTask(run.Stage, oldTask);
+            task.Actor!.Tell(new HandOff(task.Id, groups));
+        }
+    }
+
+    private void TakeOverGroups()
+    {
+        var run = _rescale!;
+        var takeOvers = run.TakeOvers().ToList();
+        run.Begin(RescaleStep.TakingOver, takeOvers.Select(t => StageTask(run.Stage, t.NewTask).Id));
+        if (run.StepDone)
+        {
+            Connect();
+            return;
+        }
+        foreach (var (newTask, state) in takeOvers)
+        {
+            var task = StageTask(run.Stage, newTask);
+            task.Actor!.Tell(new TakeOver(task.Id, state));
+        }
+    }
+
+    /// <summary>The stage's tasks expect every task in front of it, the next stage's tasks every task of the stage.</summary>
+    private void Connect()
+    {
+        var run = _rescale!;
+        var receivers = _job.StageTasks(run.Stage).Concat(run.Stage < _job.StageCount ? _job.StageTasks(run.Stage + 1) : []).ToList();
+        run.Begin(RescaleStep.Connecting, receivers.Select(t => t.Id));
+        foreach (var task in receivers)
+            task.Actor!.Tell(new ExpectUpstream(task.Id, Placement.Upstream(_job, task.Id.Stage, task.Id.Index)));
+    }
+
+    /// <summary>Tasks beyond the new width finish (their key groups were handed off) and complete.</summary>
+    private void RetireTasks()
+    {
+        var run = _rescale!;
+        var leaving = _job.StageTasks(run.Stage).Where(t => t.Id.Index >= run.To).ToList();
+        run.Begin(RescaleStep.Retiring, leaving.Select(t => t.Id));
+        if (run.StepDone)
+        {
+            CommitRescale();
+            return;
+        }
+        foreach (var task in leaving) task.Actor!.Tell(new Retire(task.Id));
+    }
+
+    /// <summary>The new routing goes out (next epoch): to the stage itself, then to the stage in front, which resumes.</summary>
+    private void CommitRescale()
+    {
+        var run = _rescale!;
+        var leaving = _job.StageTasks(run.Stage).Where(t => t.Id.Index >= run.To).ToList();
+        foreach (var task in leaving)
+        {
+            _job.Retire(task);
+            if (_workers.TryGetValue(task.Node, out var worker)) worker.Tell(new StopTask(task.Id));
+        }
+        foreach (var task in _job.StageTasks(run.Stage)) task.Actor!.Tell(RoutingOf(task));
+        foreach (var task in _job.StageTasks(run.Stage - 1)) task.Actor!.Tell(RoutingOf(task));
+        if (leaving.Count > 0 && run.Stage < _job.StageCount)
+            foreach (var task in _job.StageTasks(run.Stage + 1))
+                task.Actor!.Tell(new ExpectUpstream(task.Id, Placement.Upstream(_job, task.Id.Stage, task.Id.Index), leaving.Select(t => t.Id.Index).ToArray()));
+        _log.Info($"Job {_job.Id}: stage {run.Stage} ({_job.OperatorOf(run.Stage)}) rescaled {run.From} -> {run.To} tasks in {run.Clock.ElapsedMilliseconds} ms (epoch {_job.Epoch})");
+        Context.Parent.Tell(new WidthChanged(_job.Id, run.Stage, run.To));
+        run.Requester?.Tell(new StageRescaled(_job.Id, run.Stage, run.From, run.To, run.Clock.Elapsed));
+        _rescale = null;
+        Become(Running);
+    }
+
+    /// <summary>The rescale under way cannot finish (the job restarts or ends): its requester hears why.</summary>
+    private void AbandonRescale(string reason)
+    {
+        if (_rescale is null) return;
+        _rescale.Requester?.Tell(new CommandFailed($"the rescale of stage {_rescale.Stage} of {_job.Id} was abandoned: {reason}"));
+        _log.Warning("Job {0}: rescale of stage {1} abandoned: {2}", _job.Id, (object)_rescale.Stage, reason);
+        _rescale = null;
+    }
+}

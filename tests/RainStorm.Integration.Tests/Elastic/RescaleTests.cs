@@ -1,0 +1,107 @@
+using Akka.Actor;
+using RainStorm.Integration.Tests.ExactlyOnce;
+using RainStorm.Integration.Tests.Runtime;
+using RainStorm.Node.Local;
+using Xunit.Abstractions;
+using static RainStorm.Actors.Runtime.Protocol.JobCommands;
+
+namespace RainStorm.Integration.Tests.Elastic;
+
+/// <summary>Live rescales of an at-least-once job's stages on a 3-node embedded cluster: the output is exact (nothing
+/// lost, nothing twice, AggregateByKey's counts carried over with the key groups that move), and every bad request is
+/// refused with one sentence and changes nothing.</summary>
+public sealed class RescaleTests(RuntimeClusterFixture fixture, ITestOutputHelper output) : IClassFixture<RuntimeClusterFixture>
+{
+    private static readonly TimeSpan Ask = TimeSpan.FromSeconds(60);
+
+    private async Task<string> SubmitPacedApp1Async(string destination, int rate)
+    {
+        var source = RuntimeClusterFixture.TrafficSigns();
+        await fixture.UploadAsync("Traffic_Signs.csv", source);
+        return await JobRunner.SubmitAsync(fixture.Cluster.Leader,
+            $"RainStorm 2 3 Filter \"{ExactlyOnceChecks.App1Pattern}\" AggregateByKey 8 Traffic_Signs.csv {destination} false false {rate} 0 0");
+    }
+
+    /// <summary>Until the job's tasks all run (a rescale is refused while it starts).</summary>
+    private Task WaitRunningAsync(string jobId) => Support.Poll.UntilAsync(async () =>
+    {
+        var tasks = (await fixture.AskLeaderAsync<TaskList>(new ListTasks(jobId))).Tasks;
+        return tasks.Count > 0 && tasks.All(t => t.State == "RUNNING") && tasks.Any(t => t.InPerSecond > 0);
+    }, TimeSpan.FromSeconds(60), $"every task of {jobId} running", 100);
+
+    private async Task<object> RescaleAsync(string jobId, int stage, int tasks) =>
+        await fixture.Cluster.Leader.Ask<object>(new RescaleStage(jobId, stage, tasks), Ask);
+
+    [Fact]
+    public async Task App1_rescaled_up_and_down_while_it_runs_counts_every_key_exactly_1_to_n()
+    {
+        var jobId = await SubmitPacedApp1Async("rescaled_app1", rate: 700);
+        await WaitRunningAsync(jobId);
+
+        (int Stage, int Tasks)[] steps = [(2, 5), (1, 2), (2, 2), (2, 4), (1, 4), (2, 1), (2, 3)];
+        var done = new List<StageRescaled>();
+        foreach (var (stage, tasks) in steps)
+        {
+            var answer = await RescaleAsync(jobId, stage, tasks);
+            if (answer is CommandFailed { Message: var m } && m.Contains("draining", StringComparison.Ordinal)) break;
+            var rescaled = Assert.IsType<StageRescaled>(answer);
+            output.WriteLine($"stage {rescaled.Stage}: {rescaled.From} -> {rescaled.To} in {rescaled.Took.TotalMilliseconds:0} ms");
+            done.Add(rescaled);
+            var widths = (await fixture.AskLeaderAsync<JobList>(new ListJobs())).Jobs.Single(j => j.JobId == jobId).Widths!;
+            Assert.Equal(tasks, widths[stage]);
+            Assert.Equal(widths.Sum(), (await fixture.AskLeaderAsync<TaskList>(new ListTasks(jobId))).Tasks.Count);
+        }
+        Assert.True(done.Count >= 5, $"only {done.Count} rescales ran before the source was read to the end");
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var job = await JobRunner.WaitAsync(fixture.Cluster.First, fixture.Cluster.Leader, jobId, ct: cts.Token);
+        Assert.Equal("COMPLETED", job.Status);
+        var source = RuntimeClusterFixture.TrafficSigns();
+        var lines = await fixture.ReadLinesAsync("rescaled_app1");
+        ExactlyOnceChecks.AssertApp1Exact(lines, ExactlyOnceChecks.App1Expected(source));
+        Assert.Equal(ExactlyOnceChecks.App1Expected(source).Values.Sum(), lines.Length);
+    }
+
+    [Fact]
+    public async Task Bad_rescale_requests_are_refused_with_one_sentence_and_change_nothing()
+    {
+        var jobId = await SubmitPacedApp1Async("refused_app1", rate: 400);
+        await WaitRunningAsync(jobId);
+        var before = (await fixture.AskLeaderAsync<JobList>(new ListJobs())).Jobs.Single(j => j.JobId == jobId).Widths!.ToList();
+
+        (object Request, string Expected)[] cases =
+        [
+            (new RescaleStage("job-999", 1, 2), "no job 'job-999'"),
+            (new RescaleStage(jobId, 0, 2), "source, which is not rescaled"),
+            (new RescaleStage(jobId, 3, 2), $"{jobId} has no stage 3; its operator stages are 1..2"),
+            (new RescaleStage(jobId, -1, 2), "has no stage -1"),
+            (new RescaleStage(jobId, 2, 0), "at least 1 task, not 0"),
+            (new RescaleStage(jobId, 2, 10_000), "at most 32 tasks per stage"),
+            (new RescaleStage(jobId, 2, 3), "already has 3 tasks"),
+        ];
+        foreach (var (request, expected) in cases)
+        {
+            var failed = Assert.IsType<CommandFailed>(await fixture.Cluster.Leader.Ask<object>(request, Ask));
+            Assert.Contains(expected, failed.Message);
+            Assert.DoesNotContain('\n', failed.Message);
+        }
+        var after = (await fixture.AskLeaderAsync<JobList>(new ListJobs())).Jobs.Single(j => j.JobId == jobId);
+        Assert.Equal(before, after.Widths);
+        Assert.Equal("RUNNING", after.Status);
+
+        await fixture.AskLeaderAsync<JobKilled>(new KillJob(jobId));
+        object answer;
+        try
+        {
+            answer = await RescaleAsync(jobId, 2, 4);
+        }
+        catch (AskTimeoutException)
+        {
+            foreach (var line in fixture.LogLines().Where(l => l.Contains("leader", StringComparison.Ordinal) || l.Contains("ERROR", StringComparison.Ordinal)).TakeLast(60))
+                output.WriteLine(line);
+            throw;
+        }
+        var ended = Assert.IsType<CommandFailed>(answer);
+        Assert.Contains("already ended (KILLED)", ended.Message);
+    }
+}
