@@ -13,6 +13,9 @@ public static class OperatorFactory
 
     public static bool IsBuiltIn(string op) => BuiltIns.Contains(op, StringComparer.Ordinal);
 
+    /// <summary>The built-in's own name for the original RainStorm's <c>Count</c>; every other name as given.</summary>
+    public static string Canonical(string op) => op == "Count" ? "AggregateByKey" : op;
+
     /// <summary>Throws <see cref="OperatorException"/> (one sentence) for a bad built-in argument or an unknown or unsafe
     /// user operator name.</summary>
     public static IOperator Create(StageSpec stage, string operatorDirectory, TimeSpan? userOperatorTimeout = null) => stage.Op switch

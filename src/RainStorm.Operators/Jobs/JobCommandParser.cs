@@ -51,12 +51,10 @@ public static class JobCommandParser
         var exactlyOnce = Boolean("exactly_once", tokens[at + 2]);
         var autoscale = Boolean("autoscale", tokens[at + 3]);
         var inputRate = Rate("input_rate", tokens[at + 4], "tuples per second for the whole source, 0 for as fast as possible");
-        var low = Rate("low_wm", tokens[at + 5], "tuples per second per task");
-        var high = Rate("high_wm", tokens[at + 6], "tuples per second per task");
-        if (autoscale && high <= 0)
-            throw Error($"high_wm is '{tokens[at + 6]}' while autoscale is on; expected a positive number of tuples per second per task.");
-        if (autoscale && low > high)
-            throw Error($"low_wm is '{tokens[at + 5]}' but high_wm is '{tokens[at + 6]}'; expected low_wm <= high_wm when autoscale is on.");
+        const string watermarkUnit = "tuples per second per task, or a busy fraction when 0 < low_wm < high_wm <= 1";
+        var low = Rate("low_wm", tokens[at + 5], watermarkUnit);
+        var high = Rate("high_wm", tokens[at + 6], watermarkUnit);
+        if (autoscale && WatermarkRules.Problem(low, high) is { } watermarkProblem) throw Error(watermarkProblem);
 
         return new JobPlan(specs, tasks, source, destination, exactlyOnce, autoscale, inputRate, low, high);
     }
@@ -70,6 +68,7 @@ public static class JobCommandParser
             throw Error($"{field} is '{Show(arg)}', which contains a control character; expected printable text.");
         if (arg.Length > 1024)
             throw Error($"{field} is {arg.Length} characters long; expected at most 1024.");
+        op = OperatorFactory.Canonical(op);
         switch (op)
         {
             case "Filter" when arg.Length == 0:

@@ -7,7 +7,7 @@ public sealed class JobCommandParserTests
     private const string Syntax = "RainStorm <Nstages> <Ntasks_per_stage> <op1> <op1_arg> ... <opN> <opN_arg> <hydfs_src> <hydfs_dest> <exactly_once> <autoscale> <input_rate> <low_wm> <high_wm>";
     private const string OpNames = "expected Filter, Transform, AggregateByKey or the file name of a user operator.";
     private const string SourceRate = "expected a non-negative number up to 1e9 (tuples per second for the whole source, 0 for as fast as possible).";
-    private const string TaskRate = "expected a non-negative number up to 1e9 (tuples per second per task).";
+    private const string TaskRate = "expected a non-negative number up to 1e9 (tuples per second per task, or a busy fraction when 0 < low_wm < high_wm <= 1).";
 
     public static TheoryData<string, string> BadLines => new()
     {
@@ -64,7 +64,10 @@ public sealed class JobCommandParserTests
         { "RainStorm 1 1 Filter x a b true false 0 low 0", $"low_wm is 'low'; {TaskRate}" },
         { "RainStorm 1 1 Filter x a b true false 0 0 -1", $"high_wm is '-1'; {TaskRate}" },
         { "RainStorm 1 1 Filter x a b true true 0 500 100", "low_wm is '500' but high_wm is '100'; expected low_wm <= high_wm when autoscale is on." },
-        { "RainStorm 1 1 Filter x a b true 1 0 0 0", "high_wm is '0' while autoscale is on; expected a positive number of tuples per second per task." },
+        { "RainStorm 1 1 Filter x a b true 1 0 0 0", "high_wm is '0' while autoscale is on; expected a positive number (tuples per second per task, or a busy fraction up to 1)." },
+        { "RainStorm 1 1 Filter x a b true true 0 0.8 0.2", "low_wm is '0.8' but high_wm is '0.2'; expected low_wm <= high_wm when autoscale is on." },
+        { "RainStorm 1 1 Filter x a b true true 0 0.5 500", MixedUnits("0.5", "500") },
+        { "RainStorm 1 1 Filter x a b true true 0 0.25 1.5", MixedUnits("0.25", "1.5") },
     };
 
     [Theory]
@@ -108,6 +111,51 @@ public sealed class JobCommandParserTests
     {
         var plan = JobCommandParser.Parse("submit 1 4 Transform anything in out false false 0 900 100");
         AssertPlan(new JobPlan([new("Transform", "anything")], 4, "in", "out", false, false, 0, 900, 100), plan);
+    }
+
+    private static string MixedUnits(string low, string high) =>
+        $"low_wm is '{low}' (a busy fraction) but high_wm is '{high}' (tuples per second per task); expected both in tuples per second per task, or 0 < low_wm < high_wm <= 1 for busy fractions.";
+
+    [Fact]
+    public void The_original_readme_example_with_Count_and_busy_fraction_watermarks_parses()
+    {
+        var plan = JobCommandParser.Parse("RainStorm 2 3 Filter \"error\" Count \"0\" logs.csv output.txt true true 1000 0.2 0.8");
+        AssertPlan(new JobPlan([new("Filter", "error"), new("AggregateByKey", "0")], 3, "logs.csv", "output.txt", true, true, 1000, 0.2, 0.8), plan);
+        Assert.True(plan.BusyFractionWatermarks);
+    }
+
+    [Fact]
+    public void Count_takes_AggregateByKey_s_column_argument_and_its_message()
+    {
+        var e = Assert.Throws<JobCommandException>(() => JobCommandParser.Parse("RainStorm 1 1 Count name a b false false 0 0 0"));
+        Assert.Equal("op1_arg is 'name'; expected a 0-based column number from 0 to 9999 for AggregateByKey.", e.Message);
+        Assert.Equal(new StageSpec("AggregateByKey", "7"), JobCommandParser.Parse("RainStorm 1 1 Count 7 a b false false 0 0 0").Stages[0]);
+    }
+
+    [Fact]
+    public void Only_the_exact_name_Count_is_the_alias_so_other_spellings_stay_user_operators() =>
+        Assert.Equal(["count", "Counter"], JobCommandParser.Parse("RainStorm 2 1 count 0 Counter 0 a b false false 0 0 0").Stages.Select(s => s.Op));
+
+    [Theory]
+    [InlineData("0.2 0.8", true)]
+    [InlineData("0.5 1", true)]
+    [InlineData("0.05 0.06", true)]
+    [InlineData("100 500", false)]
+    [InlineData("1 500", false)]
+    [InlineData("0 0.8", false)]
+    [InlineData("0 500", false)]
+    [InlineData("0.5 0.5", false)]
+    public void Watermarks_are_busy_fractions_exactly_when_0_lt_low_lt_high_le_1(string watermarks, bool busyFraction) =>
+        Assert.Equal(busyFraction, JobCommandParser.Parse($"RainStorm 1 1 Filter x a b false true 0 {watermarks}").BusyFractionWatermarks);
+
+    [Fact]
+    public void Watermark_problems_are_the_autoscaler_s_to_refuse_and_a_job_without_it_keeps_any_pair()
+    {
+        Assert.False(JobCommandParser.Parse("RainStorm 1 1 Filter x a b false false 0 0.5 500").Autoscale);
+        Assert.Null(WatermarkRules.Problem(0.2, 0.8));
+        Assert.Null(WatermarkRules.Problem(100, 500));
+        Assert.NotNull(WatermarkRules.Problem(0.5, 500));
+        Assert.NotNull(WatermarkRules.Problem(600, 500));
     }
 
     private static void AssertPlan(JobPlan expected, JobPlan actual)
