@@ -103,5 +103,55 @@ public sealed class RescaleTests(RuntimeClusterFixture fixture, ITestOutputHelpe
         }
         var ended = Assert.IsType<CommandFailed>(answer);
         Assert.Contains("already ended (KILLED)", ended.Message);
+        var rateEnded = Assert.IsType<CommandFailed>(await fixture.Cluster.Leader.Ask<object>(new SetJobRate(jobId, 100), Ask));
+        Assert.Contains("already ended (KILLED)", rateEnded.Message);
+    }
+
+    [Fact]
+    public async Task Rate_changes_a_running_jobs_pace_and_a_bad_rate_changes_nothing()
+    {
+        var jobId = await SubmitPacedApp1Async("rated_app1", rate: 300);
+        await WaitRunningAsync(jobId);
+
+        var negative = Assert.IsType<CommandFailed>(await fixture.Cluster.Leader.Ask<object>(new SetJobRate(jobId, -5), Ask));
+        Assert.Contains("0 or more", negative.Message);
+        var unknown = Assert.IsType<CommandFailed>(await fixture.Cluster.Leader.Ask<object>(new SetJobRate("job-999", 5), Ask));
+        Assert.Contains("no job 'job-999'", unknown.Message);
+        Assert.Equal("RUNNING", (await fixture.AskLeaderAsync<JobList>(new ListJobs())).Jobs.Single(j => j.JobId == jobId).Status);
+
+        // Unpaced, the job that would take 40 s at 300 tuples/s ends in a few.
+        Assert.IsType<JobRateSet>(await fixture.Cluster.Leader.Ask<object>(new SetJobRate(jobId, 0), Ask));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var job = await JobRunner.WaitAsync(fixture.Cluster.First, fixture.Cluster.Leader, jobId, ct: cts.Token);
+        Assert.Equal("COMPLETED", job.Status);
+        ExactlyOnceChecks.AssertApp1Exact(await fixture.ReadLinesAsync("rated_app1"), ExactlyOnceChecks.App1Expected(RuntimeClusterFixture.TrafficSigns()));
+        Assert.True(job.Elapsed < TimeSpan.FromSeconds(35), $"the job took {job.Elapsed.TotalSeconds:0.#} s after going unpaced");
+    }
+
+    [Fact]
+    public async Task The_autoscaler_grows_an_overloaded_stage_into_the_band_in_at_most_two_decisions_and_loses_nothing()
+    {
+        var source = RuntimeClusterFixture.TrafficSigns();
+        await fixture.UploadAsync("Traffic_Signs.csv", source);
+        // 1000 tuples/s into one Filter task with high_wm 300: above the band from the start.
+        var jobId = await JobRunner.SubmitAsync(fixture.Cluster.Leader,
+            "RainStorm 2 1 Filter Warning Transform 0-2 Traffic_Signs.csv autoscaled_app2 false true 1000 60 300");
+
+        await Support.Poll.UntilAsync(async () =>
+        {
+            var tasks = (await fixture.AskLeaderAsync<TaskList>(new ListTasks(jobId))).Tasks;
+            return tasks.Any(t => t.Stage == 1 && t.Task.Contains('@') && t.InPerSecond > 0);
+        }, TimeSpan.FromSeconds(30), "a task the autoscaler added to stage 1 receiving tuples", 200);
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var job = await JobRunner.WaitAsync(fixture.Cluster.First, fixture.Cluster.Leader, jobId, ct: cts.Token);
+        Assert.Equal("COMPLETED", job.Status);
+        var history = await fixture.AskLeaderAsync<ScalingHistory>(new ListScaling(jobId));
+        foreach (var entry in history.Entries) output.WriteLine($"{entry.At:HH:mm:ss.fff} stage {entry.Stage} {entry.From} -> {entry.To}: {entry.Reason} ({entry.Refusal ?? "applied"})");
+        var filterUps = history.Entries.Where(e => e.Stage == 1 && e.By == "autoscaler" && e.To > e.From && e.Refusal is null).ToList();
+        Assert.InRange(filterUps.Count, 1, 2);
+        Assert.InRange(1000.0 / filterUps[^1].To, 60, 300); // the per-task rate the last decision aimed at is in the band
+        Assert.All(history.Entries, e => Assert.True(e.To >= 1));
+        Assert.Equal(ExactlyOnceChecks.App2Expected(source), (await fixture.ReadLinesAsync("autoscaled_app2")).Order(StringComparer.Ordinal).ToList());
     }
 }

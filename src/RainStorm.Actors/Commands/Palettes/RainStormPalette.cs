@@ -8,7 +8,8 @@ using RainStorm.Operators.Jobs;
 
 namespace RainStorm.Actors.Commands.Palettes;
 
-/// <summary>Job commands, answered by the leader singleton: submit, jobs, wait, list_tasks, kill_task, kill.</summary>
+/// <summary>Job commands, answered by the leader singleton: submit, jobs, wait, list_tasks, kill_task, kill, and the
+/// elastic controls rescale, rate and scaling.</summary>
 public static class RainStormPalette
 {
     public const string Module = "rainstorm";
@@ -35,6 +36,16 @@ public static class RainStormPalette
             [Arg.Positional("node", "the task's node, host:port", ValueKind.Node), Arg.Positional("pid", "the PID shown by list_tasks", ValueKind.Count)],
             "kill_task 127.0.0.1:4054 12345"), KillTaskAsync),
         new(new CommandSpec("kill", "stop a job cleanly", [Arg.Positional("job", "the job id")], "kill j1"), KillAsync),
+        new(new CommandSpec("rescale", "give one operator stage of a running job n tasks while it runs (stages as in list_tasks; not the source, 0)",
+            [
+                Arg.Positional("job", "the job id"),
+                Arg.Positional("stage", "the stage number, 1..stages", ValueKind.Count),
+                Arg.Positional("n", "the new number of tasks", ValueKind.Count),
+            ], "rescale job-1 2 5"), RescaleAsync),
+        new(new CommandSpec("rate", "change a running job's input rate, tuples per second for the whole source (0 = unpaced)",
+            [Arg.Positional("job", "the job id"), Arg.Positional("tuples_per_s", "the new rate", ValueKind.Number)], "rate job-1 2000"), RateAsync),
+        new(new CommandSpec("scaling", "a job's rescale decisions: the autoscaler's and the rescale command's, oldest first",
+            [Arg.Positional("job", "the job id"), Arg.Output], "scaling job-1 -o json"), ScalingAsync),
     ]);
 
     private static async Task<int> SubmitAsync(CommandCall call)
@@ -50,11 +61,44 @@ public static class RainStormPalette
         var list = await LeaderClient.AskAsync<JobCommands.JobList>(call, new JobCommands.ListJobs());
         var table = new Table(
             new Column("ID", "id"), new Column("STATUS", "status"), new Column("STAGES", "stages"), new Column("TASKS", "tasks"),
-            new Column("IN", "in"), new Column("OUT", "out"), new Column("ELAPSED", "elapsed"));
+            new Column("WIDTHS", "widths"), new Column("IN", "in"), new Column("OUT", "out"), new Column("ELAPSED", "elapsed"));
         foreach (var j in list.Jobs)
-            table.Add(j.JobId, j.Status, j.Stages, j.Tasks, j.TuplesIn, j.TuplesOut, j.Elapsed);
+            table.Add(j.JobId, j.Status, j.Stages, j.Tasks, Widths(j), j.TuplesIn, j.TuplesOut, j.Elapsed);
         if (call.Args.Json) await call.WriteLineAsync(table.ToJsonText());
         else await call.WriteLinesAsync(list.Jobs.Count == 0 ? ["no jobs"] : table.ToLines());
+        return 0;
+    }
+
+    /// <summary>Each stage's current number of tasks, the source first: <c>3/5/2</c>.</summary>
+    private static string Widths(JobCommands.JobSummary job) => job.Widths is { Count: > 0 } w ? string.Join('/', w) : "-";
+
+    private static async Task<int> RescaleAsync(CommandCall call)
+    {
+        var rescaled = await LeaderClient.AskAsync<JobCommands.StageRescaled>(call,
+            new JobCommands.RescaleStage(call.Args["job"], call.Args.Count("stage")!.Value, call.Args.Count("n")!.Value));
+        await call.WriteLineAsync($"Job {rescaled.JobId}: stage {rescaled.Stage} rescaled {rescaled.From} -> {rescaled.To} tasks in {rescaled.Took.TotalMilliseconds:0} ms");
+        return 0;
+    }
+
+    private static async Task<int> RateAsync(CommandCall call)
+    {
+        var set = await LeaderClient.AskAsync<JobCommands.JobRateSet>(call, new JobCommands.SetJobRate(call.Args["job"], call.Args.Number("tuples_per_s")!.Value));
+        await call.WriteLineAsync(set.TuplesPerSecond == 0 ? $"Job {set.JobId}: input unpaced" : $"Job {set.JobId}: input rate {set.TuplesPerSecond} tuples/s");
+        return 0;
+    }
+
+    private static async Task<int> ScalingAsync(CommandCall call)
+    {
+        var history = await LeaderClient.AskAsync<JobCommands.ScalingHistory>(call, new JobCommands.ListScaling(call.Args["job"]));
+        var table = new Table(
+            new Column("AT", "at"), new Column("STAGE", "stage"), new Column("OP", "op"), new Column("FROM", "from"), new Column("TO", "to"),
+            new Column("BY", "by"), new Column("REASON", "reason"), new Column("RESULT", "result"));
+        foreach (var e in history.Entries)
+            table.Add(e.At.ToString("HH:mm:ss.fff"), e.Stage, e.Operator, e.From, e.To, e.By, e.Reason, e.Refusal ?? "applied");
+        if (call.Args.Json) await call.WriteLineAsync(table.ToJsonText());
+        else if (history.Entries.Count == 0)
+            await call.WriteLineAsync($"no rescales of {history.JobId} yet ({(history.Autoscale ? "autoscale on" : "autoscale off")})");
+        else await call.WriteLinesAsync(table.ToLines());
         return 0;
     }
 

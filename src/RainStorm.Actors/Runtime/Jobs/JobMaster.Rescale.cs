@@ -19,8 +19,6 @@ public sealed partial class JobMaster
 {
     private RescaleRun? _rescale;
 
-    private int MaxTasksPerStage => Context.System.Settings.Config.GetInt("rainstorm.scaling.max-tasks-per-stage", 32);
-
     /// <summary>Why this rescale cannot run now, or null when it can.</summary>
     private string? RescaleRefusal(RescaleStage request)
     {
@@ -31,8 +29,8 @@ public sealed partial class JobMaster
             return $"{_job.Id} has no stage {request.Stage}; its operator stages are 1..{stages} (see list_tasks)";
         if (request.Tasks < 1)
             return $"a stage needs at least 1 task, not {request.Tasks}";
-        if (request.Tasks > MaxTasksPerStage)
-            return $"at most {MaxTasksPerStage} tasks per stage (rainstorm.scaling.max-tasks-per-stage), not {request.Tasks}";
+        if (request.Tasks > ScalingConfig.MaxTasksPerStage)
+            return $"at most {ScalingConfig.MaxTasksPerStage} tasks per stage (rainstorm.scaling.max-tasks-per-stage), not {request.Tasks}";
         if (request.Tasks == _job.Widths[request.Stage])
             return $"stage {request.Stage} of {_job.Id} already has {request.Tasks} task{(request.Tasks == 1 ? "" : "s")}";
         if (_job.Plan.ExactlyOnce)
@@ -45,11 +43,13 @@ public sealed partial class JobMaster
 
     private void OnRescaleRequest(RescaleStage request)
     {
-        if (RescaleRefusal(request) is { } refusal)
-        {
-            Sender.Tell(new CommandFailed(refusal));
-            return;
-        }
+        if (StartRescale(request, Sender) is { } refusal) Sender.Tell(new CommandFailed(refusal));
+    }
+
+    /// <summary>Starts the rescale (the command's or the autoscaler's); the reason it cannot run, or null.</summary>
+    private string? StartRescale(RescaleStage request, IActorRef? requester)
+    {
+        if (RescaleRefusal(request) is { } refusal) return refusal;
         var stage = request.Stage;
         int[]? oldTable = null, newTable = null;
         if (_job.StatefulStages[stage - 1])
@@ -57,13 +57,17 @@ public sealed partial class JobMaster
             oldTable = Placement.TableInto(_job, stage);
             newTable = KeyGroupMover.Rebalance(oldTable, request.Tasks);
         }
-        _rescale = new RescaleRun(stage, _job.Widths[stage], request.Tasks, Sender, oldTable, newTable);
+        _rescale = new RescaleRun(stage, _job.Widths[stage], request.Tasks, requester, oldTable, newTable);
+        if (requester is not null)
+            _scalingHistory.Add(new ScalingEntry(stage, _job.OperatorOf(stage), _rescale.From, _rescale.To, 0, "rescale command",
+                DateTimeOffset.UtcNow, "command", null));
         _log.Info("Job {0}: rescaling stage {1} ({2}) {3} -> {4} tasks{5}", _job.Id, stage, _job.OperatorOf(stage), _rescale.From, _rescale.To,
             oldTable is null ? "" : $", moving {KeyGroupMover.Moved(oldTable, newTable!).Count()} of {oldTable.Length} key groups");
         Become(Rescaling);
         var upstream = _job.StageTasks(stage - 1).ToList();
         _rescale.Begin(RescaleStep.Holding, upstream.Select(t => t.Id));
         foreach (var task in upstream) task.Actor!.Tell(new Hold(task.Id));
+        return null;
     }
 
     private void Rescaling()
@@ -216,6 +220,7 @@ public sealed partial class JobMaster
         _log.Info($"Job {_job.Id}: stage {run.Stage} ({_job.OperatorOf(run.Stage)}) rescaled {run.From} -> {run.To} tasks in {run.Clock.ElapsedMilliseconds} ms (epoch {_job.Epoch})");
         Context.Parent.Tell(new WidthChanged(_job.Id, run.Stage, run.To));
         run.Requester?.Tell(new StageRescaled(_job.Id, run.Stage, run.From, run.To, run.Clock.Elapsed));
+        _policy?.Rescaled(run.Stage, DateTimeOffset.UtcNow);
         _rescale = null;
         Become(Running);
     }
@@ -226,6 +231,7 @@ public sealed partial class JobMaster
         if (_rescale is null) return;
         _rescale.Requester?.Tell(new CommandFailed($"the rescale of stage {_rescale.Stage} of {_job.Id} was abandoned: {reason}"));
         _log.Warning("Job {0}: rescale of stage {1} abandoned: {2}", _job.Id, (object)_rescale.Stage, reason);
+        _policy?.Rescaled(_rescale.Stage, DateTimeOffset.UtcNow);
         _rescale = null;
     }
 }

@@ -66,6 +66,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         // then, so a completion or routing update lost while the cluster changes is repeated.
         if (_job.Plan.ExactlyOnce || _start == Start.Reattach)
             Timers.StartSingleTimer("reattach", ReattachCheck.Instance, _recovery.ReattachTimeout);
+        StartAutoscaler();
         if (_start != Start.Schedule) return;
         StartScheduledTasks();
         Timers.StartSingleTimer("start", new StartTimeout(_job.Attempt), _settings.TaskStartTimeout);
@@ -156,6 +157,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         });
         Receive<RescaleProtocol.UpstreamExpected>(_ => { }); // after a shrink, from the next stage's tasks
         Receive<RescaleProtocol.Held>(_ => { });
+        ReceiveControls();
         ReceiveFailures();
     }
 
@@ -265,10 +267,12 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         Receive<WaitJob>(_ => Sender.Tell(new JobEnded(summary)));
         Receive<KillJob>(_ => Sender.Tell(new CommandFailed($"job {_job.Id} already ended ({summary.Status})")));
         Receive<RescaleStage>(_ => Sender.Tell(new CommandFailed($"job {_job.Id} already ended ({summary.Status}); only a running job is rescaled")));
+        Receive<SetJobRate>(_ => Sender.Tell(new CommandFailed($"job {_job.Id} already ended ({summary.Status}); only a running job's rate can be changed")));
+        Receive<ListScaling>(_ => Sender.Tell(new ScalingHistory(_job.Id, _job.Plan.Autoscale, _scalingHistory.ToList())));
         ReceiveAny(_ => { });
     }
 
-    private JobView View() => JobView.Of(_job, _phase, _recoveries.Select(r => r.Info()).ToList());
+    private JobView View() => JobView.Of(_job, _phase, _recoveries.Select(r => r.Info()).ToList(), _scalingHistory.ToList());
 
     private void Publish() => Context.Parent.Tell(View());
 }

@@ -28,15 +28,15 @@ public static class JobMasterProtocol
 
     /// <summary>Master → leader after every change: what jobs, list_tasks, kill_task and recoveries show of the job.</summary>
     public sealed record JobView(JobSummary Summary, JobPhase Phase, IReadOnlyList<TaskInfo> Tasks, IReadOnlyList<TaskSlot> Slots,
-        IReadOnlyList<RecoveryInfo> Recoveries, DateTime PublishedAt)
+        IReadOnlyList<RecoveryInfo> Recoveries, DateTime PublishedAt, IReadOnlyList<ScalingEntry>? Scaling = null)
     {
         public bool IsRunning => Summary.Status == JobStatus.Running.Wire();
 
-        public static JobView Of(JobState job, JobPhase phase, IReadOnlyList<RecoveryInfo> recoveries) => new(
+        public static JobView Of(JobState job, JobPhase phase, IReadOnlyList<RecoveryInfo> recoveries, IReadOnlyList<ScalingEntry>? scaling = null) => new(
             job.Summary(), phase,
             job.Tasks.Values.OrderBy(t => t.Id.Stage).ThenBy(t => t.Id.Index).Select(t => t.Info(job.Id)).ToList(),
             job.Tasks.Values.Select(t => new TaskSlot(t.Id, t.Node, t.Number, t.Pid, t.State)).ToList(),
-            recoveries, DateTime.UtcNow);
+            recoveries, DateTime.UtcNow, scaling);
 
         /// <summary>The summary with the time that passed since it was published added to a running job's elapsed time.</summary>
         public JobSummary Current() => IsRunning ? Summary with { Elapsed = Summary.Elapsed + (DateTime.UtcNow - PublishedAt) } : Summary;

@@ -58,17 +58,37 @@ public sealed partial class LeaderActor
             else
                 Sender.Tell(new CommandFailed($"job {kill.JobId} already ended ({view.Summary.Status})"));
         });
-        Receive<RescaleStage>(rescale =>
+        Receive<RescaleStage>(rescale => ToRunningJob(rescale.JobId, rescale, "only a running job is rescaled"));
+        Receive<SetJobRate>(rate => ToRunningJob(rate.JobId, rate, "only a running job's rate can be changed"));
+        Receive<ListScaling>(list =>
         {
-            if (!_views.TryGetValue(rescale.JobId, out var view))
-                Sender.Tell(new CommandFailed(UnknownJob(rescale.JobId)));
-            else if (_masters.TryGetValue(rescale.JobId, out var master))
-                master.Forward(rescale);
-            else
-                Sender.Tell(new CommandFailed($"job {rescale.JobId} already ended ({view.Summary.Status}); only a running job is rescaled"));
+            if (_masters.TryGetValue(list.JobId, out var master)) master.Forward(list);
+            else if (_views.TryGetValue(list.JobId, out var view))
+                Sender.Tell(new ScalingHistory(list.JobId, view.Scaling is not null && JobPlanOf(view)?.Autoscale == true, view.Scaling ?? []));
+            else Sender.Tell(new CommandFailed(UnknownJob(list.JobId)));
         });
         Receive<RecoveryProtocol.ListRecoveries>(_ => Sender.Tell(new RecoveryProtocol.RecoveryList(
             _views.Values.SelectMany(v => v.Recoveries).OrderBy(r => r.FailedAt).ToList())));
+    }
+
+    /// <summary>Forwards a control message to the master of a running job; an unknown or ended job is one sentence.</summary>
+    private void ToRunningJob(string jobId, object message, string onlyRunning)
+    {
+        if (_masters.TryGetValue(jobId, out var master)) master.Forward(message);
+        else if (_views.TryGetValue(jobId, out var view)) Sender.Tell(new CommandFailed($"job {jobId} already ended ({view.Summary.Status}); {onlyRunning}"));
+        else Sender.Tell(new CommandFailed(UnknownJob(jobId)));
+    }
+
+    private static RainStorm.Operators.Jobs.JobPlan? JobPlanOf(JobView view)
+    {
+        try
+        {
+            return RainStorm.Operators.Jobs.JobCommandParser.Parse(view.Summary.CommandLine);
+        }
+        catch (RainStorm.Operators.Jobs.JobCommandException)
+        {
+            return null;
+        }
     }
 
     private IEnumerable<JobView> OrderedViews() => _views.Values.OrderBy(v => JobNumber(v.Summary.JobId));

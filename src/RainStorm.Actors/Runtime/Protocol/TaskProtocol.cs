@@ -70,10 +70,14 @@ public static class TaskProtocol
         Completed,
     }
 
-    /// <summary>Task → worker, every report interval. Backpressure is OK, LOW or HIGH.</summary>
+    /// <summary>Task → worker, every report interval. Backpressure is OK, LOW or HIGH. Backlog: input tuples queued
+    /// and not yet processed; BusyFraction: the share of the interval spent in the operator (the autoscaler's signals).</summary>
     public sealed record TaskReport(
         TaskId Id, TaskPhase State, long TuplesIn, long TuplesOut, double InPerSecond, double OutPerSecond,
-        string Backpressure, int? OperatorPid);
+        string Backpressure, int? OperatorPid, long Backlog = 0, double BusyFraction = 0);
+
+    /// <summary>Job master → source tasks: emit at this many tuples per second from now on (0 = unpaced).</summary>
+    public sealed record SetRate(double TuplesPerSecond);
 
     /// <summary>Task → worker → leader: the task processed its whole input and everything it sent is acknowledged.</summary>
     public sealed record TaskCompleted(TaskId Id, long TuplesIn, long TuplesOut);

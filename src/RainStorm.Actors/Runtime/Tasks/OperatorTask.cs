@@ -58,7 +58,8 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
         {
             _meter.Roll();
             Context.Parent.Tell(new TaskReport(_spec.Id, State, _meter.TuplesIn, _meter.TuplesOut,
-                _meter.InPerSecond, _meter.OutPerSecond, _meter.Backpressure, (_operator as UserOperator)?.CurrentPid));
+                _meter.InPerSecond, _meter.OutPerSecond, _meter.Backpressure, (_operator as UserOperator)?.CurrentPid,
+                _queue.Sum(q => (long)q.Batch.Tuples.Length), _meter.BusyFraction));
         });
         ReceiveAny(message =>
         {
@@ -183,7 +184,9 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
     private bool Process(TupleBatch batch)
     {
         _outputs.Clear();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         _operator!.Process(batch.Tuples, _outputs);
+        _meter.Busy(System.Diagnostics.Stopwatch.GetTimestamp() - started);
         _meter.CountIn(batch.Tuples.Length);
         _meter.CountOut(_outputs.Count);
         _output!.Emit(_outputs);

@@ -9,6 +9,7 @@ public sealed class RateMeter
     private long _lastIn;
     private long _lastOut;
     private long _lastAt = Environment.TickCount64;
+    private long _busyTicks;
     private int _samples;
     private int _blockedSamples;
 
@@ -17,6 +18,11 @@ public sealed class RateMeter
     public double InPerSecond { get; private set; }
     public double OutPerSecond { get; private set; }
     public string Backpressure { get; private set; } = "OK";
+    /// <summary>The share of the last interval spent running the operator, 0..1.</summary>
+    public double BusyFraction { get; private set; }
+
+    /// <summary>Adds operator time, in <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
+    public void Busy(long stopwatchTicks) => _busyTicks += stopwatchTicks;
 
     public void CountIn(int tuples) => TuplesIn += tuples;
     public void CountOut(int tuples) => TuplesOut += tuples;
@@ -37,6 +43,8 @@ public sealed class RateMeter
         _lastIn = TuplesIn;
         _lastOut = TuplesOut;
         _lastAt = now;
+        BusyFraction = Math.Clamp(_busyTicks / (double)System.Diagnostics.Stopwatch.Frequency / seconds, 0, 1);
+        _busyTicks = 0;
         var blocked = _samples == 0 ? 0 : (double)_blockedSamples / _samples;
         Backpressure = blocked >= 0.5 ? "HIGH" : blocked >= 0.1 ? "LOW" : "OK";
         _samples = 0;

@@ -23,7 +23,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
     private readonly HyDfsClient _client;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SourceFeed _feed;
-    private readonly RatePacer _pacer;
+    private RatePacer _pacer;
     private readonly RateMeter _meter = new();
     private readonly List<StreamTuple> _tuples = new(TuplesPerStep);
     private readonly CancellationTokenSource _stop = new();
@@ -45,6 +45,12 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         _pacer = new RatePacer(spec.Plan.InputRate / spec.StageTasks);
 
         Receive<Routing>(OnRouting);
+        Receive<SetRate>(rate =>
+        {
+            _pacer = new RatePacer(rate.TuplesPerSecond);
+            _log.Info("Task {0}: input rate set to {1} tuples/s", _spec.Id, rate.TuplesPerSecond);
+            Emit();
+        });
         Receive<RescaleProtocol.Hold>(_ =>
         {
             _hold = new HoldState(Sender);
