@@ -186,6 +186,11 @@ public sealed partial class JobMaster
     /// at-least-once job with an unfinished task there restarts from its source.</summary>
     private void OnWorkerGone(string node)
     {
+        if (_job.Retiring.Values.Any(t => t.Node == node))
+        {
+            RestartJob($"worker node {node} left the cluster while a task that left its stage in a rescale was finishing there");
+            return;
+        }
         if (!_job.Tasks.Values.Any(t => t.Node == node)) return;
         var reason = $"worker node {node} left the cluster while running tasks of the job";
         if (!_job.Plan.ExactlyOnce)

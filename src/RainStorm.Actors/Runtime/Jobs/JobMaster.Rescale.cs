@@ -35,6 +35,8 @@ public sealed partial class JobMaster
             return $"stage {request.Stage} of {_job.Id} already has {request.Tasks} task{(request.Tasks == 1 ? "" : "s")}";
         if (_job.Plan.ExactlyOnce)
             return $"{_job.Id} is exactly_once: this version rescales only jobs with exactly_once=false";
+        if (_job.Retiring.Count > 0)
+            return $"tasks of {_job.Id} that left in the last rescale are still finishing; try again in a moment";
         var around = _job.Tasks.Values.Where(t => t.Id.Stage == 0 || t.Id.Stage == request.Stage - 1 || t.Id.Stage == request.Stage);
         if (around.Any(t => t.State != TaskRunStatus.Running || t.Report is { State: TaskPhase.Draining or TaskPhase.Completed }))
             return $"{_job.Id} is draining (its source is read to the end) or a task of stage {request.Stage} or the one before is not running; it is not rescaled now";
@@ -101,12 +103,7 @@ public sealed partial class JobMaster
         });
         Receive<UpstreamExpected>(expected =>
         {
-            if (_rescale!.Answered(RescaleStep.Connecting, expected.Task)) RetireTasks();
-        });
-        Receive<TaskCompleted>(completed =>
-        {
-            OnTaskCompleted(completed);
-            if (_rescale is not null && _rescale.Answered(RescaleStep.Retiring, completed.Id)) CommitRescale();
+            if (_rescale!.Answered(RescaleStep.Connecting, expected.Task)) CommitRescale();
         });
         Receive<StartTimeout>(_ => { });
         Common();
@@ -147,82 +144,69 @@ public sealed partial class JobMaster
     {
         Timers.Cancel("rescale-start");
         var run = _rescale!;
-        var handOffs = run.HandOffs().ToList();
-        run.Begin(RescaleStep.HandingOff, handOffs.Select(h => StageTask(run.Stage, h.OldTask).Id));
-        if (run.StepDone)
-        {
-            TakeOverGroups();
-            return;
-        }
-        foreach (var (oldTask, groups) in handOffs)
-        {
-            var task = StageTask(run.Stage, oldTask);
-            task.Actor!.Tell(new HandOff(task.Id, groups));
-        }
+        Ask(RescaleStep.HandingOff, run.HandOffs().Select(h => StageTask(run.Stage, h.OldTask) is var task
+            ? (task, (object)new HandOff(task.Id, h.Groups)) : default).ToList(), TakeOverGroups);
     }
 
     private void TakeOverGroups()
     {
         var run = _rescale!;
-        var takeOvers = run.TakeOvers().ToList();
-        run.Begin(RescaleStep.TakingOver, takeOvers.Select(t => StageTask(run.Stage, t.NewTask).Id));
-        if (run.StepDone)
-        {
-            Connect();
-            return;
-        }
-        foreach (var (newTask, state) in takeOvers)
-        {
-            var task = StageTask(run.Stage, newTask);
-            task.Actor!.Tell(new TakeOver(task.Id, state));
-        }
+        Ask(RescaleStep.TakingOver, run.TakeOvers().Select(t => StageTask(run.Stage, t.NewTask) is var task
+            ? (task, (object)new TakeOver(task.Id, t.State)) : default).ToList(), Connect);
     }
 
     /// <summary>The stage's tasks expect every task in front of it, the next stage's tasks every task of the stage.</summary>
     private void Connect()
     {
         var run = _rescale!;
-        var receivers = _job.StageTasks(run.Stage).Concat(run.Stage < _job.StageCount ? _job.StageTasks(run.Stage + 1) : []).ToList();
-        run.Begin(RescaleStep.Connecting, receivers.Select(t => t.Id));
-        foreach (var task in receivers)
-            task.Actor!.Tell(new ExpectUpstream(task.Id, Placement.Upstream(_job, task.Id.Stage, task.Id.Index)));
+        var receivers = _job.StageTasks(run.Stage).Concat(run.Stage < _job.StageCount ? _job.StageTasks(run.Stage + 1) : []);
+        Ask(RescaleStep.Connecting, receivers.Select(task =>
+            (task, (object)new ExpectUpstream(task.Id, Placement.Upstream(_job, task.Id.Stage, task.Id.Index)))).ToList(), CommitRescale);
     }
 
-    /// <summary>Tasks beyond the new width finish (their key groups were handed off) and complete.</summary>
-    private void RetireTasks()
+    /// <summary>Enters <paramref name="step"/> waiting for every task asked; with nobody to ask, goes on to <paramref name="next"/>.</summary>
+    private void Ask(RescaleStep step, IReadOnlyList<(TaskState Task, object Message)> asks, Action next)
     {
-        var run = _rescale!;
-        var leaving = _job.StageTasks(run.Stage).Where(t => t.Id.Index >= run.To).ToList();
-        run.Begin(RescaleStep.Retiring, leaving.Select(t => t.Id));
-        if (run.StepDone)
+        _rescale!.Begin(step, asks.Select(a => a.Task.Id));
+        if (_rescale.StepDone)
         {
-            CommitRescale();
+            next();
             return;
         }
-        foreach (var task in leaving) task.Actor!.Tell(new Retire(task.Id));
+        foreach (var (task, message) in asks) task.Actor!.Tell(message);
     }
 
-    /// <summary>The new routing goes out (next epoch): to the stage itself, then to the stage in front, which resumes.</summary>
+    /// <summary>The new routing goes out (next epoch): to the stage itself, then to the stage in front, which resumes.
+    /// Tasks beyond the new width (their key groups handed off, nothing routed to them any more) then finish what
+    /// they hold and complete in the background (<see cref="OnRetired"/>).</summary>
     private void CommitRescale()
     {
         var run = _rescale!;
         var leaving = _job.StageTasks(run.Stage).Where(t => t.Id.Index >= run.To).ToList();
-        foreach (var task in leaving)
-        {
-            _job.Retire(task);
-            if (_workers.TryGetValue(task.Node, out var worker)) worker.Tell(new StopTask(task.Id));
-        }
+        foreach (var task in leaving) _job.Retire(task);
         foreach (var task in _job.StageTasks(run.Stage)) task.Actor!.Tell(RoutingOf(task));
         foreach (var task in _job.StageTasks(run.Stage - 1)) task.Actor!.Tell(RoutingOf(task));
-        if (leaving.Count > 0 && run.Stage < _job.StageCount)
-            foreach (var task in _job.StageTasks(run.Stage + 1))
-                task.Actor!.Tell(new ExpectUpstream(task.Id, Placement.Upstream(_job, task.Id.Stage, task.Id.Index), leaving.Select(t => t.Id.Index).ToArray()));
+        foreach (var task in leaving) task.Actor!.Tell(new Retire(task.Id));
         _log.Info($"Job {_job.Id}: stage {run.Stage} ({_job.OperatorOf(run.Stage)}) rescaled {run.From} -> {run.To} tasks in {run.Clock.ElapsedMilliseconds} ms (epoch {_job.Epoch})");
         Context.Parent.Tell(new WidthChanged(_job.Id, run.Stage, run.To));
         run.Requester?.Tell(new StageRescaled(_job.Id, run.Stage, run.From, run.To, run.Clock.Elapsed));
         _policy?.Rescaled(run.Stage, DateTimeOffset.UtcNow);
         _rescale = null;
         Become(Running);
+    }
+
+    /// <summary>A task that left its stage completed: it stops, and the next stage forgets its ended edge (a later
+    /// task of that index starts a fresh one). True when <paramref name="completed"/> was such a task.</summary>
+    private bool OnRetired(TaskCompleted completed)
+    {
+        if (_job.Retired(completed.Id, completed.TuplesOut) is not { } task) return false;
+        _log.Info("Job {0}: task {1} left stage {2} ({3} in, {4} out)", _job.Id, task.Id, task.Id.Stage, completed.TuplesIn, completed.TuplesOut);
+        if (_workers.TryGetValue(task.Node, out var worker)) worker.Tell(new StopTask(task.Id));
+        if (task.Id.Stage < _job.StageCount)
+            foreach (var next in _job.StageTasks(task.Id.Stage + 1).Where(t => t.Actor is not null))
+                next.Actor!.Tell(new ExpectUpstream(next.Id, Placement.Upstream(_job, next.Id.Stage, next.Id.Index), [task.Id.Index]));
+        if (_job.AllCompleted) EndJob(JobStatus.Completed, null);
+        return true;
     }
 
     /// <summary>The rescale under way cannot finish (the job restarts or ends): its requester hears why.</summary>

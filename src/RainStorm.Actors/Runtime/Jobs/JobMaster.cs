@@ -132,6 +132,11 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         Receive<TaskCompleted>(OnTaskCompleted);
         Receive<TaskFailed>(failed =>
         {
+            if (_job.Retiring.TryGetValue(failed.Id, out var leaving))
+            {
+                OnTaskDied(leaving, failed.Reason);
+                return;
+            }
             if (!_job.Tasks.TryGetValue(failed.Id, out var task) || task.State == TaskRunStatus.Restarting) return;
             OnTaskDied(task, failed.Reason);
         });
@@ -199,6 +204,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
 
     private void OnTaskCompleted(TaskCompleted completed)
     {
+        if (OnRetired(completed)) return;
         if (!_job.Tasks.TryGetValue(completed.Id, out var task) || task.State == TaskRunStatus.Completed) return; // repeated by a worker answering ReportTasks
         task.State = TaskRunStatus.Completed;
         task.Report = (task.Report ?? new TaskReport(task.Id, TaskPhase.Completed, 0, 0, 0, 0, "OK", null))

@@ -73,7 +73,10 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
     public int StageCount => Plan.Stages.Count;
     public IEnumerable<TaskState> StageTasks(int stage) => Tasks.Values.Where(t => t.Id.Stage == stage).OrderBy(t => t.Id.Index);
     public bool AllStarted => Tasks.Values.All(t => t.Actor is not null);
-    public bool AllCompleted => Tasks.Values.All(t => t.State == TaskRunStatus.Completed);
+    public bool AllCompleted => Retiring.Count == 0 && Tasks.Values.All(t => t.State == TaskRunStatus.Completed);
+
+    /// <summary>Tasks a rescale took out of the routing that still finish what they hold (then they complete).</summary>
+    public Dictionary<TaskId, TaskState> Retiring { get; } = new();
 
     public long TuplesIn => IsRunning ? StageTasks(0).Sum(t => t.Report?.TuplesOut ?? 0) : FinalTuplesIn;
     public long TuplesOut => IsRunning ? RetiredTuplesOut + StageTasks(StageCount).Sum(t => t.Report?.TuplesOut ?? 0) : FinalTuplesOut;
@@ -81,11 +84,19 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
     /// <summary>What last-stage tasks that left the job in a rescale wrote.</summary>
     public long RetiredTuplesOut { get; private set; }
 
-    /// <summary>A task left its stage in a rescale (it completed its part): it is no longer one of the job's tasks.</summary>
+    /// <summary>A task leaves its stage in a rescale: out of the routing, it finishes what it holds.</summary>
     public void Retire(TaskState task)
     {
-        if (task.Id.Stage == StageCount) RetiredTuplesOut += task.Report?.TuplesOut ?? 0;
         Tasks.Remove(task.Id);
+        Retiring[task.Id] = task;
+    }
+
+    /// <summary>A retiring task completed its part (<paramref name="tuplesOut"/> written, for a last-stage task).</summary>
+    public TaskState? Retired(TaskId id, long tuplesOut)
+    {
+        if (!Retiring.Remove(id, out var task)) return null;
+        if (id.Stage == StageCount) RetiredTuplesOut += tuplesOut;
+        return task;
     }
 
     public string OperatorOf(int stage) => stage == 0 ? "source" : Plan.Stages[stage - 1].Op;
@@ -117,6 +128,7 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
     {
         Attempt++;
         Tasks.Clear();
+        Retiring.Clear();
         RetiredTuplesOut = 0;
         Widths = Enumerable.Repeat(Plan.TasksPerStage, StageCount + 1).ToArray();
         Rebalanced = new bool[StageCount];

@@ -15,10 +15,8 @@ public enum RescaleStep
     HandingOff,
     /// <summary>New owners take the moved groups over.</summary>
     TakingOver,
-    /// <summary>The stage and the one after it expect their new edges.</summary>
+    /// <summary>The stage and the one after it expect their new edges; then the new routing goes out.</summary>
     Connecting,
-    /// <summary>Tasks that leave finish and complete.</summary>
-    Retiring,
 }
 
 /// <summary>One rescale under way: which stage, from and to what width, who asked, and what the current step still
