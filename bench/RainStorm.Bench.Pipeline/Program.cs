@@ -15,6 +15,8 @@ var keepData = false;
 var local = true;
 var dashboard = false;
 var repeat = 1;
+var rescales = 0;
+var rescaleRate = 4000;
 string[] appNames = ["App 2", "App 1"];
 bool[] exactlyOnceModes = [false, true];
 for (var i = 0; i < args.Length; i += 2)
@@ -29,13 +31,15 @@ for (var i = 0; i < args.Length; i += 2)
         case "--no-local": local = false; i--; break;
         case "--dashboard": dashboard = true; i--; break;
         case "--repeat": repeat = int.Parse(args[i + 1]); break;
+        case "--rescale": rescales = int.Parse(args[i + 1]); break;
+        case "--rate": rescaleRate = int.Parse(args[i + 1]); break;
         case "--only-exactly-once": exactlyOnceModes = [true]; i--; break;
         case "--app": appNames = [$"App {args[i + 1]}"]; break;
         case "--hocon": hocon = args[i + 1]; break;
         case "--lines": lines = long.Parse(args[i + 1]); break;
         case "--nodes": nodes = int.Parse(args[i + 1]); break;
         case "--tasks": tasks = int.Parse(args[i + 1]); break;
-        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-processes, --no-exactly-once, --only-exactly-once, --app 1|2, --memory, --keep-data, --hocon TEXT, --no-local, --dashboard, --repeat N)"); return 2;
+        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-processes, --no-exactly-once, --only-exactly-once, --app 1|2, --memory, --keep-data, --hocon TEXT, --no-local, --dashboard, --repeat N, --rescale N [--rate tuples/s])"); return 2;
     }
 }
 
@@ -57,6 +61,13 @@ void Report(string app, string runner, long n, long outputs, TimeSpan elapsed)
 {
     results.Add((app, runner, n, outputs, elapsed));
     Console.WriteLine($"  {app} {runner,-28} {n,11:N0} lines {outputs,11:N0} outputs {elapsed.TotalSeconds,7:0.00} s {n / elapsed.TotalSeconds,13:N0} tuples/s");
+}
+
+if (rescales > 0)
+{
+    // Rescale mode: the pause per live rescale, stateless and stateful (RescalePause.cs).
+    await RescalePause.RunAsync(source, rescales, rescaleRate, hocon);
+    return 0;
 }
 
 if (memory)

@@ -1,4 +1,4 @@
-using RainStorm.Actors.Runtime.Leader;
+using RainStorm.Actors.Runtime.Jobs;
 using RainStorm.Operators.Jobs;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 
@@ -14,9 +14,8 @@ public sealed class JobAttemptTests
         for (var i = 0; i < 2; i++)
         {
             var id = new TaskId(job.Id, stage, i, job.Attempt);
-            job.Tasks[id] = new TaskState(id, stage == 0 ? "source" : "Filter", "n1") { State = "RUNNING" };
+            job.Tasks[id] = new TaskState(id, stage == 0 ? "source" : "Filter", "n1") { State = TaskRunStatus.Running };
         }
-        job.RoutingSent = true;
         return job;
     }
 
@@ -30,7 +29,6 @@ public sealed class JobAttemptTests
 
         Assert.Equal(2, job.Attempt);
         Assert.Empty(job.Tasks);
-        Assert.False(job.RoutingSent);
         Assert.NotEqual(old, old with { Attempt = job.Attempt });
         Assert.NotEqual(old.ToString(), (old with { Attempt = job.Attempt }).ToString());
         Assert.NotEqual(old.EdgeJobId, (old with { Attempt = job.Attempt }).EdgeJobId);
@@ -49,7 +47,7 @@ public sealed class JobAttemptTests
         {
             Assert.Equal(4, p.Key.Attempt);
             Assert.Equal(p.Key, p.Value.Id);
-            Assert.Equal("RECOVERING", p.Value.State);
+            Assert.Equal(TaskRunStatus.Recovering, p.Value.State);
             Assert.Null(p.Value.Actor);
         });
         Assert.True(job.Tasks.ContainsKey(new TaskId("job-7", 1, 1, 4)));

@@ -1,4 +1,4 @@
-using RainStorm.Actors.Runtime.Leader;
+using RainStorm.Actors.Runtime.Jobs;
 using RainStorm.Operators.Contract;
 
 namespace RainStorm.Actors.Tests.Runtime;

@@ -46,7 +46,7 @@ public sealed class OperatorTaskTests() : TestKit(RuntimeTestConfig.Local()), ID
         var end = downstream.ExpectMsg<TupleBatch>();
         Assert.True(end.EndOfStream);
         var draining = parent.FishForMessage(m => m is TaskReport or TaskCompleted, TimeSpan.FromSeconds(5));
-        Assert.Equal("DRAINING", Assert.IsType<TaskReport>(draining).State);
+        Assert.Equal(TaskPhase.Draining, Assert.IsType<TaskReport>(draining).State);
         task.Tell(new BatchAck(output.Edge, output.Seq), downstream.Ref);
         task.Tell(new BatchAck(end.Edge, end.Seq), downstream.Ref);
         var completed = parent.FishForMessage<TaskCompleted>(_ => true, TimeSpan.FromSeconds(5));

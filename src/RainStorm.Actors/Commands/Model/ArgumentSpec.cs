@@ -23,6 +23,8 @@ public enum ValueKind
     Count,
     /// <summary>A number of seconds &gt; 0 (fractions allowed).</summary>
     Seconds,
+    /// <summary>A number &gt;= 0 (fractions allowed), e.g. a rate.</summary>
+    Number,
     /// <summary>A cluster node as host:port.</summary>
     Node,
     /// <summary>A path on the client's machine; the client sends or receives its bytes.</summary>

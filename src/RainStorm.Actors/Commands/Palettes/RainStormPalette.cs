@@ -10,7 +10,8 @@ using RainStorm.Operators.Jobs;
 
 namespace RainStorm.Actors.Commands.Palettes;
 
-/// <summary>Job commands, answered by the leader singleton: submit, jobs, job, wait, list_tasks, kill_task, kill.</summary>
+/// <summary>Job commands, answered by the leader singleton: submit, jobs, job, wait, list_tasks, kill_task, kill, and the
+/// elastic controls rescale, rate and scaling.</summary>
 public static class RainStormPalette
 {
     public const string Module = "rainstorm";
@@ -39,6 +40,17 @@ public static class RainStormPalette
              LeaderClient.TimeoutArg(LeaderPatience)],
             "kill_task 127.0.0.1:4054 12345"), KillTaskAsync),
         new(new CommandSpec("kill", "stop a job cleanly", [Arg.Positional("job", "the job id"), LeaderClient.TimeoutArg(LeaderPatience)], "kill job-1"), KillAsync),
+        new(new CommandSpec("rescale", "give one operator stage of a running job n tasks while it runs (stages as in list_tasks; not the source, 0)",
+            [
+                Arg.Positional("job", "the job id"),
+                Arg.Positional("stage", "the stage number, 1..stages", ValueKind.Count),
+                Arg.Positional("n", "the new number of tasks", ValueKind.Count),
+                LeaderClient.TimeoutArg(LeaderPatience),
+            ], "rescale job-1 2 5"), RescaleAsync),
+        new(new CommandSpec("rate", "change a running job's input rate, tuples per second for the whole source (0 = unpaced)",
+            [Arg.Positional("job", "the job id"), Arg.Positional("tuples_per_s", "the new rate", ValueKind.Number), LeaderClient.TimeoutArg(LeaderPatience)], "rate job-1 2000"), RateAsync),
+        new(new CommandSpec("scaling", "a job's rescale decisions: the autoscaler's and the rescale command's, oldest first",
+            [Arg.Positional("job", "the job id"), Arg.Output, LeaderClient.TimeoutArg(LeaderPatience)], "scaling job-1 -o json"), ScalingAsync),
     ]);
 
     private const string LeaderPatience = "keep trying to reach a leader this long (default 60)";
@@ -76,6 +88,36 @@ public static class RainStormPalette
         }
         if (call.Args.Json) await call.WriteLineAsync(detail.ToJson().ToJsonString());
         else await call.WriteLinesAsync(detail.ToLines());
+        return 0;
+    }
+
+    private static async Task<int> RescaleAsync(CommandCall call)
+    {
+        var rescaled = await LeaderClient.AskAsync<JobCommands.StageRescaled>(call,
+            new JobCommands.RescaleStage(call.Args["job"], call.Args.Count("stage")!.Value, call.Args.Count("n")!.Value));
+        await call.WriteLineAsync($"Job {rescaled.JobId}: stage {rescaled.Stage} rescaled {rescaled.From} -> {rescaled.To} tasks in {rescaled.Took.TotalMilliseconds:0} ms");
+        return 0;
+    }
+
+    private static async Task<int> RateAsync(CommandCall call)
+    {
+        var set = await LeaderClient.AskAsync<JobCommands.JobRateSet>(call, new JobCommands.SetJobRate(call.Args["job"], call.Args.Number("tuples_per_s")!.Value));
+        await call.WriteLineAsync(set.TuplesPerSecond == 0 ? $"Job {set.JobId}: input unpaced" : $"Job {set.JobId}: input rate {set.TuplesPerSecond} tuples/s");
+        return 0;
+    }
+
+    private static async Task<int> ScalingAsync(CommandCall call)
+    {
+        var history = await LeaderClient.AskAsync<JobCommands.ScalingHistory>(call, new JobCommands.ListScaling(call.Args["job"]));
+        var table = new Table(
+            new Column("AT", "at"), new Column("STAGE", "stage"), new Column("OP", "op"), new Column("FROM", "from"), new Column("TO", "to"),
+            new Column("BY", "by"), new Column("REASON", "reason"), new Column("RESULT", "result"));
+        foreach (var e in history.Entries)
+            table.Add(e.At.ToString("HH:mm:ss.fff"), e.Stage, e.Operator, e.From, e.To, e.By, e.Reason, e.Refusal ?? "applied");
+        if (call.Args.Json) await call.WriteLineAsync(table.ToJsonText());
+        else if (history.Entries.Count == 0)
+            await call.WriteLineAsync($"no rescales of {history.JobId} yet ({(history.Autoscale ? "autoscale on" : "autoscale off")})");
+        else await call.WriteLinesAsync(table.ToLines());
         return 0;
     }
 

@@ -99,6 +99,8 @@ public static class CommandParser
                 $"is not a whole number from 0 to {int.MaxValue}",
             ValueKind.Seconds when !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) || !(s > 0 && s <= MaxSeconds) =>
                 $"is not a number of seconds > 0 (at most {MaxSeconds}, about 23 days)",
+            ValueKind.Number when !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || !(n >= 0 && double.IsFinite(n)) =>
+                "is not a number >= 0",
             ValueKind.Node when !IsHostPort(value) => "is not host:port",
             ValueKind.ClientPath or ValueKind.Text when value.Length == 0 => "is empty",
             _ => null,

@@ -23,6 +23,8 @@ public sealed class ParsedArguments(
     public TimeSpan? Seconds(string name) =>
         values.TryGetValue(name, out var v) ? TimeSpan.FromSeconds(double.Parse(v, CultureInfo.InvariantCulture)) : null;
 
+    public double? Number(string name) => values.TryGetValue(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : null;
+
     public bool Json => values.TryGetValue(Arg.OutputOption, out var o) && o == "json";
 }
 

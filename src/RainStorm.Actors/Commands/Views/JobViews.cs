@@ -12,11 +12,14 @@ public static class JobViews
     {
         var table = new Table(
             new Column("ID", "id"), new Column("STATUS", "status"), new Column("STAGES", "stages"), new Column("TASKS", "tasks"),
-            new Column("IN", "in"), new Column("OUT", "out"), new Column("ELAPSED", "elapsed"));
+            new Column("WIDTHS", "widths"), new Column("IN", "in"), new Column("OUT", "out"), new Column("ELAPSED", "elapsed"));
         foreach (var j in list.Jobs)
-            table.Add(j.JobId, j.Status, j.Stages, j.Tasks, j.TuplesIn, j.TuplesOut, j.Elapsed);
+            table.Add(j.JobId, j.Status, j.Stages, j.Tasks, Widths(j), j.TuplesIn, j.TuplesOut, j.Elapsed);
         return table;
     }
+
+    /// <summary>Each stage's current number of tasks, the source first: <c>3/5/2</c>.</summary>
+    public static string Widths(JobSummary job) => job.Widths is { Count: > 0 } w ? string.Join('/', w) : "-";
 
     public static Table Tasks(TaskList list, IReadOnlyDictionary<string, JobPlan> plans)
     {

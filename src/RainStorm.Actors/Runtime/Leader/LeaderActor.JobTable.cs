@@ -1,6 +1,9 @@
 using Akka.Actor;
 using Akka.Event;
+using RainStorm.Actors.Runtime.Jobs;
+using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Actors.Runtime.Recovery;
+using static RainStorm.Actors.Runtime.Jobs.JobMasterProtocol;
 using RainStorm.Operators;
 using RainStorm.Operators.Contract;
 using RainStorm.Operators.Jobs;
@@ -11,7 +14,7 @@ namespace RainStorm.Actors.Runtime.Leader;
 /// <summary>
 /// The leader's persistence: the job table is journaled by a <see cref="JobJournal"/> child. A leader (the first one,
 /// or one taking over after the old leader's node died) stashes every message until the table is recovered, then
-/// rebuilds the running jobs and re-attaches to their tasks (LeaderActor.Reattach.cs).
+/// starts a master for each running job, which re-attaches to its tasks (LeaderActor.Reattach.cs).
 /// </summary>
 public sealed partial class LeaderActor
 {
@@ -42,16 +45,10 @@ public sealed partial class LeaderActor
         Context.Watch(_journal);
     }
 
-    private void JournalJobAccepted(JobState job, string? submitKey)
-    {
+    private void JournalJobAccepted(JobState job, string? submitKey) =>
         _journal?.Tell(new JobJournal.JobAccepted(job.Id, job.CommandLine, job.SourceBlockBytes, job.KeyGroupTables, submitKey));
-        // exactly_once jobs: the workers are asked for their tasks now and then, so a completion or routing update lost
-        // while the cluster changes is repeated.
-        if (job.Plan.ExactlyOnce) Timers.StartSingleTimer($"reattach-{job.Id}", new ReattachCheck(job.Id), RecoveryConfig.ReattachTimeout);
-    }
 
-    private void JournalJobEnded(JobState job) =>
-        _journal?.Tell(new JobJournal.JobEnded(job.Id, job.Status, job.FailureReason, job.TuplesIn, job.TuplesOut));
+    private void JournalJobEnded(JobJournal.JobEnded ended) => _journal?.Tell(ended);
 
     private void OnJobTableRecovered(JobJournal.Recovered recovered)
     {
@@ -59,7 +56,7 @@ public sealed partial class LeaderActor
         var running = new List<JobState>();
         foreach (var (accepted, ended) in recovered.Jobs)
         {
-            _jobCounter = Math.Max(_jobCounter, int.Parse(accepted.JobId.AsSpan(4)));
+            _jobCounter = Math.Max(_jobCounter, JobNumber(accepted.JobId));
             _submitKeys.Recovered(accepted.IdempotencyKey, accepted.JobId);
             JobPlan plan;
             try
@@ -85,32 +82,33 @@ public sealed partial class LeaderActor
             }
             var job = new JobState(accepted.JobId, accepted.CommandLine, plan, stateful)
             {
-                RoutingSent = true,
                 SourceBlockBytes = accepted.SourceBlockBytes,
                 KeyGroupTables = accepted.KeyGroupTables ?? new int[]?[plan.Stages.Count],
             };
-            _jobs[job.Id] = job;
-            for (var stage = 0; stage <= plan.Stages.Count; stage++)
-            for (var i = 0; i < plan.TasksPerStage; i++)
-            {
-                var id = new TaskId(job.Id, stage, i);
-                job.Tasks[id] = new TaskState(id, stage == 0 ? "source" : plan.Stages[stage - 1].Op, "?") { State = "RECOVERING" };
-            }
+            if (recovered.Widths?.GetValueOrDefault(job.Id) is { } widths) job.RestoreWidths(widths);
+            job.PlaceRecovering();
             if (ended is not null)
             {
-                job.Restore(ended.Status, ended.Reason, ended.TuplesIn, ended.TuplesOut);
+                job.Restore(StatusNames.ParseJobStatus(ended.Status), ended.Reason, ended.TuplesIn, ended.TuplesOut);
+                _views[job.Id] = JobView.Of(job, JobPhase.Completed, []);
                 continue;
             }
             if (operatorMissing is not null)
             {
-                EndJob(job, JobState.Failed, $"the job cannot be recovered: {operatorMissing}");
+                var reason = $"the job cannot be recovered: {operatorMissing}";
+                job.Restore(JobStatus.Failed, reason, 0, 0);
+                _log.Error("Job {0} failed: {1}", job.Id, reason);
+                _views[job.Id] = JobView.Of(job, JobPhase.Failed, []);
+                foreach (var worker in _workers.Values) worker.Tell(new WorkerProtocol.StopJobTasks(job.Id));
+                JournalJobEnded(JobEndedRecord(job.Summary()));
                 continue;
             }
             _log.Warning("Job {0} was running when the previous leader stopped: re-attaching to its tasks", job.Id);
             running.Add(job);
         }
         _tableRecovered = true;
-        if (running.Count > 0) BeginReattach(running);
+        foreach (var job in running) StartMaster(job, JobMaster.Start.Reattach, JobPhase.Running);
+        if (running.Count > 0) BeginReattach();
         Stash.UnstashAll();
     }
 }

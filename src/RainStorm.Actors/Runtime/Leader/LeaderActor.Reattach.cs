@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using RainStorm.Actors.Hosting;
+using RainStorm.Actors.Runtime.Jobs;
 using RainStorm.Actors.Runtime.Recovery;
 using RainStorm.Actors.Runtime.Worker;
 
@@ -12,13 +13,16 @@ namespace RainStorm.Actors.Runtime.Leader;
 /// Re-attaching to running jobs after the leader moved: every worker is asked which tasks it runs
 /// (<see cref="RecoveryProtocol.ReportTasks"/>; the worker members of the cluster are asked directly, before their
 /// next registration), and the tasks nobody reported (they died with the old leader's node) are restarted as soon as
-/// every worker member answered (<see cref="ReattachTracker"/>), at the latest after
-/// <c>rainstorm.recovery.reattach-timeout</c>. exactly_once jobs keep being re-asked at that interval until they end, so
-/// a completion or routing update lost while the cluster changes is repeated.
+/// every worker member answered (<see cref="ReattachTracker"/>) by the jobs' masters, at the latest at their reattach
+/// check after <c>rainstorm.recovery.reattach-timeout</c>. exactly_once jobs keep being re-asked at that interval until
+/// they end, so a completion or routing update lost while the cluster changes is repeated.
 /// </summary>
 public sealed partial class LeaderActor
 {
-    private sealed record ReattachCheck(string JobId);
+    private sealed class ReattachTimeout
+    {
+        public static readonly ReattachTimeout Instance = new();
+    }
 
     private readonly ReattachTracker _reattach = new();
     /// <summary>Runs from the take-over until every worker member answered or the reattach timeout passed.</summary>
@@ -36,22 +40,13 @@ public sealed partial class LeaderActor
             if (e is ClusterEvent.MemberRemoved && _tableRecovered) ReattachIfAllReported();
         });
         Receive<RecoveryProtocol.TasksReported>(OnTasksReported, _ => _tableRecovered);
-        Receive<ReattachCheck>(check =>
+        Receive<ReattachTimeout>(_ =>
         {
+            if (_reattaching is null) return;
             _reattaching = null;
-            if (!_jobs.TryGetValue(check.JobId, out var job) || !job.IsRunning) return;
-            var unreported = Unreported(job);
-            if (unreported.Count > 0)
-            {
-                _log.Warning("Job {0}: reattach timeout ({1} s) passed without an answer from worker(s) {2}: restarting the {3} task(s) nobody reported",
-                    job.Id, RecoveryConfig.ReattachTimeout.TotalSeconds, string.Join(", ", _reattach.Unanswered), unreported.Count);
-                RestartUnreported(job, unreported, "was not reported by any worker within the reattach timeout after the leader moved (its node is gone)");
-            }
-            // Until the job ends, ask again now and then: a TaskCompleted or a routing update lost in the hand-over is
-            // repeated (re-attaching pushes routing again, and senders resend what is unacknowledged).
-            if (!job.IsRunning) return;
-            foreach (var worker in _workers.Values) worker.Tell(new RecoveryProtocol.ReportTasks());
-            Timers.StartSingleTimer($"reattach-{job.Id}", check, RecoveryConfig.ReattachTimeout);
+            // Each master restarts its unreported tasks at its own reattach check.
+            _log.Warning("Re-attach: the reattach timeout ({0} s) passed without an answer from worker(s) {1}",
+                _recovery.ReattachTimeout.TotalSeconds, string.Join(", ", _reattach.Unanswered));
         });
     }
 
@@ -64,10 +59,10 @@ public sealed partial class LeaderActor
     }
 
     /// <summary>The job table is back with running jobs: ask the registered workers and every worker member.</summary>
-    private void BeginReattach(IReadOnlyList<JobState> jobs)
+    private void BeginReattach()
     {
         _reattaching = Stopwatch.StartNew();
-        foreach (var job in jobs) Timers.StartSingleTimer($"reattach-{job.Id}", new ReattachCheck(job.Id), RecoveryConfig.ReattachTimeout);
+        Timers.StartSingleTimer("reattach-timeout", ReattachTimeout.Instance, _recovery.ReattachTimeout);
         var asked = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (node, worker) in _workers)
         {
@@ -100,30 +95,8 @@ public sealed partial class LeaderActor
         if (_reattaching is null || !_reattach.EveryWorkerAnswered) return;
         var elapsed = _reattaching.ElapsedMilliseconds;
         _reattaching = null;
-        foreach (var job in _jobs.Values.Where(j => j.IsRunning).ToList())
-        {
-            var unreported = Unreported(job);
-            _log.Warning("Job {0}: re-attach done {1} ms after the take-over: all {2} worker node(s) reported, {3} task(s) re-attached, " +
-                         "restarting the {4} task(s) nobody reported now", job.Id, elapsed, _reattach.WorkerMembers,
-                job.Tasks.Values.Count(t => t.Actor is not null), unreported.Count);
-            RestartUnreported(job, unreported, $"was not reported by any of the {_reattach.WorkerMembers} live worker nodes after the leader moved (its node is gone)");
-        }
-    }
-
-    private static List<TaskState> Unreported(JobState job) =>
-        job.Tasks.Values.Where(t => t.Actor is null && t.State == "RECOVERING").OrderBy(t => t.Id.Stage).ThenBy(t => t.Id.Index).ToList();
-
-    private void RestartUnreported(JobState job, IReadOnlyList<TaskState> tasks, string why)
-    {
-        if (!job.Plan.ExactlyOnce)
-        {
-            if (tasks.Count > 0) RestartJob(job, $"task {tasks[0].Id} {why}");
-            return;
-        }
-        foreach (var task in tasks)
-        {
-            if (!job.IsRunning) break;
-            Restart(job, task, $"task {task.Id} {why}");
-        }
+        Timers.Cancel("reattach-timeout");
+        var why = $"was not reported by any of the {_reattach.WorkerMembers} live worker nodes after the leader moved (its node is gone)";
+        foreach (var master in _masters.Values) master.Tell(new JobMasterProtocol.RestartUnreported(why, elapsed, _reattach.WorkerMembers));
     }
 }

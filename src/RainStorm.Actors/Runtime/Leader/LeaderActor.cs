@@ -1,11 +1,13 @@
 using Akka.Actor;
 using Akka.Event;
 using RainStorm.Actors.HyDfs;
+using RainStorm.Actors.Runtime.Jobs;
 using RainStorm.Actors.Runtime.Recovery;
 using RainStorm.Actors.Runtime.Tasks;
 using RainStorm.Operators;
 using RainStorm.Operators.Contract;
 using RainStorm.Operators.Jobs;
+using static RainStorm.Actors.Runtime.Jobs.JobMasterProtocol;
 using static RainStorm.Actors.Runtime.Protocol.JobCommands;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 using static RainStorm.Actors.Runtime.Protocol.WorkerProtocol;
@@ -13,9 +15,10 @@ using static RainStorm.Actors.Runtime.Protocol.WorkerProtocol;
 namespace RainStorm.Actors.Runtime.Leader;
 
 /// <summary>
-/// The leader (a cluster singleton): validates and accepts jobs, places their tasks on the workers by load, pushes
-/// routing tables once every task runs, tracks rates, and ends a job when all its tasks completed (source exhausted,
-/// every stage drained), when one fails, or on kill_job. Several jobs run at once.
+/// The leader (a cluster singleton), kept thin: the worker registry, the journaled job table and command routing. It
+/// validates a submitted job, journals it, places its tasks by load and starts one <see cref="JobMaster"/> per job,
+/// which runs it from then on; what workers and tasks report about a job goes to its master, and the queries are
+/// answered from the <see cref="JobView"/> each master publishes. Several jobs run at once.
 /// </summary>
 public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
@@ -23,18 +26,20 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
 
     private sealed record Checked(IActorRef Client, SubmitJob Submit, JobPlan Plan, bool[] Stateful, string? Refusal,
         long SourceLength = 0, int[]?[]? KeyGroupTables = null);
-    private sealed record StartTimeout(string JobId, int Attempt = 1);
     private sealed record JournalTimeout(string JobId);
 
     private static readonly TimeSpan JournalTimeoutAfter = TimeSpan.FromSeconds(30);
     private readonly Dictionary<string, (JobState Job, Checked Check)> _journaling = new();
 
     private readonly string _operatorDir;
-    private readonly RuntimeSettings _settings;
     private readonly HyDfsClient _hyDfs;
+    private readonly RecoverySettings _recovery;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> _workers = new();
-    private readonly Dictionary<string, JobState> _jobs = new();
+    /// <summary>Every job's latest view, running or ended.</summary>
+    private readonly Dictionary<string, JobView> _views = new();
+    /// <summary>The masters of the running jobs.</summary>
+    private readonly Dictionary<string, IActorRef> _masters = new();
     private readonly SubmitKeys _submitKeys = new();
     private int _jobCounter;
 
@@ -45,39 +50,19 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
     public LeaderActor(string operatorDir)
     {
         _operatorDir = Path.GetFullPath(operatorDir);
-        _settings = RuntimeSettings.Create(Context.System);
         _hyDfs = HyDfsClient.For(Context.System);
+        _recovery = RecoverySettings.Create(Context.System);
 
         ReceiveJobTableRecovery();
         Receive<SubmitJob>(OnSubmit);
         Receive<Checked>(OnChecked);
         Receive<JobJournal.Journaled>(OnJournaled);
         Receive<JournalTimeout>(OnJournalTimeout);
-        Receive<StartTimeout>(timeout =>
-        {
-            if (_jobs.TryGetValue(timeout.JobId, out var job) && job.IsRunning && job.Attempt == timeout.Attempt && !job.RoutingSent && !job.AllStarted)
-                EndJob(job, JobState.Failed, $"not every task started within {_settings.TaskStartTimeout.TotalSeconds:0} s");
-        });
         Receive<RegisterWorker>(OnRegisterWorker);
-        Receive<TaskStarted>(OnTaskStarted);
-        Receive<TaskCompleted>(OnTaskCompleted);
-        Receive<TaskFailed>(failed =>
-        {
-            if (!_jobs.TryGetValue(failed.Id.JobId, out var job) || !job.IsRunning || !job.Tasks.TryGetValue(failed.Id, out var task)) return;
-            if (task.State == "RESTARTING" || DeferredByBackoff(job, task, failed)) return;
-            OnTaskDied(job, task, failed.Reason);
-        });
-        Receive<WorkerReport>(OnWorkerReport);
-        Receive<OutputLines>(lines =>
-        {
-            if (!_jobs.TryGetValue(lines.JobId, out var job)) return;
-            var output = new JobOutput(job.Id, lines.Lines);
-            foreach (var follower in job.Followers) follower.Tell(output);
-        });
+        ReceiveFromMasters();
+        ReceiveFromWorkers();
         Receive<Terminated>(OnTerminated);
         ReceiveQueries();
-        ReceiveRecovery();
-        ReceiveBackoff();
     }
 
     protected override void PreStart()
@@ -93,6 +78,9 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         // With "Leader started" this bounds each leader's lifetime in the log (a partition test checks they never overlap).
         _log.Info("Leader stopped on {0}", Akka.Cluster.Cluster.Get(Context.System).SelfAddress);
     }
+
+    /// <summary>A master that throws is stopped, not restarted (its job would start over): its job fails.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     private void OnSubmit(SubmitJob submit)
     {
@@ -184,7 +172,6 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         if (!_journaling.Remove(journaled.JobId, out var pending)) return;
         Timers.Cancel($"journal-{journaled.JobId}");
         var (job, check) = pending;
-        _jobs[job.Id] = job;
         _log.Info("Job {0} accepted: {1}", job.Id, job.CommandLine);
         for (var stage = 0; stage < job.KeyGroupTables.Length; stage++)
             if (job.KeyGroupTables[stage] is { } table)
@@ -194,12 +181,11 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         foreach (var client in clients)
         {
             client.Ref.Tell(new JobSubmitted(job.Id));
-            if (!client.Follow) continue;
-            job.Followers.Add(client.Ref);
-            Context.Watch(client.Ref);
+            if (client.Follow) job.Followers.Add(client.Ref);
         }
-        Schedule(job);
-        Timers.StartSingleTimer($"start-{job.Id}", new StartTimeout(job.Id), _settings.TaskStartTimeout);
+        var load = Load();
+        job.Place(Placement.Chains(job.Plan.TasksPerStage, job.StageCount + 1, load));
+        StartMaster(job, JobMaster.Start.Schedule, JobPhase.Starting);
     }
 
     private void OnJournalTimeout(JournalTimeout timeout)
@@ -208,42 +194,25 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         var reason = $"the job could not be recorded in the leader's journal on HyDFS within {JournalTimeoutAfter.TotalSeconds:0} s; nothing was started, submit it again";
         _log.Error("Job {0} refused: {1}", timeout.JobId, reason);
         // The late write may still land: the journal then records the job as ended, so no leader ever revives it.
-        pending.Job.End(JobState.Failed, reason);
-        JournalJobEnded(pending.Job);
+        pending.Job.End(JobStatus.Failed, reason);
+        JournalJobEnded(JobEndedRecord(pending.Job.Summary()));
         RefuseSubmit(pending.Check, reason);
     }
 
-    private void Schedule(JobState job)
+    /// <summary>Hands the job to a new master; the job's view is known at once, so queries see it before the master runs.</summary>
+    private void StartMaster(JobState job, JobMaster.Start start, JobPhase phase)
     {
-        var stages = job.StageCount;
-        var perStage = job.Plan.TasksPerStage;
-        var chains = Placement.Chains(perStage, stages + 1, Load());
-        for (var i = 0; i < perStage; i++)
-        {
-            for (var stage = 0; stage <= stages; stage++)
-            {
-                var id = new TaskId(job.Id, stage, i, job.Attempt);
-                var op = stage == 0 ? "source" : job.Plan.Stages[stage - 1].Op;
-                job.Tasks[id] = new TaskState(id, op, chains[i]);
-                var upstream = stage == 0 ? [] : Placement.Upstream(job, stage, i);
-                _workers[chains[i]].Tell(new StartTask(new TaskSpec(id, job.Plan, perStage, upstream, _operatorDir, job.SourceBlockBytes)));
-                _log.Info("Job {0}: task {1} ({2}) scheduled on {3}", job.Id, id, op, chains[i]);
-            }
-        }
-    }
-
-    private Dictionary<string, int> Load()
-    {
-        var load = _workers.Keys.ToDictionary(n => n, _ => 0);
-        foreach (var task in _jobs.Values.Where(j => j.IsRunning).SelectMany(j => j.Tasks.Values))
-            if (load.ContainsKey(task.Node)) load[task.Node]++;
-        return load;
+        _views[job.Id] = JobView.Of(job, phase, []);
+        var master = Context.ActorOf(JobMaster.Props(job, start, _operatorDir, ClusterFor(job.Id)), JobMaster.NameOf(job.Id));
+        Context.Watch(master);
+        _masters[job.Id] = master;
+        PushCluster(except: job.Id);
     }
 
     private void OnRegisterWorker(RegisterWorker register)
     {
-        if (AddWorker(register.Node, register.Worker) && _jobs.Values.Any(j => j.IsRunning))
-            register.Worker.Tell(new RecoveryProtocol.ReportTasks());
+        if (!AddWorker(register.Node, register.Worker)) return;
+        if (_masters.Count > 0) register.Worker.Tell(new RecoveryProtocol.ReportTasks());
     }
 
     /// <summary>False when this worker agent was known already.</summary>
@@ -253,62 +222,8 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         _workers[node] = worker;
         Context.Watch(worker);
         _log.Info("Worker {0} registered ({1} workers)", node, _workers.Count);
+        PushCluster();
         return true;
-    }
-
-    private void OnTaskStarted(TaskStarted started)
-    {
-        if (!_jobs.TryGetValue(started.Id.JobId, out var job) || !job.IsRunning)
-        {
-            Sender.Tell(new StopJobTasks(started.Id.JobId));
-            return;
-        }
-        AdoptReportedAttempt(job, started.Id);
-        if (!job.Tasks.TryGetValue(started.Id, out var task))
-        {
-            Sender.Tell(new StopJobTasks(job.Id, started.Id.Attempt)); // a task of an attempt the job left behind
-            return;
-        }
-        if (task.State == "COMPLETED" && started.Task.Equals(task.Actor)) return; // re-reported after a leader move
-        task.Actor = started.Task;
-        task.Node = started.Node;
-        task.Number = started.Pid;
-        task.Log = started.Log;
-        task.State = "RUNNING";
-        if (job.RoutingSent)
-        {
-            OnTaskRestarted(job, task);
-            return;
-        }
-        if (!job.AllStarted) return;
-        job.RoutingSent = true;
-        for (var stage = 0; stage <= job.StageCount; stage++)
-        {
-            var downstream = stage < job.StageCount ? Placement.RoutingInto(job, stage + 1) : null;
-            foreach (var t in job.StageTasks(stage)) t.Actor!.Tell(new Routing(t.Id, downstream, job.Followers.Count > 0));
-        }
-        _log.Info("Job {0}: all {1} tasks running, routing sent", job.Id, job.Tasks.Count);
-    }
-
-    private void OnTaskCompleted(TaskCompleted completed)
-    {
-        if (!_jobs.TryGetValue(completed.Id.JobId, out var job) || !job.Tasks.TryGetValue(completed.Id, out var task)) return;
-        if (task.State == "COMPLETED") return; // repeated by a worker answering ReportTasks
-        task.State = "COMPLETED";
-        task.Report = (task.Report ?? new TaskReport(task.Id, "COMPLETED", 0, 0, 0, 0, "OK", null))
-            with { State = "COMPLETED", TuplesIn = completed.TuplesIn, TuplesOut = completed.TuplesOut, InPerSecond = 0, OutPerSecond = 0 };
-        _log.Info("Job {0}: task {1} completed ({2} in, {3} out)", job.Id, task.Id, completed.TuplesIn, completed.TuplesOut);
-        if (job.IsRunning && job.AllCompleted) EndJob(job, JobState.Completed, null);
-    }
-
-    private void OnWorkerReport(WorkerReport report)
-    {
-        foreach (var taskReport in report.Tasks)
-        {
-            if (_jobs.TryGetValue(taskReport.Id.JobId, out var job) && job.IsRunning
-                && job.Tasks.TryGetValue(taskReport.Id, out var task) && task.State == "RUNNING")
-                task.Report = taskReport;
-        }
     }
 
     /// <summary>Which stages keep state; creating each operator once also checks that it exists.</summary>
@@ -318,32 +233,6 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
         return op is IStatefulOperator;
     }).ToArray();
 
-    private void EndJob(JobState job, string status, string? reason)
-    {
-        job.End(status, reason);
-        JournalJobEnded(job);
-        foreach (var task in job.Tasks.Values.Where(t => t.State is "SCHEDULED" or "RUNNING"))
-            task.State = status == JobState.Killed ? "KILLED" : "STOPPED";
-        foreach (var worker in _workers.Values) worker.Tell(new StopJobTasks(job.Id));
-        var summary = job.Summary();
-        _log.Info("Job {0} {1} after {2:0.###} s: {3} tuples in, {4} tuples out{5}", job.Id, status,
-            summary.Elapsed.TotalSeconds, summary.TuplesIn, summary.TuplesOut, reason is null ? "" : $" ({reason})");
-        var ended = new JobEnded(summary);
-        foreach (var waiter in job.Waiters.Concat(job.Followers).Distinct())
-        {
-            waiter.Tell(ended);
-            Context.Unwatch(waiter);
-        }
-        job.Waiters.Clear();
-        job.Followers.Clear();
-    }
-
-    private void SetFollow(JobState job, bool on)
-    {
-        foreach (var sink in job.StageTasks(job.StageCount).Where(t => t.Actor is not null))
-            sink.Actor!.Tell(new SetFollow(on));
-    }
-
     private void OnTerminated(Terminated terminated)
     {
         var node = _workers.FirstOrDefault(p => p.Value.Equals(terminated.ActorRef)).Key;
@@ -352,17 +241,29 @@ public sealed partial class LeaderActor : ReceiveActor, IWithTimers, IWithUnboun
             _workers.Remove(node);
             _reattach.OnWorkerGone(node);
             _log.Warning("Worker {0} is gone ({1} workers left)", node, _workers.Count);
-            OnWorkerGone(node);
+            foreach (var (jobId, master) in _masters) master.Tell(new WorkerGone(node, ClusterFor(jobId)));
             return;
         }
-        foreach (var job in _jobs.Values) StopWaiting(job, terminated.ActorRef);
+        var lost = _masters.FirstOrDefault(p => p.Value.Equals(terminated.ActorRef)).Key;
+        if (lost is not null) OnMasterLost(lost);
     }
 
-    private void StopWaiting(JobState job, IActorRef waiter)
+    /// <summary>A master stopped without finishing its job (it threw): the job fails and its tasks stop.</summary>
+    private void OnMasterLost(string jobId)
     {
-        job.Waiters.Remove(waiter);
-        if (job.Followers.Remove(waiter) && job.Followers.Count == 0 && job.IsRunning) SetFollow(job, false);
+        _masters.Remove(jobId);
+        var view = _views[jobId];
+        const string reason = "the job's master failed unexpectedly (see the leader's log)";
+        _log.Error("Job {0} failed: {1}", jobId, reason);
+        var summary = view.Summary with { Status = JobStatus.Failed.Wire(), FailureReason = reason };
+        _views[jobId] = view with { Summary = summary, Phase = JobPhase.Failed };
+        foreach (var worker in _workers.Values) worker.Tell(new StopJobTasks(jobId));
+        JournalJobEnded(JobEndedRecord(summary));
+        PushCluster();
     }
+
+    private static JobJournal.JobEnded JobEndedRecord(JobSummary summary) =>
+        new(summary.JobId, summary.Status, summary.FailureReason, summary.TuplesIn, summary.TuplesOut);
 
     private void Refuse(IActorRef client, string reason)
     {

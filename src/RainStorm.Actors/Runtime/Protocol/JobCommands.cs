@@ -23,10 +23,28 @@ public static class JobCommands
     public sealed record ListJobs;
     public sealed record JobList(IReadOnlyList<JobSummary> Jobs);
 
-    /// <summary>Status is RUNNING, COMPLETED, FAILED or KILLED.</summary>
+    /// <summary>Status is RUNNING, COMPLETED, FAILED or KILLED. Widths: the tasks of each stage now (0 = the source).</summary>
     public sealed record JobSummary(
         string JobId, string Status, int Stages, int Tasks, long TuplesIn, long TuplesOut,
-        TimeSpan Elapsed, string CommandLine, string? FailureReason = null);
+        TimeSpan Elapsed, string CommandLine, string? FailureReason = null, IReadOnlyList<int>? Widths = null);
+
+    /// <summary>Give operator stage <see cref="Stage"/> (as in list_tasks; not the source, 0) of a running job
+    /// <see cref="Tasks"/> tasks while it runs. → <see cref="StageRescaled"/> once the new width runs.</summary>
+    public sealed record RescaleStage(string JobId, int Stage, int Tasks);
+    public sealed record StageRescaled(string JobId, int Stage, int From, int To, TimeSpan Took);
+
+    /// <summary>Change a running job's input rate (tuples/s for the whole source; 0 = unpaced). → <see cref="JobRateSet"/></summary>
+    public sealed record SetJobRate(string JobId, double TuplesPerSecond);
+    public sealed record JobRateSet(string JobId, double TuplesPerSecond);
+
+    /// <summary>Every rescale of a job, the autoscaler's and the rescale command's. → <see cref="ScalingHistory"/></summary>
+    public sealed record ListScaling(string JobId);
+    public sealed record ScalingHistory(string JobId, bool Autoscale, IReadOnlyList<ScalingEntry> Entries);
+
+    /// <summary>One rescale decision: by the autoscaler (PerTaskRate and Reason from its policy) or the command.
+    /// Refusal: why it could not run (null when it ran).</summary>
+    public sealed record ScalingEntry(int Stage, string Operator, int From, int To, double PerTaskRate, string Reason,
+        DateTimeOffset At, string By, string? Refusal);
 
     /// <summary>Replies <see cref="JobEnded"/> once the job is no longer RUNNING (at once if it already ended).
     /// With <see cref="Follow"/> the sender first receives every output line as <see cref="JobOutput"/> batches.</summary>

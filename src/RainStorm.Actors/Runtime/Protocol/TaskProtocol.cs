@@ -12,12 +12,16 @@ public static class TaskProtocol
     /// and the attempt keeps everything of an older run (actor names, edges, sink append keys, reports) apart from the
     /// new one. Its string form <c>job/stage/index</c> (<c>job/stage/index#attempt</c> after a restart) is
     /// node-independent (the persistence id of issue 6).</summary>
-    public sealed record TaskId(string JobId, int Stage, int Index, int Attempt = 1)
+    /// <remarks><see cref="Generation"/>: 0 for the tasks a job starts with; a task a rescale adds gets the routing
+    /// epoch it joins in (shown as <c>@epoch</c>), so it never meets an earlier task of the same index that left.</remarks>
+    public sealed record TaskId(string JobId, int Stage, int Index, int Attempt = 1, int Generation = 0)
     {
-        public override string ToString() => Attempt == 1 ? $"{JobId}/{Stage}/{Index}" : $"{JobId}/{Stage}/{Index}#{Attempt}";
+        public override string ToString() =>
+            (Attempt == 1 ? $"{JobId}/{Stage}/{Index}" : $"{JobId}/{Stage}/{Index}#{Attempt}") + (Generation == 0 ? "" : $"@{Generation}");
 
-        /// <summary>The task actor's name on its worker; unique per attempt, so a new run never meets a stopping one.</summary>
-        public string ActorName => Attempt == 1 ? $"{JobId}-s{Stage}-t{Index}" : $"{JobId}-s{Stage}-t{Index}-a{Attempt}";
+        /// <summary>The task actor's name on its worker; unique per attempt and generation, so a new task never meets a stopping one.</summary>
+        public string ActorName =>
+            (Attempt == 1 ? $"{JobId}-s{Stage}-t{Index}" : $"{JobId}-s{Stage}-t{Index}-a{Attempt}") + (Generation == 0 ? "" : $"-g{Generation}");
 
         /// <summary>The job id that the task's edges carry: batches and acks of another attempt never match.</summary>
         public string EdgeJobId => Attempt == 1 ? JobId : $"{JobId}#{Attempt}";
@@ -32,8 +36,8 @@ public static class TaskProtocol
     }
 
     /// <summary>How a task reaches the next stage: the mode, key group → task (for <see cref="RoutingMode.KeyGroups"/>),
-    /// and where each task of the next stage lives now.</summary>
-    public sealed record StageRouting(RoutingMode Mode, int[] GroupToTask, IActorRef[] Tasks);
+    /// and where each task of the next stage lives now, as of routing epoch <see cref="Epoch"/> (one more per rescale).</summary>
+    public sealed record StageRouting(RoutingMode Mode, int[] GroupToTask, IActorRef[] Tasks, int Epoch = 0);
 
     /// <summary>Everything a task needs to run. Source tasks (stage 0) own the lines starting in the file blocks whose
     /// number modulo <see cref="StageTasks"/> is their index (see <see cref="Tasks.LineSplitter"/>).</summary>
@@ -55,10 +59,25 @@ public static class TaskProtocol
     /// <summary>Leader → last-stage tasks: whether someone follows the job's output.</summary>
     public sealed record SetFollow(bool On);
 
-    /// <summary>Task → worker, every report interval. Backpressure is OK, LOW or HIGH.</summary>
+    /// <summary>What a task actor reports about itself.</summary>
+    public enum TaskPhase
+    {
+        /// <summary>Waiting for its routing (or its journal).</summary>
+        Starting,
+        Running,
+        /// <summary>Its input ended; flushing what it holds.</summary>
+        Draining,
+        Completed,
+    }
+
+    /// <summary>Task → worker, every report interval. Backpressure is OK, LOW or HIGH. Backlog: input tuples queued
+    /// and not yet processed; BusyFraction: the share of the interval spent in the operator (the autoscaler's signals).</summary>
     public sealed record TaskReport(
-        TaskId Id, string State, long TuplesIn, long TuplesOut, double InPerSecond, double OutPerSecond,
-        string Backpressure, int? OperatorPid);
+        TaskId Id, TaskPhase State, long TuplesIn, long TuplesOut, double InPerSecond, double OutPerSecond,
+        string Backpressure, int? OperatorPid, long Backlog = 0, double BusyFraction = 0);
+
+    /// <summary>Job master → source tasks: emit at this many tuples per second from now on (0 = unpaced).</summary>
+    public sealed record SetRate(double TuplesPerSecond);
 
     /// <summary>Task → worker → leader: the task processed its whole input and everything it sent is acknowledged.</summary>
     public sealed record TaskCompleted(TaskId Id, long TuplesIn, long TuplesOut);

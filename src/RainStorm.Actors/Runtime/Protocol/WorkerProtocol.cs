@@ -20,6 +20,9 @@ public static class WorkerProtocol
     /// one <see cref="Attempt"/> (an at-least-once job restarting from its source, a stale run reporting).</summary>
     public sealed record StopJobTasks(string JobId, int? Attempt = null);
 
+    /// <summary>Job master → worker: stop one task that left its job in a rescale (it completed its part).</summary>
+    public sealed record StopTask(TaskId Id);
+
     /// <summary>Leader → worker: crash the task abruptly (kill_task).</summary>
     public sealed record CrashTask(TaskId Id);
 

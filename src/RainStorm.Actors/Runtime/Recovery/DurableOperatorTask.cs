@@ -115,7 +115,7 @@ public sealed class DurableOperatorTask : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private string State => _completed ? "COMPLETED" : _finishing ? "DRAINING" : _output is null ? "STARTING" : "RUNNING";
+    private TaskPhase State => _completed ? TaskPhase.Completed : _finishing ? TaskPhase.Draining : _output is null ? TaskPhase.Starting : TaskPhase.Running;
 
     private IStatefulOperator? Stateful => _operator as IStatefulOperator;
 

@@ -29,7 +29,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     private readonly HyDfsClient _client;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SourceFeed _feed;
-    private readonly RatePacer _pacer;
+    private RatePacer _pacer;
     private readonly RateMeter _meter = new();
     private readonly RoundStats _rounds = new();
     private readonly CancellationTokenSource _stop = new();
@@ -85,6 +85,12 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<Routing>(OnRouting);
+        Command<SetRate>(rate =>
+        {
+            _pacer = new RatePacer(rate.TuplesPerSecond);
+            _log.Info("Task {0}: input rate set to {1} tuples/s", _spec.Id, rate.TuplesPerSecond);
+            Emit();
+        });
         Command<SourceReader.Opened>(opened =>
         {
             _feed.Opened(opened.Reader);
@@ -130,7 +136,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private string State => _completed ? "COMPLETED" : _feed.EndOfFile && _toSend.Count == 0 ? "DRAINING" : _output is null ? "STARTING" : "RUNNING";
+    private TaskPhase State => _completed ? TaskPhase.Completed : _feed.EndOfFile && _toSend.Count == 0 ? TaskPhase.Draining : _output is null ? TaskPhase.Starting : TaskPhase.Running;
 
     protected override void PostStop()
     {

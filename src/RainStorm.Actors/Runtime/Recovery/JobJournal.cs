@@ -21,14 +21,20 @@ public sealed class JobJournal : ReceivePersistentActor
         string? IdempotencyKey = null);
     public sealed record JobEnded(string JobId, string Status, string? Reason, long TuplesIn, long TuplesOut);
 
+    /// <summary>A rescale gave operator stage <see cref="Stage"/> of a running job <see cref="Width"/> tasks.</summary>
+    public sealed record StageRescaled(string JobId, int Stage, int Width);
+
     /// <summary>Journal → leader: the job is in the journal, so a leader taking over will know it.</summary>
     public sealed record Journaled(string JobId);
 
-    /// <summary>Journal → leader, once: the table as journaled. Ended is null for a job still running.</summary>
-    public sealed record Recovered(IReadOnlyList<(JobAccepted Job, JobEnded? Ended)> Jobs, TimeSpan Duration);
+    /// <summary>Journal → leader, once: the table as journaled. Ended is null for a job still running; Widths: per job
+    /// with rescaled stages, each such stage's latest width.</summary>
+    public sealed record Recovered(IReadOnlyList<(JobAccepted Job, JobEnded? Ended)> Jobs, TimeSpan Duration,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<int, int>>? Widths = null);
 
     private readonly List<JobAccepted> _accepted = [];
     private readonly Dictionary<string, JobEnded> _ended = new();
+    private readonly Dictionary<string, Dictionary<int, int>> _widths = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
@@ -42,13 +48,15 @@ public sealed class JobJournal : ReceivePersistentActor
         SnapshotPluginId = HyDfsPersistenceHostingExtensions.SnapshotPluginId;
         Recover<JobAccepted>(_accepted.Add);
         Recover<JobEnded>(ended => _ended[ended.JobId] = ended);
+        Recover<StageRescaled>(Apply);
         Recover<RecoveryCompleted>(_ =>
         {
             _clock.Stop();
             if (_accepted.Count > 0)
                 _log.Info("Leader job table recovered in {0} ms: {1} jobs, {2} still running", _clock.ElapsedMilliseconds,
                     _accepted.Count, _accepted.Count(j => !_ended.ContainsKey(j.JobId)));
-            Context.Parent.Tell(new Recovered(_accepted.Select(j => (j, _ended.GetValueOrDefault(j.JobId))).ToList(), _clock.Elapsed));
+            Context.Parent.Tell(new Recovered(_accepted.Select(j => (j, _ended.GetValueOrDefault(j.JobId))).ToList(), _clock.Elapsed,
+                _widths.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<int, int>)p.Value)));
         });
         Command<JobAccepted>(accepted => PersistAsync(accepted, persisted =>
         {
@@ -56,6 +64,13 @@ public sealed class JobJournal : ReceivePersistentActor
             Context.Parent.Tell(new Journaled(persisted.JobId));
         }));
         Command<JobEnded>(ended => PersistAsync(ended, e => _ended[e.JobId] = e));
+        Command<StageRescaled>(rescaled => PersistAsync(rescaled, Apply));
+    }
+
+    private void Apply(StageRescaled rescaled)
+    {
+        if (!_widths.TryGetValue(rescaled.JobId, out var widths)) _widths[rescaled.JobId] = widths = new Dictionary<int, int>();
+        widths[rescaled.Stage] = rescaled.Width;
     }
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)

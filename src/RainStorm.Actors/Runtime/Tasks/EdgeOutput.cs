@@ -61,9 +61,17 @@ public sealed class EdgeOutput : ITaskOutput
         }
     }
 
-    /// <summary>The leader moved tasks of the next stage: resolve again and resend what is unacknowledged.</summary>
+    /// <summary>Seals what is being built and sends it: a held task empties its edges this way.</summary>
+    public void FlushAll() => _edges.Flush(force: true);
+
+    /// <summary>Nothing is being built, waiting or unacknowledged.</summary>
+    public bool Idle => _edges.Idle;
+
+    /// <summary>The next stage's tasks moved, or it was rescaled (then only by an <see cref="Idle"/> output): resolve
+    /// again and resend what is unacknowledged.</summary>
     public void Reroute(StageRouting routing)
     {
+        _edges.Resize(routing.Tasks.Length);
         _router = new Router(routing, _ownIndex, _nextOperator);
         _edges.Reroute(Resolve);
     }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using RainStorm.Actors.Runtime.Metrics;
+using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Actors.Runtime.Transport;
 using RainStorm.Operators;
 using RainStorm.Operators.Contract;
@@ -29,6 +30,8 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
     private ITaskOutput? _output;
     private bool _finishing;
     private bool _completed;
+    /// <summary>The job master holding this task for a rescale (it takes no input until the next routing).</summary>
+    private HoldState? _hold;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -41,10 +44,11 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
         _spec = spec;
         _transport = transport;
         _sinkFactory = sinkFactory;
-        _inbound = new InboundEdges(spec.UpstreamTasks.Select(u => new Edge(spec.Id.EdgeJobId, spec.Id.Stage - 1, u, spec.Id.Index)));
+        _inbound = new InboundEdges(spec.UpstreamTasks.Select(InboundEdge));
 
         Receive<TupleBatch>(OnBatch);
         Receive<Routing>(OnRouting);
+        ReceiveRescale();
         Receive<TaskTicks.Flush>(_ =>
         {
             _meter.Sample(_queue.Count > 0 && _output is { HasRoom: false });
@@ -56,7 +60,8 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
             _meter.Roll();
             RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskReport(_spec.Id, State, _meter.TuplesIn, _meter.TuplesOut,
-                _meter.InPerSecond, _meter.OutPerSecond, _meter.Backpressure, (_operator as UserOperator)?.CurrentPid));
+                _meter.InPerSecond, _meter.OutPerSecond, _meter.Backpressure, (_operator as UserOperator)?.CurrentPid,
+                _queue.Sum(q => (long)q.Batch.Tuples.Length), _meter.BusyFraction));
         });
         ReceiveAny(message =>
         {
@@ -65,7 +70,7 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
         });
     }
 
-    private string State => _completed ? "COMPLETED" : _finishing ? "DRAINING" : _output is null ? "STARTING" : "RUNNING";
+    private TaskPhase State => _completed ? TaskPhase.Completed : _finishing ? TaskPhase.Draining : _output is null ? TaskPhase.Starting : TaskPhase.Running;
 
     protected override void PreStart()
     {
@@ -89,8 +94,47 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
         {
             edges.Reroute(routing.Downstream);
         }
+        _hold = null;
         Work();
     }
+
+    private void ReceiveRescale()
+    {
+        Receive<RescaleProtocol.Hold>(_ =>
+        {
+            _hold = new HoldState(Sender);
+            (_output as EdgeOutput)?.FlushAll();
+            Work();
+        });
+        Receive<RescaleProtocol.Retire>(_ =>
+        {
+            _log.Info("Task {0} leaves its stage (rescale): finishing", _spec.Id);
+            _inbound.EndAll();
+            Work();
+        });
+        Receive<RescaleProtocol.ExpectUpstream>(expect =>
+        {
+            _inbound.Forget((expect.Forget ?? []).Select(InboundEdge));
+            _inbound.Expect(expect.UpstreamTasks.Select(InboundEdge));
+            Sender.Tell(new RescaleProtocol.UpstreamExpected(_spec.Id));
+        });
+        Receive<RescaleProtocol.HandOff>(handOff =>
+        {
+            var groups = handOff.KeyGroups.ToHashSet();
+            var state = Stateful?.Snapshot(groups) ?? new Dictionary<int, byte[]>();
+            Stateful?.Remove(groups);
+            Sender.Tell(new RescaleProtocol.HandedOff(_spec.Id, state));
+        });
+        Receive<RescaleProtocol.TakeOver>(takeOver =>
+        {
+            if (takeOver.State.Count > 0) Stateful?.Restore(takeOver.State);
+            Sender.Tell(new RescaleProtocol.TookOver(_spec.Id));
+        });
+    }
+
+    private IStatefulOperator? Stateful => _operator as IStatefulOperator;
+
+    private Edge InboundEdge(int upstreamTask) => new(_spec.Id.EdgeJobId, _spec.Id.Stage - 1, upstreamTask, _spec.Id.Index);
 
     private void OnBatch(TupleBatch batch)
     {
@@ -115,6 +159,11 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
     {
         using var busy = _meter.Busy();
         if (_output is null || _completed) return;
+        if (_hold is not null)
+        {
+            _hold.AnswerOnce(_output is not EdgeOutput { Idle: false }, _spec.Id);
+            return;
+        }
         while (_queue.Count > 0 && _output.HasRoom)
         {
             var (batch, sender) = _queue.Dequeue();

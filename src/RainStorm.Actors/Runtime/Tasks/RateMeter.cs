@@ -15,6 +15,7 @@ public sealed class RateMeter
     private long _lastIn;
     private long _lastOut;
     private long _lastAt = Environment.TickCount64;
+    private long _intervalBusyTicks;
     private int _samples;
     private int _blockedSamples;
 
@@ -26,12 +27,20 @@ public sealed class RateMeter
     public double BusySeconds => (double)_busyTicks / Stopwatch.Frequency;
     public double BackpressuredSeconds => (double)_blockedTicks / Stopwatch.Frequency;
 
+    /// <summary>The share of the last interval spent working, 0..1 (the autoscaler's busy signal).</summary>
+    public double BusyFraction { get; private set; }
+
     /// <summary>Counts the time until the returned scope is disposed as busy: <c>using var _ = meter.Busy();</c>.</summary>
     public BusyScope Busy() => new(this, Stopwatch.GetTimestamp());
 
     public readonly struct BusyScope(RateMeter meter, long startedAt) : IDisposable
     {
-        public void Dispose() => meter._busyTicks += Stopwatch.GetTimestamp() - startedAt;
+        public void Dispose()
+        {
+            var ticks = Stopwatch.GetTimestamp() - startedAt;
+            meter._busyTicks += ticks;
+            meter._intervalBusyTicks += ticks;
+        }
     }
 
     public void CountIn(int tuples) => TuplesIn += tuples;
@@ -59,6 +68,8 @@ public sealed class RateMeter
         _lastIn = TuplesIn;
         _lastOut = TuplesOut;
         _lastAt = now;
+        BusyFraction = Math.Clamp(_intervalBusyTicks / (double)Stopwatch.Frequency / seconds, 0, 1);
+        _intervalBusyTicks = 0;
         var blocked = _samples == 0 ? 0 : (double)_blockedSamples / _samples;
         Backpressure = blocked >= 0.5 ? "HIGH" : blocked >= 0.1 ? "LOW" : "OK";
         _samples = 0;

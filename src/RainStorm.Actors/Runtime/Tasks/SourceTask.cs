@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using RainStorm.Actors.Runtime.Metrics;
 using RainStorm.Actors.HyDfs;
+using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Actors.Runtime.Transport;
 using RainStorm.Operators;
 using RainStorm.Operators.Contract;
@@ -23,12 +24,13 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
     private readonly HyDfsClient _client;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SourceFeed _feed;
-    private readonly RatePacer _pacer;
+    private RatePacer _pacer;
     private readonly RateMeter _meter = new();
     private readonly List<StreamTuple> _tuples = new(TuplesPerStep);
     private readonly CancellationTokenSource _stop = new();
     private EdgeOutput? _output;
     private bool _completed;
+    private HoldState? _hold;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -44,6 +46,18 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         _pacer = new RatePacer(spec.Plan.InputRate / spec.StageTasks);
 
         Receive<Routing>(OnRouting);
+        Receive<SetRate>(rate =>
+        {
+            _pacer = new RatePacer(rate.TuplesPerSecond);
+            _log.Info("Task {0}: input rate set to {1} tuples/s", _spec.Id, rate.TuplesPerSecond);
+            Emit();
+        });
+        Receive<RescaleProtocol.Hold>(_ =>
+        {
+            _hold = new HoldState(Sender);
+            _output?.FlushAll();
+            Emit();
+        });
         Receive<SourceReader.Opened>(opened =>
         {
             _feed.Opened(opened.Reader);
@@ -76,7 +90,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         });
     }
 
-    private string State => _completed ? "COMPLETED" : _feed.EndOfFile ? "DRAINING" : _output is null ? "STARTING" : "RUNNING";
+    private TaskPhase State => _completed ? TaskPhase.Completed : _feed.EndOfFile ? TaskPhase.Draining : _output is null ? TaskPhase.Starting : TaskPhase.Running;
 
     protected override void PreStart()
     {
@@ -101,6 +115,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         {
             _output.Reroute(routing.Downstream!);
         }
+        _hold = null;
         Emit();
     }
 
@@ -109,6 +124,11 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
     {
         using var busy = _meter.Busy();
         if (_output is null || _completed || !_feed.IsOpen) return;
+        if (_hold is not null)
+        {
+            _hold.AnswerOnce(_output.Idle, _spec.Id);
+            return;
+        }
         var allowance = _pacer.Allowance();
         while (allowance > 0 && _output.HasRoom && !_feed.Exhausted)
         {

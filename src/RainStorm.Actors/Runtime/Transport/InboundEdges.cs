@@ -43,6 +43,26 @@ public sealed class InboundEdges
 
     public bool Knows(Edge edge) => _edges.ContainsKey(edge);
 
+    /// <summary>The upstream stage was rescaled (or its edge became a rebalancing one): expect these edges too.</summary>
+    public void Expect(IEnumerable<Edge> edges)
+    {
+        foreach (var edge in edges) _edges.TryAdd(edge, new EdgeState());
+    }
+
+    /// <summary>Drops these edges once they ended (their senders left the job).</summary>
+    public void Forget(IEnumerable<Edge> edges)
+    {
+        foreach (var edge in edges)
+            if (_edges.TryGetValue(edge, out var state) && state.Ended) _edges.Remove(edge);
+    }
+
+    /// <summary>The task leaves its stage (a rescale shrank it): its senders hold nothing more for it, so every edge
+    /// counts as ended.</summary>
+    public void EndAll()
+    {
+        foreach (var state in _edges.Values) state.Ended = true;
+    }
+
     public Arrival Receive(Edge edge, long seq)
     {
         var state = State(edge);

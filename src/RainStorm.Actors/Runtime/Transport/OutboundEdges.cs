@@ -14,13 +14,13 @@ public sealed class OutboundEdges
 {
     private readonly TransportSettings _settings;
     private readonly IActorRef _self;
-    private readonly Edge[] _edges;
-    private readonly List<StreamTuple>[] _building;
-    private readonly int[] _buildingBytes;
-    private readonly long[] _buildingSince;
-    private readonly long[] _nextSeq;
-    private readonly Queue<TupleBatch>[] _ready;
-    private readonly SortedDictionary<long, (TupleBatch Batch, long SentAt)>[] _unacked;
+    private Edge[] _edges;
+    private List<StreamTuple>[] _building;
+    private int[] _buildingBytes;
+    private long[] _buildingSince;
+    private long[] _nextSeq;
+    private Queue<TupleBatch>[] _ready;
+    private SortedDictionary<long, (TupleBatch Batch, long SentAt)>[] _unacked;
     private Func<int, IActorRef?> _resolve;
 
     public OutboundEdges(string jobId, int fromStage, int fromTask, int downstreamTasks, TransportSettings settings,
@@ -53,6 +53,33 @@ public sealed class OutboundEdges
             foreach (var ready in _ready)
                 if (ready.Count >= _settings.ReadyLimit) return false;
             return true;
+        }
+    }
+
+    /// <summary>Nothing is being built, waiting or unacknowledged on any edge.</summary>
+    public bool Idle => _building.All(b => b.Count == 0) && _ready.All(r => r.Count == 0) && _unacked.All(u => u.Count == 0);
+
+    /// <summary>The next stage now has <paramref name="downstreamTasks"/> tasks: edges to new tasks start at seq 1;
+    /// edges to tasks that left are dropped, which only an <see cref="Idle"/> sender may do (nothing of theirs is lost).</summary>
+    public void Resize(int downstreamTasks)
+    {
+        if (downstreamTasks == _edges.Length) return;
+        if (downstreamTasks < _edges.Length && !Idle) throw new InvalidOperationException("Edges were dropped while batches were under way on them.");
+        var old = _edges.Length;
+        var prototype = _edges[0];
+        Array.Resize(ref _edges, downstreamTasks);
+        Array.Resize(ref _building, downstreamTasks);
+        Array.Resize(ref _buildingBytes, downstreamTasks);
+        Array.Resize(ref _buildingSince, downstreamTasks);
+        Array.Resize(ref _nextSeq, downstreamTasks);
+        Array.Resize(ref _ready, downstreamTasks);
+        Array.Resize(ref _unacked, downstreamTasks);
+        for (var d = old; d < downstreamTasks; d++)
+        {
+            _edges[d] = prototype with { ToTask = d };
+            _building[d] = [];
+            _ready[d] = new Queue<TupleBatch>();
+            _unacked[d] = new SortedDictionary<long, (TupleBatch, long)>();
         }
     }
 

@@ -80,6 +80,12 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
                 Context.Stop(task.Actor);
             }
         });
+        Receive<StopTask>(stop =>
+        {
+            if (!_byName.TryGetValue(stop.Id.ActorName, out var task)) return;
+            task.Settled = true;
+            Context.Stop(task.Actor);
+        });
         Receive<CrashTask>(crash =>
         {
             if (!_byName.TryGetValue(crash.Id.ActorName, out var task)) return;

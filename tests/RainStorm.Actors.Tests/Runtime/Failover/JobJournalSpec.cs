@@ -74,7 +74,7 @@ public sealed class JobJournalSpec : TestKit
             var leader = second.System.ActorOf(LeaderActor.Props(operators), "new-leader");
             var jobs = await leader.Ask<JobCommands.JobList>(new JobCommands.ListJobs(), Wait);
             var job = Assert.Single(jobs.Jobs);
-            Assert.Equal(JobState.Failed, job.Status);
+            Assert.Equal("FAILED", job.Status);
             Assert.Contains("cannot be recovered", job.FailureReason);
             Assert.Contains("removed_op", job.FailureReason);
         }

@@ -4,7 +4,7 @@ using RainStorm.Operators;
 using RainStorm.Operators.Contract;
 using RainStorm.Operators.Jobs;
 
-namespace RainStorm.Actors.Runtime.Leader;
+namespace RainStorm.Actors.Runtime.Jobs;
 
 /// <summary>
 /// Assigns the key groups of each partitioned stage to its tasks by the load a sample of the source puts on them, so

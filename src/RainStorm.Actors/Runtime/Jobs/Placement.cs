@@ -1,7 +1,7 @@
 using RainStorm.Operators.Contract;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 
-namespace RainStorm.Actors.Runtime.Leader;
+namespace RainStorm.Actors.Runtime.Jobs;
 
 /// <summary>
 /// Where a job's tasks run and how its stages connect. Task i of every stage forms chain i; each chain goes to the
@@ -27,16 +27,20 @@ public static class Placement
     /// <summary>Key group g goes to task g mod tasks: every task of a stage owns an equal share.</summary>
     public static int[] KeyGroupTable(int tasks) => Enumerable.Range(0, KeyGroups.Count).Select(g => g % tasks).ToArray();
 
-    /// <summary>The routing into operator stage <paramref name="stage"/> (1-based).</summary>
+    /// <summary>The routing into operator stage <paramref name="stage"/> (1-based): by key group into a stateful stage
+    /// and over an edge that became a rebalancing one; forward (task i to task i) while both widths are equal.</summary>
     public static RoutingMode ModeInto(JobState job, int stage) =>
-        job.StatefulStages[stage - 1] ? RoutingMode.KeyGroups : RoutingMode.Forward;
+        job.StatefulStages[stage - 1] || job.Rebalanced[stage - 1] || job.Widths[stage] != job.Widths[stage - 1]
+            ? RoutingMode.KeyGroups : RoutingMode.Forward;
 
     /// <summary>The upstream tasks feeding task <paramref name="index"/> of operator stage <paramref name="stage"/>.</summary>
     public static int[] Upstream(JobState job, int stage, int index) =>
-        ModeInto(job, stage) == RoutingMode.Forward ? [index] : Enumerable.Range(0, job.Plan.TasksPerStage).ToArray();
+        ModeInto(job, stage) == RoutingMode.Forward ? [index] : Enumerable.Range(0, job.Widths[stage - 1]).ToArray();
+
+    /// <summary>The key-group table into operator stage <paramref name="stage"/>.</summary>
+    public static int[] TableInto(JobState job, int stage) =>
+        job.StatefulStages[stage - 1] && job.KeyGroupTables[stage - 1] is { } table ? table : KeyGroupTable(job.Widths[stage]);
 
     public static StageRouting RoutingInto(JobState job, int stage) => new(
-        ModeInto(job, stage),
-        job.KeyGroupTables[stage - 1] ?? KeyGroupTable(job.Plan.TasksPerStage),
-        job.StageTasks(stage).Select(t => t.Actor!).ToArray());
+        ModeInto(job, stage), TableInto(job, stage), job.StageTasks(stage).Select(t => t.Actor!).ToArray(), job.Epoch);
 }

@@ -1,16 +1,15 @@
 using Akka.Actor;
 using RainStorm.Actors.Runtime.Recovery;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
-using Akka.Event;
 
-namespace RainStorm.Actors.Runtime.Leader;
+namespace RainStorm.Actors.Runtime.Jobs;
 
 /// <summary>
-/// The leader's restart back-off (<see cref="RestartBackoff"/>): a task that reports a failure after it was already
-/// restarted is handled only once its back-off has passed. A failure of a task restarted meanwhile by another path
-/// (its node left) is dropped then.
+/// The restart back-off (<see cref="RestartBackoff"/>): a task that reports a failure after it was already restarted
+/// is handled only once its back-off has passed. A failure of a task restarted meanwhile by another path (its node
+/// left) is dropped then.
 /// </summary>
-public sealed partial class LeaderActor
+public sealed partial class JobMaster
 {
     private sealed record BackedOff(TaskFailed Failed, IActorRef? Actor);
 
@@ -20,14 +19,14 @@ public sealed partial class LeaderActor
     private RestartBackoff Backoff => _restartBackoff ??= RestartBackoff.Create(Context.System.Settings.Config.GetConfig("rainstorm.recovery"));
 
     /// <summary>True when the failure is deferred (or already is); the caller handles it now otherwise.</summary>
-    private bool DeferredByBackoff(JobState job, TaskState task, TaskFailed failed)
+    private bool DeferredByBackoff(TaskState task, TaskFailed failed)
     {
         if (_backingOff.Contains(task.Id)) return true;
-        var restartsSoFar = job.Plan.ExactlyOnce ? _restarts.GetValueOrDefault(task.Id) : job.Attempt - 1;
+        var restartsSoFar = _job.Plan.ExactlyOnce ? _restarts.GetValueOrDefault(task.Id) : _job.Attempt - 1;
         var delay = Backoff.Delay(restartsSoFar);
         if (delay <= TimeSpan.Zero) return false;
         _backingOff.Add(task.Id);
-        _log.Info("Job {0}: task {1} failed again; restarting it in {2} ms", job.Id, task.Id, (long)delay.TotalMilliseconds);
+        _log.Info("Job {0}: task {1} failed again; restarting it in {2} ms", _job.Id, task.Id, (long)delay.TotalMilliseconds);
         Timers.StartSingleTimer($"backoff-{task.Id}", new BackedOff(failed, task.Actor), delay);
         return true;
     }
@@ -36,8 +35,8 @@ public sealed partial class LeaderActor
     {
         var failed = backedOff.Failed;
         _backingOff.Remove(failed.Id);
-        if (!_jobs.TryGetValue(failed.Id.JobId, out var job) || !job.IsRunning || !job.Tasks.TryGetValue(failed.Id, out var task)) return;
-        if (task.State == "RESTARTING" || !Equals(task.Actor, backedOff.Actor)) return;
-        OnTaskDied(job, task, failed.Reason);
+        if (!_job.Tasks.TryGetValue(failed.Id, out var task)) return;
+        if (task.State == TaskRunStatus.Restarting || !Equals(task.Actor, backedOff.Actor)) return;
+        OnTaskDied(task, failed.Reason);
     });
 }

@@ -1,0 +1,221 @@
+using Akka.Actor;
+using Akka.Event;
+using RainStorm.Actors.Runtime.Protocol;
+using static RainStorm.Actors.Runtime.Jobs.JobMasterProtocol;
+using static RainStorm.Actors.Runtime.Protocol.JobCommands;
+using static RainStorm.Actors.Runtime.Protocol.RescaleProtocol;
+using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
+using static RainStorm.Actors.Runtime.Protocol.WorkerProtocol;
+
+namespace RainStorm.Actors.Runtime.Jobs;
+
+/// <summary>
+/// Live rescale of one operator stage (DESIGN §10), the job master's rescaling phase: the stage in front holds until
+/// everything it sent is acknowledged (so the stage is quiet), new tasks start, the key groups that move (the fewest,
+/// <see cref="KeyGroupMover"/>) go from their old owner to their new one with their state, the stages around expect
+/// their new edges, tasks that leave finish and stop, and the new routing (next epoch) releases the hold.
+/// </summary>
+public sealed partial class JobMaster
+{
+    private RescaleRun? _rescale;
+
+    /// <summary>Why this rescale cannot run now, or null when it can.</summary>
+    private string? RescaleRefusal(RescaleStage request)
+    {
+        var stages = _job.StageCount;
+        if (request.Stage == 0)
+            return $"stage 0 is {_job.Id}'s source, which is not rescaled; its operator stages are 1..{stages}";
+        if (request.Stage < 0 || request.Stage > stages)
+            return $"{_job.Id} has no stage {request.Stage}; its operator stages are 1..{stages} (see list_tasks)";
+        if (request.Tasks < 1)
+            return $"a stage needs at least 1 task, not {request.Tasks}";
+        if (request.Tasks > ScalingConfig.MaxTasksPerStage)
+            return $"at most {ScalingConfig.MaxTasksPerStage} tasks per stage (rainstorm.scaling.max-tasks-per-stage), not {request.Tasks}";
+        if (request.Tasks == _job.Widths[request.Stage])
+            return $"stage {request.Stage} of {_job.Id} already has {request.Tasks} task{(request.Tasks == 1 ? "" : "s")}";
+        if (_job.Plan.ExactlyOnce)
+            return $"{_job.Id} is exactly_once: this version rescales only jobs with exactly_once=false";
+        if (_job.Retiring.Count > 0)
+            return $"tasks of {_job.Id} that left in the last rescale are still finishing; try again in a moment";
+        var around = _job.Tasks.Values.Where(t => t.Id.Stage == 0 || t.Id.Stage == request.Stage - 1 || t.Id.Stage == request.Stage);
+        if (around.Any(t => t.State != TaskRunStatus.Running || t.Report is { State: TaskPhase.Draining or TaskPhase.Completed }))
+            return $"{_job.Id} is draining (its source is read to the end) or a task of stage {request.Stage} or the one before is not running; it is not rescaled now";
+        return null;
+    }
+
+    private void OnRescaleRequest(RescaleStage request)
+    {
+        if (StartRescale(request, Sender) is { } refusal) Sender.Tell(new CommandFailed(refusal));
+    }
+
+    /// <summary>Starts the rescale (the command's or the autoscaler's); the reason it cannot run, or null.</summary>
+    private string? StartRescale(RescaleStage request, IActorRef? requester)
+    {
+        if (RescaleRefusal(request) is { } refusal) return refusal;
+        var stage = request.Stage;
+        int[]? oldTable = null, newTable = null;
+        if (_job.StatefulStages[stage - 1])
+        {
+            oldTable = Placement.TableInto(_job, stage);
+            newTable = KeyGroupMover.Rebalance(oldTable, request.Tasks);
+        }
+        _rescale = new RescaleRun(stage, _job.Widths[stage], request.Tasks, requester, oldTable, newTable);
+        if (requester is not null)
+            _scalingHistory.Add(new ScalingEntry(stage, _job.OperatorOf(stage), _rescale.From, _rescale.To, 0, "rescale command",
+                DateTimeOffset.UtcNow, "command", null));
+        _log.Info("Job {0}: rescaling stage {1} ({2}) {3} -> {4} tasks{5}", _job.Id, stage, _job.OperatorOf(stage), _rescale.From, _rescale.To,
+            oldTable is null ? "" : $", moving {KeyGroupMover.Moved(oldTable, newTable!).Count()} of {oldTable.Length} key groups");
+        Become(Rescaling);
+        var upstream = _job.StageTasks(stage - 1).ToList();
+        _rescale.Begin(RescaleStep.Holding, upstream.Select(t => t.Id));
+        foreach (var task in upstream) task.Actor!.Tell(new Hold(task.Id));
+        return null;
+    }
+
+    private void Rescaling()
+    {
+        _phase = JobPhase.Rescaling;
+        Receive<RescaleStage>(_ => Sender.Tell(new CommandFailed(
+            $"{_job.Id} is rescaling stage {_rescale!.Stage} already; try again when that is done")));
+        Receive<Held>(held =>
+        {
+            if (_rescale!.Answered(RescaleStep.Holding, held.Task)) StartNewTasks();
+        });
+        Receive<TaskStarted>(started =>
+        {
+            var task = Attach(started);
+            if (task is null) return;
+            if (_rescale!.Step == RescaleStep.Starting && task.Id.Stage == _rescale.Stage && task.Id.Index >= _rescale.From)
+            {
+                if (_rescale.Answered(RescaleStep.Starting, task.Id)) HandOffGroups();
+                return;
+            }
+            OnTaskRestarted(task);
+        });
+        Receive<HandedOff>(handedOff =>
+        {
+            foreach (var (group, state) in handedOff.State) _rescale!.MovingState[group] = state;
+            if (_rescale!.Answered(RescaleStep.HandingOff, handedOff.Task)) TakeOverGroups();
+        });
+        Receive<TookOver>(tookOver =>
+        {
+            if (_rescale!.Answered(RescaleStep.TakingOver, tookOver.Task)) Connect();
+        });
+        Receive<UpstreamExpected>(expected =>
+        {
+            if (_rescale!.Answered(RescaleStep.Connecting, expected.Task)) CommitRescale();
+        });
+        Receive<StartTimeout>(_ => { });
+        Common();
+    }
+
+    /// <summary>The stage in front is held and everything it sent is acknowledged: the new width takes effect in the
+    /// job's topology and the tasks it adds start.</summary>
+    private void StartNewTasks()
+    {
+        var run = _rescale!;
+        _job.Rescaled(run.Stage, run.To, run.NewTable);
+        if (!run.Grows)
+        {
+            HandOffGroups();
+            return;
+        }
+        var added = new List<TaskId>();
+        for (var index = run.From; index < run.To; index++)
+        {
+            var load = Load();
+            var node = load.OrderBy(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).First().Key;
+            var id = new TaskId(_job.Id, run.Stage, index, _job.Attempt, _job.Epoch);
+            _job.Tasks[id] = new TaskState(id, _job.OperatorOf(run.Stage), node);
+            added.Add(id);
+        }
+        run.Begin(RescaleStep.Starting, added);
+        foreach (var id in added)
+        {
+            _workers[_job.Tasks[id].Node].Tell(new StartTask(SpecOf(id)));
+            _log.Info("Job {0}: task {1} ({2}) added on {3}", _job.Id, id, _job.OperatorOf(run.Stage), _job.Tasks[id].Node);
+        }
+        Timers.StartSingleTimer("rescale-start", new StartTimeout(_job.Attempt), _settings.TaskStartTimeout);
+    }
+
+    private TaskState StageTask(int stage, int index) => _job.StageTasks(stage).First(t => t.Id.Index == index);
+
+    private void HandOffGroups()
+    {
+        Timers.Cancel("rescale-start");
+        var run = _rescale!;
+        Ask(RescaleStep.HandingOff, run.HandOffs().Select(h => StageTask(run.Stage, h.OldTask) is var task
+            ? (task, (object)new HandOff(task.Id, h.Groups)) : default).ToList(), TakeOverGroups);
+    }
+
+    private void TakeOverGroups()
+    {
+        var run = _rescale!;
+        Ask(RescaleStep.TakingOver, run.TakeOvers().Select(t => StageTask(run.Stage, t.NewTask) is var task
+            ? (task, (object)new TakeOver(task.Id, t.State)) : default).ToList(), Connect);
+    }
+
+    /// <summary>The stage's tasks expect every task in front of it, the next stage's tasks every task of the stage.</summary>
+    private void Connect()
+    {
+        var run = _rescale!;
+        var receivers = _job.StageTasks(run.Stage).Concat(run.Stage < _job.StageCount ? _job.StageTasks(run.Stage + 1) : []);
+        Ask(RescaleStep.Connecting, receivers.Select(task =>
+            (task, (object)new ExpectUpstream(task.Id, Placement.Upstream(_job, task.Id.Stage, task.Id.Index)))).ToList(), CommitRescale);
+    }
+
+    /// <summary>Enters <paramref name="step"/> waiting for every task asked; with nobody to ask, goes on to <paramref name="next"/>.</summary>
+    private void Ask(RescaleStep step, IReadOnlyList<(TaskState Task, object Message)> asks, Action next)
+    {
+        _rescale!.Begin(step, asks.Select(a => a.Task.Id));
+        if (_rescale.StepDone)
+        {
+            next();
+            return;
+        }
+        foreach (var (task, message) in asks) task.Actor!.Tell(message);
+    }
+
+    /// <summary>The new routing goes out (next epoch): to the stage itself, then to the stage in front, which resumes.
+    /// Tasks beyond the new width (their key groups handed off, nothing routed to them any more) then finish what
+    /// they hold and complete in the background (<see cref="OnRetired"/>).</summary>
+    private void CommitRescale()
+    {
+        var run = _rescale!;
+        var leaving = _job.StageTasks(run.Stage).Where(t => t.Id.Index >= run.To).ToList();
+        foreach (var task in leaving) _job.Retire(task);
+        foreach (var task in _job.StageTasks(run.Stage)) task.Actor!.Tell(RoutingOf(task));
+        foreach (var task in _job.StageTasks(run.Stage - 1)) task.Actor!.Tell(RoutingOf(task));
+        foreach (var task in leaving) task.Actor!.Tell(new Retire(task.Id));
+        _log.Info($"Job {_job.Id}: stage {run.Stage} ({_job.OperatorOf(run.Stage)}) rescaled {run.From} -> {run.To} tasks in {run.Clock.ElapsedMilliseconds} ms (epoch {_job.Epoch})");
+        Context.Parent.Tell(new WidthChanged(_job.Id, run.Stage, run.To));
+        run.Requester?.Tell(new StageRescaled(_job.Id, run.Stage, run.From, run.To, run.Clock.Elapsed));
+        _policy?.Rescaled(run.Stage, DateTimeOffset.UtcNow);
+        _rescale = null;
+        Become(Running);
+    }
+
+    /// <summary>A task that left its stage completed: it stops, and the next stage forgets its ended edge (a later
+    /// task of that index starts a fresh one). True when <paramref name="completed"/> was such a task.</summary>
+    private bool OnRetired(TaskCompleted completed)
+    {
+        if (_job.Retired(completed.Id, completed.TuplesOut) is not { } task) return false;
+        _log.Info("Job {0}: task {1} left stage {2} ({3} in, {4} out)", _job.Id, task.Id, task.Id.Stage, completed.TuplesIn, completed.TuplesOut);
+        if (_workers.TryGetValue(task.Node, out var worker)) worker.Tell(new StopTask(task.Id));
+        if (task.Id.Stage < _job.StageCount)
+            foreach (var next in _job.StageTasks(task.Id.Stage + 1).Where(t => t.Actor is not null))
+                next.Actor!.Tell(new ExpectUpstream(next.Id, Placement.Upstream(_job, next.Id.Stage, next.Id.Index), [task.Id.Index]));
+        if (_job.AllCompleted) EndJob(JobStatus.Completed, null);
+        return true;
+    }
+
+    /// <summary>The rescale under way cannot finish (the job restarts or ends): its requester hears why.</summary>
+    private void AbandonRescale(string reason)
+    {
+        if (_rescale is null) return;
+        _rescale.Requester?.Tell(new CommandFailed($"the rescale of stage {_rescale.Stage} of {_job.Id} was abandoned: {reason}"));
+        _log.Warning("Job {0}: rescale of stage {1} abandoned: {2}", _job.Id, (object)_rescale.Stage, reason);
+        _policy?.Rescaled(_rescale.Stage, DateTimeOffset.UtcNow);
+        _rescale = null;
+    }
+}

@@ -1,0 +1,34 @@
+using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
+
+namespace RainStorm.Actors.Runtime.Protocol;
+
+/// <summary>
+/// Job master ↔ task messages of a live rescale of one stage (DESIGN §10). The stage in front of the rescaled one is
+/// held until everything it sent is acknowledged, so the rescaled stage is quiet; tasks that leave finish and stop,
+/// new tasks start, moving key groups carry their state from the old owner to the new one, the stages around learn
+/// their new edges, and the new routing (next epoch) releases the hold. Every message names its task; answers go to
+/// the sender (the job master).
+/// </summary>
+public static class RescaleProtocol
+{
+    /// <summary>Stop taking input, send what is built, and answer <see cref="Held"/> once every batch sent is acknowledged.</summary>
+    public sealed record Hold(TaskId Task);
+    public sealed record Held(TaskId Task);
+
+    /// <summary>The task leaves its stage: nothing more comes in, so it finishes, ends its output edges and completes.</summary>
+    public sealed record Retire(TaskId Task);
+
+    /// <summary>The upstream stage now has these tasks feeding this one: expect their edges too, and forget the ended
+    /// edges of the upstream tasks in <see cref="Forget"/> (they left; a later task of that index starts a fresh edge).
+    /// → <see cref="UpstreamExpected"/></summary>
+    public sealed record ExpectUpstream(TaskId Task, int[] UpstreamTasks, int[]? Forget = null);
+    public sealed record UpstreamExpected(TaskId Task);
+
+    /// <summary>Give up these key groups: → <see cref="HandedOff"/> with their state, which the task then drops.</summary>
+    public sealed record HandOff(TaskId Task, int[] KeyGroups);
+    public sealed record HandedOff(TaskId Task, IReadOnlyDictionary<int, byte[]> State);
+
+    /// <summary>Take over these key groups with their state. → <see cref="TookOver"/></summary>
+    public sealed record TakeOver(TaskId Task, IReadOnlyDictionary<int, byte[]> State);
+    public sealed record TookOver(TaskId Task);
+}

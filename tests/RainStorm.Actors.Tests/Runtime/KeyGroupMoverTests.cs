@@ -1,0 +1,63 @@
+using RainStorm.Actors.Runtime.Jobs;
+using RainStorm.Operators.Contract;
+
+namespace RainStorm.Actors.Tests.Runtime;
+
+/// <summary>The fewest key groups move when a partitioned stage changes width, and the tasks end up balanced.</summary>
+public sealed class KeyGroupMoverTests
+{
+    private static int[] ModTable(int tasks) => Enumerable.Range(0, KeyGroups.Count).Select(g => g % tasks).ToArray();
+
+    [Fact]
+    public void Three_to_four_tasks_moves_about_a_quarter_of_the_groups_and_balances_them()
+    {
+        var before = ModTable(3);
+        var after = KeyGroupMover.Rebalance(before, 4);
+
+        var moved = KeyGroupMover.Moved(before, after).ToList();
+        Assert.Equal(KeyGroups.Count / 4, moved.Count);
+        Assert.All(moved, g => Assert.Equal(3, after[g])); // only the new task receives groups
+        var perTask = Enumerable.Range(0, 4).Select(t => after.Count(x => x == t)).ToArray();
+        Assert.True(perTask.Max() - perTask.Min() <= 1, string.Join("/", perTask));
+    }
+
+    [Fact]
+    public void Shrinking_moves_only_the_groups_of_the_tasks_that_leave()
+    {
+        var before = ModTable(4);
+        var after = KeyGroupMover.Rebalance(before, 3);
+
+        var moved = KeyGroupMover.Moved(before, after).ToList();
+        Assert.Equal(before.Count(t => t == 3), moved.Count);
+        Assert.All(moved, g => Assert.Equal(3, before[g]));
+        Assert.All(after, t => Assert.InRange(t, 0, 2));
+        var perTask = Enumerable.Range(0, 3).Select(t => after.Count(x => x == t)).ToArray();
+        Assert.True(perTask.Max() - perTask.Min() <= 1, string.Join("/", perTask));
+    }
+
+    [Fact]
+    public void A_heavy_group_is_balanced_by_load_not_by_count()
+    {
+        var weights = new long[KeyGroups.Count];
+        Array.Fill(weights, 1);
+        weights[0] = 200; // one hot key group
+        var before = new int[KeyGroups.Count]; // one task owns everything
+
+        var after = KeyGroupMover.Rebalance(before, 2, weights);
+
+        var load = new long[2];
+        for (var g = 0; g < after.Length; g++) load[after[g]] += weights[g];
+        // 200 vs 127 is the best split there is, and moving the hot group alone reaches it in one move.
+        Assert.Equal(new long[] { 127, 200 }, load);
+        Assert.Single(KeyGroupMover.Moved(before, after));
+    }
+
+    [Fact]
+    public void The_same_width_moves_nothing_and_one_task_takes_everything()
+    {
+        var before = ModTable(3);
+        Assert.Empty(KeyGroupMover.Moved(before, KeyGroupMover.Rebalance(before, 3)));
+        Assert.All(KeyGroupMover.Rebalance(before, 1), t => Assert.Equal(0, t));
+        Assert.Throws<ArgumentOutOfRangeException>(() => KeyGroupMover.Rebalance(before, 0));
+    }
+}
