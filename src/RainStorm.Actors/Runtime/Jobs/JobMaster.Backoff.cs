@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using RainStorm.Actors.Runtime.Recovery;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 
