@@ -140,6 +140,7 @@ public sealed partial class NetnsNetwork : IDisposable
         }
         var leftovers = Namespaces().Select(n => NamespaceName().Match(n)).Where(m => m.Success).Select(m => int.Parse(m.Groups["subnet"].Value))
             .Concat(BridgeLine().Matches(Output("ip", "-o", "link", "show", "type", "bridge")).Select(m => int.Parse(m.Groups["subnet"].Value)))
+            .Concat(VethLine().Matches(Output("ip", "-o", "link", "show", "type", "veth")).Select(m => int.Parse(m.Groups["subnet"].Value)))
             .Where(s => !owned.Contains(s)).Distinct();
         foreach (var subnet in leftovers) Remove(subnet);
     }
