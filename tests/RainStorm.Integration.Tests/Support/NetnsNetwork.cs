@@ -114,6 +114,10 @@ public sealed partial class NetnsNetwork : IDisposable
 
     private static void Remove(int subnet)
     {
+        // Deleting a host end deletes its pair at once; a namespace's own links are freed later by the kernel, which
+        // would leave the names taken for the next network on this subnet.
+        foreach (Match veth in VethLine().Matches(Output("ip", "-o", "link", "show", "type", "veth")))
+            if (int.Parse(veth.Groups["subnet"].Value) == subnet) TryIp("link", "delete", veth.Groups["name"].Value);
         foreach (var ns in Namespaces().Where(n => n.StartsWith($"rsn-{subnet}-", StringComparison.Ordinal)))
         {
             foreach (var pid in Output("ip", "netns", "pids", ns).Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -136,6 +140,7 @@ public sealed partial class NetnsNetwork : IDisposable
         }
         var leftovers = Namespaces().Select(n => NamespaceName().Match(n)).Where(m => m.Success).Select(m => int.Parse(m.Groups["subnet"].Value))
             .Concat(BridgeLine().Matches(Output("ip", "-o", "link", "show", "type", "bridge")).Select(m => int.Parse(m.Groups["subnet"].Value)))
+            .Concat(VethLine().Matches(Output("ip", "-o", "link", "show", "type", "veth")).Select(m => int.Parse(m.Groups["subnet"].Value)))
             .Where(s => !owned.Contains(s)).Distinct();
         foreach (var subnet in leftovers) Remove(subnet);
     }
@@ -184,6 +189,9 @@ public sealed partial class NetnsNetwork : IDisposable
 
     [GeneratedRegex(@"^\d+: rsn[bi](?<subnet>\d+)[:@][^\n]*?(alias rainstorm-test-pid=(?<pid>\d+))?$", RegexOptions.Multiline)]
     private static partial Regex BridgeLine();
+
+    [GeneratedRegex(@"^\d+: (?<name>rsnh(?<subnet>\d+)x\d+)@", RegexOptions.Multiline)]
+    private static partial Regex VethLine();
 
     [GeneratedRegex(@"^rsn-(?<subnet>\d+)-\d+$")]
     private static partial Regex NamespaceName();
