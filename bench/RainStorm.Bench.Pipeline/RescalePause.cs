@@ -6,7 +6,7 @@ using static RainStorm.Actors.Runtime.Protocol.JobCommands;
 namespace RainStorm.Bench.Pipeline;
 
 /// <summary>
-/// The pause a live rescale causes (DESIGN §10, issue 11): a paced job whose every line reaches the sink is followed
+/// The pause a live rescale causes (docs/elastic.md, issue 11): a paced job whose every line reaches the sink is followed
 /// (its output batches timestamped as they arrive), its stage is rescaled again and again, and for each rescale the
 /// longest gap between output batches from just before it started to just after it ended is its pause. The same gap
 /// measured over quiet stretches between rescales is the noise floor.

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace RainStorm.Operators.Jobs;
 
 /// <summary>
-/// What a job's <c>low_wm</c> / <c>high_wm</c> mean (DESIGN §10): tuples per second per task (the original spec), or,
+/// What a job's <c>low_wm</c> / <c>high_wm</c> mean (docs/elastic.md): tuples per second per task (the original spec), or,
 /// when <c>0 &lt; low_wm &lt; high_wm &lt;= 1</c>, the fraction of time each task is busy (the original README's
 /// <c>0.2 0.8</c>). The job parser and the autoscaler both ask here, so they can never disagree.
 /// </summary>

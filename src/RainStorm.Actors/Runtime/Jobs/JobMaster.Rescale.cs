@@ -10,7 +10,7 @@ using static RainStorm.Actors.Runtime.Protocol.WorkerProtocol;
 namespace RainStorm.Actors.Runtime.Jobs;
 
 /// <summary>
-/// Live rescale of one operator stage (DESIGN §10), the job master's rescaling phase: the stage in front holds until
+/// Live rescale of one operator stage (docs/elastic.md), the job master's rescaling phase: the stage in front holds until
 /// everything it sent is acknowledged (so the stage is quiet), new tasks start, the key groups that move (the fewest,
 /// <see cref="KeyGroupMover"/>) go from their old owner to their new one with their state, the stages around expect
 /// their new edges, tasks that leave finish and stop, and the new routing (next epoch) releases the hold.

@@ -3,7 +3,7 @@ using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 namespace RainStorm.Actors.Runtime.Protocol;
 
 /// <summary>
-/// Job master ↔ task messages of a live rescale of one stage (DESIGN §10). The stage in front of the rescaled one is
+/// Job master ↔ task messages of a live rescale of one stage (docs/elastic.md). The stage in front of the rescaled one is
 /// held until everything it sent is acknowledged, so the rescaled stage is quiet; tasks that leave finish and stop,
 /// new tasks start, moving key groups carry their state from the old owner to the new one, the stages around learn
 /// their new edges, and the new routing (next epoch) releases the hold. Every message names its task; answers go to

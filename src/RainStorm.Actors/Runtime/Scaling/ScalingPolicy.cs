@@ -1,7 +1,7 @@
 namespace RainStorm.Actors.Runtime.Scaling;
 
 /// <summary>
-/// The autoscaler's decisions for one job (DESIGN §10, after DS2): pure, fed one <see cref="StageSample"/> per stage and
+/// The autoscaler's decisions for one job (docs/elastic.md, after DS2): pure, fed one <see cref="StageSample"/> per stage and
 /// report interval, no clock or actor of its own. Per stage it averages the load over <see cref="ScalingSettings.Window"/>;
 /// above high_wm it jumps straight to the width whose per-task signal lands in the band (its middle when it can), below
 /// low_wm for <see cref="ScalingSettings.ScaleDownWindow"/> it shrinks the same way, but never to a width that would put

@@ -6,7 +6,7 @@ namespace RainStorm.Actors.Runtime.Scaling;
 public enum WatermarkUnit { TuplesPerSecond, BusyFraction }
 
 /// <summary>A job's autoscaling band: a stage whose per-task signal stays between <see cref="Low"/> and
-/// <see cref="High"/> is left alone (DESIGN §10).</summary>
+/// <see cref="High"/> is left alone (docs/elastic.md).</summary>
 public sealed record Watermarks(double Low, double High, WatermarkUnit Unit)
 {
     /// <summary>Busy fractions when <c>0 &lt; low &lt; high &lt;= 1</c>, tuples per second per task otherwise
