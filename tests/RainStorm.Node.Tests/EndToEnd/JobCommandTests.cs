@@ -167,7 +167,7 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
 
     [Theory]
     [InlineData("RainStorm 1 2 Filter x src.txt dst.txt maybe false 0 0 0", "exactly_once is 'maybe'")]
-    [InlineData("RainStorm 1 2 Filtr x src.txt dst.txt true false 0 0 0", "User operator 'Filtr'")]
+    [InlineData("RainStorm 1 2 Filtr x src.txt dst.txt true false 0 0 0", "op 'Filtr' is not one of the built-ins Filter, Transform and AggregateByKey (did you mean Filter?)")]
     [InlineData("RainStorm two 2 Filter x src.txt dst.txt true false 0 0 0", "Nstages is 'two'")]
     [InlineData("RainStorm 2 2 Filter x src.txt dst.txt true false 0 0 0", "The job line has 12 words but Nstages 2 needs 14")]
     [InlineData("RainStorm 1 2 Filter x src.txt dst.txt true false fast 0 0", "input_rate is 'fast'")]
@@ -195,7 +195,7 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
             "false", "false", "0", "0", "0");
         Assert.Equal(1, missing.Exit);
         Assert.Equal("", missing.Out);
-        Assert.Equal("error: source file 'no-such-src.csv' does not exist in HyDFS; upload it first (hydfs create no-such-src.csv <local file>)",
+        Assert.Equal("error: source file 'no-such-src.csv' does not exist in HyDFS; upload it first (hydfs create <local file> no-such-src.csv)",
             missing.Err.Trim());
 
         var (taken, _) = await SourceAsync(8);
