@@ -92,8 +92,8 @@ public sealed class CommandParserTests
     {
         var byName = PaletteSpecs.All.ToDictionary(s => s.Name);
         Assert.Equal("wait <job> [--timeout s] [--follow]", byName["wait"].Usage);
-        Assert.Equal("list_tasks [<job>] [-o table|json]", byName["list_tasks"].Usage);
-        Assert.Equal("RainStorm <job>...", byName["RainStorm"].Usage);
+        Assert.Equal("list_tasks [<job>] [-o table|json] [--timeout s]", byName["list_tasks"].Usage);
+        Assert.Equal("RainStorm [--timeout s] <job>...", byName["RainStorm"].Usage);
     }
 
     [Fact]

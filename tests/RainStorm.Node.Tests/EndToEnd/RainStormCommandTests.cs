@@ -61,7 +61,7 @@ public sealed class RainStormCommandTests(ClusterFixture cluster)
         try
         {
             var options = TestNode.NewOptions(root, seed: null, roles: [RainStormOptions.WorkerRole, RainStormOptions.HyDfsRole],
-                extraHocon: "rainstorm.command.ask-timeout = 1s");
+                extraHocon: "rainstorm.command.ask-timeout = 1s\nrainstorm.command.leader-wait = 3s");
             await using var node = await TestNode.StartAsync(options);
             string[][] commands =
             [
@@ -73,8 +73,11 @@ public sealed class RainStormCommandTests(ClusterFixture cluster)
                 var result = await ClientRun.RunAsync(node.CmdEndpoint, command);
                 Assert.Equal(1, result.Exit);
                 Assert.Equal("", result.Out);
-                Assert.StartsWith("error: the leader is not available", result.Err);
-                Assert.Single(result.Err.Trim().Split('\n'));
+                // One line while it keeps asking (leader-wait), then the one-line error.
+                var err = result.Err.Trim().Split('\n');
+                Assert.Equal(2, err.Length);
+                Assert.StartsWith("waiting for a new leader", err[0]);
+                Assert.StartsWith("error: the leader is not available (no answer within 3 s)", err[1]);
             }
         }
         finally
