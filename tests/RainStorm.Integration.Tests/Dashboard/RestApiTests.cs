@@ -34,7 +34,7 @@ public sealed class RestApiTests(DashboardCluster dash)
                 var (jobsStatus, jobs) = await dash.GetAsync(node, "/api/v1/jobs");
                 Assert.Equal(HttpStatusCode.OK, jobsStatus);
                 var row = jobs.EnumerateArray().Single(j => j.GetProperty("id").GetString() == jobId);
-                Assert.Equal(["id", "status", "stages", "tasks", "in", "out", "elapsed"], row.EnumerateObject().Select(p => p.Name));
+                Assert.Equal(["id", "status", "stages", "tasks", "widths", "in", "out", "elapsed"], row.EnumerateObject().Select(p => p.Name));
                 Assert.Equal(9, row.GetProperty("tasks").GetInt32());
 
                 var (jobStatus, job) = await dash.GetAsync(node, $"/api/v1/jobs/{jobId}");

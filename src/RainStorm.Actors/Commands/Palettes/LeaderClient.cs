@@ -43,7 +43,9 @@ public static class LeaderClient
     public static Task<T> AskAsync<T>(ActorSystem system, object request, TimeSpan timeout, CancellationToken cancellation) =>
         AskAsync<T>(system, request, timeout, timeout, cancellation, onWaiting: null);
 
-    private static async Task<T> AskAsync<T>(ActorSystem system, object request, TimeSpan patience, TimeSpan askTimeout,
+    /// <summary>Asks until an answer comes or <paramref name="patience"/> is over, telling <paramref name="onWaiting"/>
+    /// once when the leader stopped answering.</summary>
+    public static async Task<T> AskAsync<T>(ActorSystem system, object request, TimeSpan patience, TimeSpan askTimeout,
         CancellationToken cancellation, Func<TimeSpan, Task>? onWaiting)
     {
         var proxy = Proxy(system);

@@ -8,11 +8,24 @@ using static RainStorm.Actors.Runtime.Recovery.RecoveryProtocol;
 namespace RainStorm.Actors.Commands.Views;
 
 /// <summary>What the job views need from the leader, asked through its proxy: by the palettes and the HTTP API.</summary>
-public sealed class JobQueries(ActorSystem system, TimeSpan timeout, CancellationToken cancellation)
+/// <param name="patience">How long to keep asking while no leader answers (a command's --timeout); each ask waits
+/// at most <paramref name="askTimeout"/>.</param>
+/// <param name="onWaiting">Told once when the leader stopped answering (a command prints its one line).</param>
+public sealed class JobQueries(ActorSystem system, TimeSpan patience, TimeSpan askTimeout, CancellationToken cancellation,
+    Func<TimeSpan, Task>? onWaiting = null)
 {
-    public static JobQueries For(CommandCall call) => new(call.System, call.Settings.AskTimeout, call.Cancellation);
+    /// <summary>One ask of at most <paramref name="timeout"/> (the HTTP API: a page asks again by itself).</summary>
+    public JobQueries(ActorSystem system, TimeSpan timeout, CancellationToken cancellation) : this(system, timeout, timeout, cancellation) { }
 
-    public Task<T> AskAsync<T>(object request) => LeaderClient.AskAsync<T>(system, request, timeout, cancellation);
+    /// <summary>A command's queries ride out a leader move until its --timeout, as every leader-bound command does.</summary>
+    public static JobQueries For(CommandCall call)
+    {
+        var patience = LeaderClient.Patience(call);
+        return new(call.System, patience, call.Settings.AskTimeout, call.Cancellation,
+            silence => call.WriteNoteAsync(LeaderClient.WaitingLine(silence, patience)));
+    }
+
+    public Task<T> AskAsync<T>(object request) => LeaderClient.AskAsync<T>(system, request, patience, askTimeout, cancellation, onWaiting);
 
     public Task<JobList> JobsAsync() => AskAsync<JobList>(new ListJobs());
 
