@@ -71,7 +71,7 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
         var jobs = await ClientRun.RunAsync(Endpoint(), "jobs", "-o", "json");
         using var doc = JsonDocument.Parse(jobs.Out);
         var job = doc.RootElement.EnumerateArray().Single(j => j.GetProperty("id").GetString() == jobId);
-        Assert.Equal(["id", "status", "stages", "tasks", "in", "out", "elapsed"], job.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "status", "stages", "tasks", "widths", "in", "out", "elapsed"], job.EnumerateObject().Select(p => p.Name));
         Assert.Equal("COMPLETED", job.GetProperty("status").GetString());
         Assert.Equal(expected.Count, job.GetProperty("out").GetInt64());
         var table = await ClientRun.RunAsync(Endpoint(), "jobs");
@@ -167,7 +167,7 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
 
     [Theory]
     [InlineData("RainStorm 1 2 Filter x src.txt dst.txt maybe false 0 0 0", "exactly_once is 'maybe'")]
-    [InlineData("RainStorm 1 2 Filtr x src.txt dst.txt true false 0 0 0", "op 'Filtr' is not one of the built-ins Filter, Transform and AggregateByKey (did you mean Filter?)")]
+    [InlineData("RainStorm 1 2 Filtr x src.txt dst.txt true false 0 0 0", "op 'Filtr' is not one of the built-ins Filter, Transform and AggregateByKey (did you mean Filter?")]
     [InlineData("RainStorm two 2 Filter x src.txt dst.txt true false 0 0 0", "Nstages is 'two'")]
     [InlineData("RainStorm 2 2 Filter x src.txt dst.txt true false 0 0 0", "The job line has 12 words but Nstages 2 needs 14")]
     [InlineData("RainStorm 1 2 Filter x src.txt dst.txt true false fast 0 0", "input_rate is 'fast'")]

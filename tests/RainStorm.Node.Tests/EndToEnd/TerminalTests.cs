@@ -47,7 +47,7 @@ public sealed class TerminalTests(ClusterFixture cluster)
         try
         {
             await Eventually.AssertAsync(() => Assert.Contains($"[{endpoint}] rainstorm> ", Screen()), TimeSpan.FromSeconds(60));
-            await Type("help wait\r", "example: wait j1 --timeout 60 --follow");
+            await Type("help wait\r", "example: wait job-1 --timeout 60 --follow");
             await Type("clu\t", "rainstorm> cluster ");
             await Type("s\t", "rainstorm> cluster show ");
             await Type("\r", "3 members");

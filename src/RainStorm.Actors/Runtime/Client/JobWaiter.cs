@@ -39,7 +39,7 @@ public sealed class JobWaiter : ReceiveActor, IWithTimers
     private readonly TimeSpan _silentAfter;
     private string? _jobId;
     private bool _ended;
-    private IActorRef? _answering;
+    private Address? _answering;
     private DateTime _lastHeard = DateTime.UtcNow;
     private bool _silent;
 
@@ -116,15 +116,18 @@ public sealed class JobWaiter : ReceiveActor, IWithTimers
 
     private void StartRefreshing() => Timers.StartPeriodicTimer("refresh", Refresh.Instance, _refreshEvery);
 
-    /// <summary>Every answer comes straight from the leader singleton, so its sender tells which leader it is.</summary>
+    /// <summary>Every answer comes from the leader singleton or its job's master (a child on the leader's node), so
+    /// the sender's node tells which leader it is.</summary>
     private void Heard()
     {
         _lastHeard = DateTime.UtcNow;
         _silent = false;
-        if (Sender.IsNobody() || Sender.Equals(_answering)) return;
+        if (Sender.IsNobody()) return;
+        var node = Sender.Path.Address;
+        if (node.Equals(_answering)) return;
         var before = _answering;
-        _answering = Sender;
-        if (before is not null) _listener.Tell(new LeaderMoved(before.Path.Address, Sender.Path.Address));
+        _answering = node;
+        if (before is not null) _listener.Tell(new LeaderMoved(before, node));
     }
 
     private void Finish(object last)
