@@ -75,7 +75,7 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
         Assert.Equal("COMPLETED", job.GetProperty("status").GetString());
         Assert.Equal(expected.Count, job.GetProperty("out").GetInt64());
         var table = await ClientRun.RunAsync(Endpoint(), "jobs");
-        Assert.Equal(["ID", "STATUS", "STAGES", "TASKS", "IN", "OUT", "ELAPSED"], table.OutLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["ID", "STATUS", "STAGES", "TASKS", "WIDTHS", "IN", "OUT", "ELAPSED"], table.OutLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(table.OutLines, l => l.StartsWith(jobId + " ") && l.Contains("COMPLETED"));
 
         var again = await ClientRun.RunAsync(Endpoint(), "wait", jobId);

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using RainStorm.Actors.Runtime.Jobs;
 using static RainStorm.Actors.Runtime.Protocol.JobCommands;
 using static RainStorm.Actors.Runtime.Protocol.WorkerProtocol;
 
@@ -39,7 +40,7 @@ public sealed class JobWaiter : ReceiveActor, IWithTimers
     private readonly TimeSpan _silentAfter;
     private string? _jobId;
     private bool _ended;
-    private Address? _answering;
+    private ActorPath? _answering;
     private DateTime _lastHeard = DateTime.UtcNow;
     private bool _silent;
 
@@ -116,18 +117,18 @@ public sealed class JobWaiter : ReceiveActor, IWithTimers
 
     private void StartRefreshing() => Timers.StartPeriodicTimer("refresh", Refresh.Instance, _refreshEvery);
 
-    /// <summary>Every answer comes from the leader singleton or its job's master (a child on the leader's node), so
-    /// the sender's node tells which leader it is.</summary>
+    /// <summary>Every answer comes from the leader singleton or from its job's master (a child of the leader), so the
+    /// leader's path (the master's parent) tells which leader it is.</summary>
     private void Heard()
     {
         _lastHeard = DateTime.UtcNow;
         _silent = false;
         if (Sender.IsNobody()) return;
-        var node = Sender.Path.Address;
-        if (node.Equals(_answering)) return;
+        var leader = Sender.Path.Name.StartsWith(JobMaster.NameOf(""), StringComparison.Ordinal) ? Sender.Path.Parent : Sender.Path;
+        if (leader.Equals(_answering)) return;
         var before = _answering;
-        _answering = node;
-        if (before is not null) _listener.Tell(new LeaderMoved(before, node));
+        _answering = leader;
+        if (before is not null) _listener.Tell(new LeaderMoved(before.Address, leader.Address));
     }
 
     private void Finish(object last)
