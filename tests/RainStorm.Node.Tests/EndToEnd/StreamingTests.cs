@@ -58,7 +58,7 @@ public sealed class StreamingTests(ClusterFixture cluster)
             Assert.False(process.HasExited);
 
             using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])!) await kill.WaitForExitAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
 
             Assert.Equal(130, process.ExitCode);
             Assert.Equal("error: cancelled.", (await stderr).Trim());

@@ -41,7 +41,7 @@ public sealed class TerminalTests(ClusterFixture cluster)
         {
             await process.StandardInput.WriteAsync(keys);
             await process.StandardInput.FlushAsync();
-            await Eventually.AssertAsync(() => Assert.Contains(thenSee, Screen()), TimeSpan.FromSeconds(30));
+            await Eventually.AssertAsync(() => Assert.Contains(thenSee, Screen()), TimeSpan.FromSeconds(90));
         }
 
         try
