@@ -83,7 +83,8 @@ public sealed partial class SplitBrainTests(ITestOutputHelper output)
         var rejoinedAfter = clock.Elapsed - healedAt;
         // The rejoined nodes are the youngest now: the leader stays on the majority's node.
         Assert.Single(cluster.LogTimes(0, "Leader started on"));
-        Assert.NotNull(await cluster.JobAsync(0, jobId));
+        // A restarted node answers "not joined" until it sees itself Up: ask until it knows the job.
+        await Poll.UntilAsync(async () => await cluster.JobAsync(0, jobId) is not null, Patience, "the rejoined node 0 to list the job");
 
         output.WriteLine($"2|3 split: minority unreachable after {unreachableAfter.TotalMilliseconds:0} ms, downed and removed by the majority after " +
                          $"{removedAfter.TotalMilliseconds:0} ms, both minority processes exited (code 3) by {exitedAfter.TotalMilliseconds:0} ms; " +
