@@ -59,8 +59,8 @@ public sealed class ReadmeTests
     {
         var readme = Read("README.md");
         Assert.Contains("bin/rainstorm local --demo\n", readme);
-        Assert.Contains("dotnet test RainStorm.sln -c Release -m:1\n", readme);
-        Assert.Contains("dotnet test RainStorm.sln -c Release -m:1", Read(".ci", "run"));
+        Assert.Contains("dotnet test RainStorm.sln -c Release\n", readme);
+        Assert.Contains("dotnet test RainStorm.sln -c Release", Read(".ci", "run"));
         Assert.Contains("dotnet tool install", readme);
         foreach (var doc in Directory.GetFiles(Path.Combine(Root, "docs"), "*.md"))
             Assert.Contains($"](docs/{Path.GetFileName(doc)})", readme);
