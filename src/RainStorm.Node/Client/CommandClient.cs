@@ -15,12 +15,17 @@ public sealed class CommandClient : IAsyncDisposable
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
     /// <summary>How long the host may take to accept or refuse the token once it asked for it.</summary>
     public static readonly TimeSpan AuthTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long the host may take to confirm a cancelled command before the client gives up waiting.</summary>
+    public static readonly TimeSpan DefaultCancelGrace = TimeSpan.FromSeconds(5);
     private const int ChunkBytes = 256 * 1024;
 
     private readonly TcpClient _tcp;
     private readonly NetworkStream _stream;
     private readonly FrameWriter _writer;
     private long _nextId;
+    // A read the client stopped waiting for (a cancelled command the host never confirmed) is kept and awaited by
+    // the next command, so no frame is ever read halfway and the stream stays in step.
+    private Task<Frame>? _pendingRead;
 
     private CommandClient(string endpoint, TcpClient tcp, Frame welcome)
     {
@@ -39,6 +44,10 @@ public sealed class CommandClient : IAsyncDisposable
 
     /// <summary>Where file moves draw their progress (a terminal); null = quiet. JSON output is always quiet.</summary>
     public TextWriter? ProgressTerminal { get; set; }
+
+    /// <summary>After Ctrl+C, how long to wait for the host's "cancelled" before returning 130 anyway: a busy or
+    /// stuck host must not keep the user's terminal.</summary>
+    public TimeSpan CancelGrace { get; set; } = DefaultCancelGrace;
 
     /// <summary>True when <paramref name="host"/>:<paramref name="port"/> greets like a command endpoint within
     /// <paramref name="within"/>; false when it is down, silent or says something else.</summary>
@@ -127,10 +136,23 @@ public sealed class CommandClient : IAsyncDisposable
         try
         {
             await Send(new Frame { Type = FrameTypes.Run, Id = id, Args = tokens });
-            using var onCancel = cancel.Register(() => _ = SendQuietly(new Frame { Type = FrameTypes.Cancel, Id = id }));
+            var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var onCancel = cancel.Register(() =>
+            {
+                _ = SendQuietly(new Frame { Type = FrameTypes.Cancel, Id = id });
+                cancelled.TrySetResult();
+            });
+            var giveUp = cancelled.Task.ContinueWith(_ => Task.Delay(CancelGrace), TaskScheduler.Default).Unwrap();
             while (true)
             {
-                var frame = await Receive();
+                var read = _pendingRead ??= Receive();
+                if (await Task.WhenAny(read, giveUp) != read)
+                {
+                    await error.WriteLineAsync($"error: cancelled ({Endpoint} did not confirm within {CancelGrace.TotalSeconds:0.#} s).");
+                    return CommandOutcome.Cancelled;
+                }
+                _pendingRead = null;
+                var frame = await read;
                 if (frame.Id != id) continue; // late frames of an earlier, cancelled request
                 switch (frame.Type)
                 {
