@@ -66,6 +66,102 @@ public sealed partial class BrowserTests(DashboardCluster dash, ITestOutputHelpe
         }
     }
 
+    /// <summary>Where the stage boxes, the page and the header sit once laid out.</summary>
+    private const string Layout = """
+        (() => {
+          const box = e => { const r = e.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, width: r.width }; };
+          return {
+            viewport: window.innerWidth,
+            page: document.documentElement.scrollWidth,
+            graph: box(document.getElementById("stage-graph")),
+            stages: [...document.querySelectorAll("#stage-graph .stage")].map(box),
+            rightmost: Math.max(...[...document.querySelectorAll("header, header nav a, section")].map(e => e.getBoundingClientRect().right)),
+          };
+        })()
+        """;
+
+    [Theory]
+    [InlineData(400, true)]
+    [InlineData(1280, false)]
+    public async Task The_job_page_fits_the_window_stacking_its_stages_on_a_narrow_one(int width, bool stacked)
+    {
+        var jobId = await dash.SubmitAsync($"RainStorm 2 2 Filter Sign AggregateByKey 3 Traffic_Signs.csv narrow_out_{width} false false 150 0 0");
+        try
+        {
+            await dash.WaitRunningAsync(1, jobId, 6);
+            await using var page = await ChromiumPage.OpenAsync(new Uri(dash.Url(1), $"/#/job/{jobId}"), width, 900);
+            await page.WaitUntilAsync("document.querySelectorAll('#stage-graph .stage').length === 3 && document.getElementById('tasks')",
+                TimeSpan.FromSeconds(60), "the stage graph and the task table");
+            var layout = (await page.EvaluateAsync(Layout))!;
+            output.WriteLine(layout.ToJsonString());
+            var viewport = layout["viewport"]!.GetValue<double>();
+            Assert.Equal(width, viewport);
+            Assert.True(layout["page"]!.GetValue<double>() <= viewport, $"the page is wider than the window: {layout.ToJsonString()}");
+            Assert.True(layout["rightmost"]!.GetValue<double>() <= viewport + 0.5, $"the header or a section sticks out of the window: {layout.ToJsonString()}");
+            var graphWidth = layout["graph"]!["width"]!.GetValue<double>();
+            var stages = layout["stages"]!.AsArray().Select(b => (Top: b!["top"]!.GetValue<double>(), Width: b["width"]!.GetValue<double>())).ToList();
+            if (stacked)
+            {
+                Assert.All(stages, s => Assert.True(s.Width >= 0.8 * graphWidth, $"a stage box is {s.Width} px of {graphWidth}: not stacked"));
+                Assert.True(stages.Zip(stages.Skip(1)).All(p => p.Second.Top > p.First.Top), "the stage boxes are not one under the other");
+            }
+            else
+            {
+                Assert.True(stages.All(s => Math.Abs(s.Top - stages[0].Top) < 1), "on a wide window the stages sit side by side");
+            }
+        }
+        finally
+        {
+            await dash.KillAsync(jobId);
+        }
+    }
+
+    [Fact]
+    public async Task The_rescale_control_of_the_job_page_rescales_the_stage_with_the_token_and_is_read_only_without_one()
+    {
+        var jobId = await dash.SubmitAsync("RainStorm 2 2 Filter Sign AggregateByKey 3 Traffic_Signs.csv page_rescale_out false false 150 0 0");
+        try
+        {
+            await dash.WaitRunningAsync(1, jobId, 6);
+            await using (var readOnly = await ChromiumPage.OpenAsync(new Uri(dash.Url(2), $"/#/job/{jobId}"), 1280, 900))
+            {
+                await readOnly.WaitUntilAsync("document.getElementById('rescale-2-go')", TimeSpan.FromSeconds(60), "the rescale control");
+                Assert.True((await readOnly.EvaluateAsync("document.getElementById('rescale-2-go').disabled"))!.GetValue<bool>());
+                Assert.Contains("Read-only", (await readOnly.EvaluateAsync("document.getElementById('actions-state').textContent"))!.GetValue<string>());
+            }
+
+            await using var page = await ChromiumPage.OpenAsync(new Uri(dash.Url(1), $"/#/job/{jobId}"), 1280, 900);
+            await page.EvaluateAsync($"sessionStorage.setItem('rainstorm-token', '{DashboardCluster.Token}')");
+            await page.WaitUntilAsync("document.getElementById('rescale-2-go') && !document.getElementById('rescale-2-go').disabled",
+                TimeSpan.FromSeconds(60), "an enabled rescale control");
+            // The leader refuses (409, shown as the page's error line) while the job still starts its tasks: click again then.
+            const string rescaled = "document.querySelector('#stage-graph [data-stage=\"2\"][data-width=\"3\"]')";
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
+            {
+                await page.EvaluateAsync("""
+                    (() => { document.getElementById('status').className = '';
+                             const input = document.getElementById('rescale-2'); input.value = '3'; input.dispatchEvent(new Event('input'));
+                             document.getElementById('rescale-2-go').click(); })()
+                    """);
+                await page.WaitUntilAsync($"document.getElementById('status').className === 'error' || {rescaled}", TimeSpan.FromSeconds(60), "the rescale's answer");
+                if (await page.EvaluateAsync($"!!{rescaled}") is { } done && done.GetValue<bool>()) break;
+                var refusal = (await page.EvaluateAsync("document.getElementById('status').textContent"))!.GetValue<string>();
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the page's rescale was refused: {refusal}");
+                output.WriteLine($"refused, again: {refusal}");
+            }
+            var (_, job) = await dash.GetAsync(0, $"/api/v1/jobs/{jobId}");
+            Assert.Equal(3, job.GetProperty("stages")[2].GetProperty("width").GetInt32());
+            Assert.Equal("command", Assert.Single(job.GetProperty("scaling").EnumerateArray()).GetProperty("by").GetString());
+            await page.WaitUntilAsync("[...document.querySelectorAll('#timeline li[data-kind=rescale]')].some(li => li.textContent.includes('2 -> 3 tasks'))",
+                TimeSpan.FromSeconds(60), "the rescale in the timeline");
+        }
+        finally
+        {
+            await dash.KillAsync(jobId);
+        }
+    }
+
     private static int Points(string dom)
     {
         var match = ChartPoints().Match(dom);

@@ -130,6 +130,72 @@ public sealed class RestApiTests(DashboardCluster dash)
         AssertOneSentence(conflict);
     }
 
+    [Fact]
+    public async Task Rescale_is_refused_without_the_token_checks_its_input_and_rescales_a_running_stage_with_it()
+    {
+        var jobId = await dash.SubmitAsync("RainStorm 2 2 Filter Sign AggregateByKey 3 Traffic_Signs.csv rescale_out false false 150 0 0");
+        var path = $"/api/v1/jobs/{jobId}/rescale";
+        try
+        {
+            await dash.WaitRunningAsync(0, jobId, 6);
+            Assert.Equal(HttpStatusCode.Forbidden, (await dash.PostAsync(2, path, DashboardCluster.Token, new { stage = 2, tasks = 3 })).Status);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await dash.PostAsync(0, path, null, new { stage = 2, tasks = 3 })).Status);
+            foreach (var (body, expected) in new (object?, HttpStatusCode)[]
+                     {
+                         (null, HttpStatusCode.BadRequest), (new { stage = "two", tasks = 3 }, HttpStatusCode.BadRequest),
+                         (new { stage = 0, tasks = 3 }, HttpStatusCode.BadRequest), (new { stage = 3, tasks = 3 }, HttpStatusCode.BadRequest),
+                         (new { stage = 2, tasks = 0 }, HttpStatusCode.BadRequest), (new { stage = 2, tasks = 1000 }, HttpStatusCode.BadRequest),
+                         (new { stage = 2.5, tasks = 3 }, HttpStatusCode.BadRequest),
+                     })
+            {
+                var (status, error) = await dash.PostAsync(0, path, DashboardCluster.Token, body);
+                Assert.True(expected == status, $"{JsonSerializer.Serialize(body)} answered {status}: {error}");
+                AssertOneSentence(error);
+            }
+            Assert.Equal(HttpStatusCode.NotFound, (await dash.PostAsync(0, "/api/v1/jobs/job-9999/rescale", DashboardCluster.Token, new { stage = 1, tasks = 2 })).Status);
+            Assert.Equal(HttpStatusCode.BadRequest, (await dash.PostAsync(0, "/api/v1/jobs/nope/rescale", DashboardCluster.Token, new { stage = 1, tasks = 2 })).Status);
+            // Nothing of the refused calls happened.
+            var (_, untouched) = await dash.GetAsync(1, $"/api/v1/jobs/{jobId}");
+            Assert.Equal(2, untouched.GetProperty("stages")[2].GetProperty("width").GetInt32());
+            Assert.Equal(0, untouched.GetProperty("scaling").GetArrayLength());
+
+            JsonElement rescaled = default;
+            await Poll.UntilAsync(async () =>
+            {
+                // The leader answers 409 while the job is still starting its tasks.
+                var (status, body) = await dash.PostAsync(1, path, DashboardCluster.Token, new { stage = 2, tasks = 3 });
+                rescaled = body;
+                Assert.True(status is HttpStatusCode.OK or HttpStatusCode.Conflict, $"rescale answered {status}: {body}");
+                return status == HttpStatusCode.OK;
+            }, TimeSpan.FromSeconds(60), "the rescale to be accepted", 500);
+            Assert.Equal(2, rescaled.GetProperty("stage").GetInt32());
+            Assert.Equal(2, rescaled.GetProperty("from").GetInt32());
+            Assert.Equal(3, rescaled.GetProperty("to").GetInt32());
+
+            var (_, job) = await dash.GetAsync(2, $"/api/v1/jobs/{jobId}");
+            Assert.Equal(3, job.GetProperty("stages")[2].GetProperty("width").GetInt32());
+            var decision = Assert.Single(job.GetProperty("scaling").EnumerateArray());
+            Assert.Equal(["at", "stage", "op", "from", "to", "by", "reason", "result"], decision.EnumerateObject().Select(p => p.Name));
+            Assert.Equal("command", decision.GetProperty("by").GetString());
+            Assert.Equal("applied", decision.GetProperty("result").GetString());
+            // The timeline of node 2 (no leader there) shows the master's decision.
+            await Poll.UntilAsync(async () => (await dash.GetAsync(2, $"/api/v1/jobs/{jobId}/history")).Body.GetProperty("events")
+                .EnumerateArray().Any(e => e.GetProperty("kind").GetString() == "rescale" && e.GetProperty("text").GetString()!.Contains("2 -> 3 tasks by command")),
+                TimeSpan.FromSeconds(30), "the rescale in the timeline", 500);
+
+            var (same, sameError) = await dash.PostAsync(0, path, DashboardCluster.Token, new { stage = 2, tasks = 3 });
+            Assert.Equal(HttpStatusCode.Conflict, same);
+            AssertOneSentence(sameError);
+        }
+        finally
+        {
+            await dash.KillAsync(jobId);
+        }
+        var (ended, endedError) = await dash.PostAsync(0, path, DashboardCluster.Token, new { stage = 2, tasks = 2 });
+        Assert.Equal(HttpStatusCode.Conflict, ended);
+        Assert.Contains("only a running job is rescaled", endedError.GetProperty("error").GetString());
+    }
+
     private static void AssertOneSentence(JsonElement body)
     {
         var message = body.GetProperty("error").GetString()!;

@@ -93,8 +93,7 @@ public static class RainStormPalette
 
     private static async Task<int> RescaleAsync(CommandCall call)
     {
-        var rescaled = await LeaderClient.AskAsync<JobCommands.StageRescaled>(call,
-            new JobCommands.RescaleStage(call.Args["job"], call.Args.Count("stage")!.Value, call.Args.Count("n")!.Value));
+        var rescaled = await JobQueries.For(call).RescaleAsync(call.Args["job"], call.Args.Count("stage")!.Value, call.Args.Count("n")!.Value);
         await call.WriteLineAsync($"Job {rescaled.JobId}: stage {rescaled.Stage} rescaled {rescaled.From} -> {rescaled.To} tasks in {rescaled.Took.TotalMilliseconds:0} ms");
         return 0;
     }
@@ -108,12 +107,8 @@ public static class RainStormPalette
 
     private static async Task<int> ScalingAsync(CommandCall call)
     {
-        var history = await LeaderClient.AskAsync<JobCommands.ScalingHistory>(call, new JobCommands.ListScaling(call.Args["job"]));
-        var table = new Table(
-            new Column("AT", "at"), new Column("STAGE", "stage"), new Column("OP", "op"), new Column("FROM", "from"), new Column("TO", "to"),
-            new Column("BY", "by"), new Column("REASON", "reason"), new Column("RESULT", "result"));
-        foreach (var e in history.Entries)
-            table.Add(e.At.ToString("HH:mm:ss.fff"), e.Stage, e.Operator, e.From, e.To, e.By, e.Reason, e.Refusal ?? "applied");
+        var history = await JobQueries.For(call).ScalingAsync(call.Args["job"]);
+        var table = JobViews.Scaling(history.Entries);
         if (call.Args.Json) await call.WriteLineAsync(table.ToJsonText());
         else if (history.Entries.Count == 0)
             await call.WriteLineAsync($"no rescales of {history.JobId} yet ({(history.Autoscale ? "autoscale on" : "autoscale off")})");
@@ -212,15 +207,14 @@ public static class RainStormPalette
 
     private static async Task<int> KillTaskAsync(CommandCall call)
     {
-        var killed = await LeaderClient.AskAsync<JobCommands.TaskKilled>(call,
-            new JobCommands.KillTask(call.Args["node"], call.Args.Count("pid")!.Value));
+        var killed = await JobQueries.For(call).KillTaskAsync(call.Args["node"], call.Args.Count("pid")!.Value);
         await call.WriteLineAsync($"Task {killed.Task} killed");
         return 0;
     }
 
     private static async Task<int> KillAsync(CommandCall call)
     {
-        var killed = await LeaderClient.AskAsync<JobCommands.JobKilled>(call, new JobCommands.KillJob(call.Args["job"]));
+        var killed = await JobQueries.For(call).KillAsync(call.Args["job"]);
         await call.WriteLineAsync($"Job {killed.JobId} killed");
         return 0;
     }

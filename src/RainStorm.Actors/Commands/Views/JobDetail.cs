@@ -13,13 +13,14 @@ public sealed record StageView(int Stage, string Op, string Arg, int Width, int 
 
 /// <summary>
 /// One job in depth (<c>job &lt;id&gt;</c>, <c>GET /api/v1/jobs/{id}</c>): its line and plan, stages with their width,
-/// totals, rates, and the task restarts the leader made for it. One model, rendered as text or JSON.
+/// totals, rates, the task restarts the leader made for it and its rescale decisions. One model, rendered as text or JSON.
 /// </summary>
-public sealed record JobDetail(JobSummary Summary, JobPlan? Plan, IReadOnlyList<StageView> Stages, IReadOnlyList<RecoveryInfo> Recoveries)
+public sealed record JobDetail(JobSummary Summary, JobPlan? Plan, IReadOnlyList<StageView> Stages, IReadOnlyList<RecoveryInfo> Recoveries,
+    IReadOnlyList<ScalingEntry> Scaling)
 {
     private static readonly string[] Levels = ["OK", "LOW", "HIGH"];
 
-    public static JobDetail Of(JobSummary job, TaskList tasks, RecoveryList recoveries)
+    public static JobDetail Of(JobSummary job, TaskList tasks, RecoveryList recoveries, ScalingHistory scaling)
     {
         var plan = JobViews.PlanOf(job);
         var stages = Enumerable.Range(0, job.Stages + 1).Select(stage =>
@@ -33,7 +34,8 @@ public sealed record JobDetail(JobSummary Summary, JobPlan? Plan, IReadOnlyList<
                 Levels[ofStage.Select(t => Array.IndexOf(Levels, t.Backpressure)).DefaultIfEmpty(0).Max()]);
         }).ToList();
         var prefix = job.JobId + "/";
-        return new JobDetail(job, plan, stages, recoveries.Recoveries.Where(r => r.Task.StartsWith(prefix, StringComparison.Ordinal)).ToList());
+        return new JobDetail(job, plan, stages, recoveries.Recoveries.Where(r => r.Task.StartsWith(prefix, StringComparison.Ordinal)).ToList(),
+            scaling.Entries);
     }
 
     public Table StageTable()
@@ -69,6 +71,7 @@ public sealed record JobDetail(JobSummary Summary, JobPlan? Plan, IReadOnlyList<
         ["failure"] = Summary.FailureReason,
         ["stages"] = StageTable().ToJson(),
         ["recoveries"] = RecoveryTable().ToJson(),
+        ["scaling"] = JobViews.Scaling(Scaling).ToJson(),
     };
 
     public IReadOnlyList<string> ToLines()
@@ -82,6 +85,8 @@ public sealed record JobDetail(JobSummary Summary, JobPlan? Plan, IReadOnlyList<
         lines.AddRange(StageTable().ToLines());
         lines.Add(Recoveries.Count == 0 ? "no task restarts" : $"{Recoveries.Count} task restart{(Recoveries.Count == 1 ? "" : "s")}:");
         if (Recoveries.Count > 0) lines.AddRange(RecoveryTable().ToLines());
+        lines.Add(Scaling.Count == 0 ? "no rescales" : $"{Scaling.Count} rescale decision{(Scaling.Count == 1 ? "" : "s")}:");
+        if (Scaling.Count > 0) lines.AddRange(JobViews.Scaling(Scaling).ToLines());
         return lines;
     }
 }

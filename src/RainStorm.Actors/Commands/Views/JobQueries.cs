@@ -7,7 +7,8 @@ using static RainStorm.Actors.Runtime.Recovery.RecoveryProtocol;
 
 namespace RainStorm.Actors.Commands.Views;
 
-/// <summary>What the job views need from the leader, asked through its proxy: by the palettes and the HTTP API.</summary>
+/// <summary>What the job views need from the leader, and the job controls (kill, kill_task, rescale), asked through
+/// its proxy: the palettes and the HTTP API build every leader request here, so both send the same one.</summary>
 /// <param name="patience">How long to keep asking while no leader answers (a command's --timeout); each ask waits
 /// at most <paramref name="askTimeout"/>.</param>
 /// <param name="onWaiting">Told once when the leader stopped answering (a command prints its one line).</param>
@@ -24,6 +25,8 @@ public sealed class JobQueries(ActorSystem system, TimeSpan patience, TimeSpan a
         return new(call.System, patience, call.Settings.AskTimeout, call.Cancellation,
             silence => call.WriteNoteAsync(LeaderClient.WaitingLine(silence, patience)));
     }
+
+    public ActorSystem System => system;
 
     public Task<T> AskAsync<T>(object request) => LeaderClient.AskAsync<T>(system, request, patience, askTimeout, cancellation, onWaiting);
 
@@ -50,12 +53,21 @@ public sealed class JobQueries(ActorSystem system, TimeSpan patience, TimeSpan a
         return JobViews.Tasks(list, await PlansAsync(list.Tasks.Select(t => t.JobId)));
     }
 
+    public Task<ScalingHistory> ScalingAsync(string jobId) => AskAsync<ScalingHistory>(new ListScaling(jobId));
+
     /// <summary>Null when there is no such job.</summary>
     public async Task<JobDetail?> DetailAsync(string jobId)
     {
         if (await JobAsync(jobId) is not { } job) return null;
         var tasks = await TasksAsync(jobId);
         var recoveries = await AskAsync<RecoveryList>(new ListRecoveries());
-        return JobDetail.Of(job, tasks, recoveries);
+        var scaling = await ScalingAsync(jobId);
+        return JobDetail.Of(job, tasks, recoveries, scaling);
     }
+
+    public Task<JobKilled> KillAsync(string jobId) => AskAsync<JobKilled>(new KillJob(jobId));
+
+    public Task<TaskKilled> KillTaskAsync(string node, int pid) => AskAsync<TaskKilled>(new KillTask(node, pid));
+
+    public Task<StageRescaled> RescaleAsync(string jobId, int stage, int tasks) => AskAsync<StageRescaled>(new RescaleStage(jobId, stage, tasks));
 }

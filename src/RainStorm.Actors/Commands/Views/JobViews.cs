@@ -33,6 +33,17 @@ public static class JobViews
         return table;
     }
 
+    /// <summary>A job's rescale decisions, oldest first (<c>scaling</c>, and the <c>scaling</c> of <c>job</c> and the API).</summary>
+    public static Table Scaling(IEnumerable<ScalingEntry> entries)
+    {
+        var table = new Table(
+            new Column("AT", "at"), new Column("STAGE", "stage"), new Column("OP", "op"), new Column("FROM", "from"), new Column("TO", "to"),
+            new Column("BY", "by"), new Column("REASON", "reason"), new Column("RESULT", "result"));
+        foreach (var e in entries)
+            table.Add(e.At.ToString("HH:mm:ss.fff"), e.Stage, e.Operator, e.From, e.To, e.By, e.Reason, e.Refusal ?? "applied");
+        return table;
+    }
+
     /// <summary>A job line the leader accepted, parsed back into its plan (null should it not parse).</summary>
     public static JobPlan? PlanOf(JobSummary job)
     {

@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using RainStorm.Actors.Commands.Views;
-using static RainStorm.Actors.Runtime.Protocol.JobCommands;
+using RainStorm.Actors.Runtime.Jobs;
+using RainStorm.Actors.Runtime.Scaling;
 
 namespace RainStorm.Node.Http.Api;
 
@@ -12,13 +13,14 @@ namespace RainStorm.Node.Http.Api;
 public sealed record DashboardAction(string Name, string Pattern, string Description,
     Func<RouteValueDictionary, JsonObject?, JobQueries, Task<IResult>> Run);
 
-/// <summary>The actions the API offers. A new one (rescale) is one more entry calling its leader command.</summary>
+/// <summary>The actions the API offers; each sends the leader request the CLI's command sends (built by <see cref="JobQueries"/>).</summary>
 public static class DashboardActions
 {
     public static IReadOnlyList<DashboardAction> All { get; } =
     [
         new("kill", "/api/v1/jobs/{id}/kill", "stop a job cleanly (as 'kill <job>')", KillJobAsync),
         new("kill_task", "/api/v1/tasks/kill", "crash one task abruptly (as 'kill_task <node> <pid>'); body {\"node\": \"host:port\", \"pid\": N}", KillTaskAsync),
+        new("rescale", "/api/v1/jobs/{id}/rescale", "give an operator stage n tasks while the job runs (as 'rescale <job> <stage> <n>'); body {\"stage\": S, \"tasks\": N}", RescaleAsync),
     ];
 
     private static async Task<IResult> KillJobAsync(RouteValueDictionary route, JsonObject? body, JobQueries queries)
@@ -26,8 +28,8 @@ public static class DashboardActions
         var id = (string)route["id"]!;
         if (ReadRoutes.BadJobId(id) is { } bad) return bad;
         if (await queries.JobAsync(id) is null) return ReadRoutes.UnknownJob(id);
-        var killed = await queries.AskAsync<JobKilled>(new KillJob(id));
-        return ApiResults.Json(new JsonObject { ["job"] = killed.JobId, ["status"] = "KILLED" });
+        var killed = await queries.KillAsync(id);
+        return ApiResults.Json(new JsonObject { ["job"] = killed.JobId, ["status"] = JobStatus.Killed.Wire() });
     }
 
     private static async Task<IResult> KillTaskAsync(RouteValueDictionary route, JsonObject? body, JobQueries queries)
@@ -45,8 +47,41 @@ public static class DashboardActions
         }
         if (node is null || !node.Contains(':') || pid <= 0)
             return ApiResults.BadRequest("the body must be {\"node\": \"host:port\", \"pid\": N} naming a task from list_tasks.");
-        var killed = await queries.AskAsync<TaskKilled>(new KillTask(node, pid));
-        return ApiResults.Json(new JsonObject { ["task"] = killed.Task, ["status"] = "KILLED" });
+        var killed = await queries.KillTaskAsync(node, pid);
+        return ApiResults.Json(new JsonObject { ["task"] = killed.Task, ["status"] = JobStatus.Killed.Wire() });
+    }
+
+    private static async Task<IResult> RescaleAsync(RouteValueDictionary route, JsonObject? body, JobQueries queries)
+    {
+        var id = (string)route["id"]!;
+        if (ReadRoutes.BadJobId(id) is { } bad) return bad;
+        const string shape = "the body must be {\"stage\": S, \"tasks\": N} with whole numbers: an operator stage as in list_tasks (1..stages) and its new number of tasks (1 or more).";
+        int stage, tasks;
+        try
+        {
+            stage = body?["stage"]?.GetValue<int>() ?? 0;
+            tasks = body?["tasks"]?.GetValue<int>() ?? 0;
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            return ApiResults.BadRequest(shape);
+        }
+        if (stage <= 0 || tasks <= 0) return ApiResults.BadRequest(shape);
+        var maximum = ScalingSettings.Create(queries.System).MaxTasksPerStage;
+        if (tasks > maximum) return ApiResults.BadRequest($"at most {maximum} tasks per stage (rainstorm.scaling.max-tasks-per-stage), not {tasks}.");
+        if (await queries.JobAsync(id) is not { } job) return ReadRoutes.UnknownJob(id);
+        if (stage > job.Stages) return ApiResults.BadRequest($"job {id} has operator stages 1..{job.Stages}; there is no stage {stage}.");
+        if (job.Status != JobStatus.Running.Wire()) return ApiResults.Error(StatusCodes.Status409Conflict, $"job {id} already ended ({job.Status}); only a running job is rescaled.");
+        // What the leader still refuses depends on the job's state now (starting, draining, mid-rescale, same width).
+        return await ApiResults.Guard(async () =>
+        {
+            var rescaled = await queries.RescaleAsync(id, stage, tasks);
+            return ApiResults.Json(new JsonObject
+            {
+                ["job"] = rescaled.JobId, ["stage"] = rescaled.Stage, ["from"] = rescaled.From, ["to"] = rescaled.To,
+                ["took_ms"] = Math.Round(rescaled.Took.TotalMilliseconds),
+            });
+        }, StatusCodes.Status409Conflict);
     }
 
     /// <summary>The request body as a JSON object; null when there is none; a sentence when it is not JSON.</summary>

@@ -4,6 +4,8 @@ const REFRESH_MS = 2000;
 const COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
 let timer = null;
 let actions = { enabled: false, actions: [] };
+// What the user typed into a control, by the control's id: a refresh re-renders the page but keeps it.
+const drafts = {};
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -54,7 +56,7 @@ function setStatus(text, error) {
 
 // ---- actions (need the access token; without one configured the controls stay read-only) ----
 function tokenBox() {
-  if (!actions.enabled) return el("p", { id: "actions-state", class: "muted" }, "Read-only: this node has no access token configured (rainstorm.http.token), so kill and kill_task are off.");
+  if (!actions.enabled) return el("p", { id: "actions-state", class: "muted" }, "Read-only: this node has no access token configured (rainstorm.http.token), so kill, kill_task and rescale are off.");
   return el("p", { id: "actions-state" }, "Access token: ",
     el("input", { id: "token", type: "password", value: sessionStorage.getItem("rainstorm-token") || "",
       oninput: e => sessionStorage.setItem("rainstorm-token", e.target.value) }));
@@ -66,7 +68,10 @@ async function act(path, body) {
     setStatus(Object.values(result).join(" "));
   } catch (e) { setStatus(e.message, true); }
 }
-const actionButton = (label, path, body) => el("button", { disabled: !actions.enabled, onclick: () => act(path, body) }, label);
+const actionButton = (label, path, body, id) => el("button", { id, disabled: !actions.enabled, onclick: () => act(path, typeof body === "function" ? body() : body) }, label);
+function draftInput(id, value, attrs) {
+  return el("input", { ...attrs, id, value: drafts[id] ?? value, disabled: !actions.enabled, oninput: e => { drafts[id] = e.target.value; } });
+}
 
 // ---- cluster page ----
 async function clusterView() {
@@ -112,9 +117,22 @@ function stageGraph(job, history) {
       el("div", { class: "muted" }, s.arg || ""),
       el("div", { class: "width" }, `×${s.width}`),
       el("div", {}, `${num(s.in_per_s)} in/s · ${num(s.out_per_s)} out/s`),
-      el("div", {}, load ? `busy ${pct(load.busy)} · backpressure ` : "backpressure ", badge(s.backpressure))));
+      el("div", {}, load ? `busy ${pct(load.busy)} · backpressure ` : "backpressure ", badge(s.backpressure)),
+      s.stage > 0 && job.status === "RUNNING" ? rescaleControl(job, s) : null));
   });
   return el("div", { class: "graph", id: "stage-graph" }, boxes);
+}
+
+// An operator stage's width, as 'rescale <job> <stage> <n>' sets it.
+function rescaleControl(job, s) {
+  const id = `rescale-${s.stage}`;
+  return el("div", { class: "rescale" },
+    draftInput(id, s.width, { type: "number", min: 1, "aria-label": `tasks for stage ${s.stage}` }),
+    actionButton("Rescale", `/jobs/${job.id}/rescale`, () => {
+      const tasks = Number(document.getElementById(id).value);
+      delete drafts[id];
+      return { stage: s.stage, tasks };
+    }, `${id}-go`));
 }
 
 function rateChart(job, history) {

@@ -16,7 +16,17 @@ public sealed class DashboardHistory(int capacity, int keptJobs = 20)
     private Dictionary<string, TaskTime> _lastTimes = [];
     private long _lastAt;
 
-    public void Record(long now, JobList jobs, TaskList running, RecoveryList recoveries, IReadOnlyDictionary<string, TaskTime> times)
+    /// <summary>The listed jobs whose rescale decisions are worth asking for: running ones, new ones, and those that
+    /// ended since the last sample (their last decisions).</summary>
+    public IReadOnlyList<string> MayRescale(JobList jobs)
+    {
+        lock (_lock)
+            return jobs.Jobs.Where(j => j.Status == "RUNNING" || !_jobs.TryGetValue(j.JobId, out var t) || t.MayRescale)
+                .Select(j => j.JobId).ToList();
+    }
+
+    public void Record(long now, JobList jobs, TaskList running, RecoveryList recoveries,
+        IReadOnlyDictionary<string, ScalingHistory> scaling, IReadOnlyDictionary<string, TaskTime> times)
     {
         lock (_lock)
         {
@@ -28,7 +38,8 @@ public sealed class DashboardHistory(int capacity, int keptJobs = 20)
                 if (!_jobs.TryGetValue(job.JobId, out var track)) _jobs[job.JobId] = track = new JobTrack(job.JobId, capacity);
                 var prefix = job.JobId + "/";
                 track.Observe(now, job, running.Tasks.Where(t => t.JobId == job.JobId).ToList(),
-                    recoveries.Recoveries.Where(r => r.Task.StartsWith(prefix, StringComparison.Ordinal)), shares);
+                    recoveries.Recoveries.Where(r => r.Task.StartsWith(prefix, StringComparison.Ordinal)),
+                    scaling.GetValueOrDefault(job.JobId)?.Entries, shares);
             }
             // Jobs the leader no longer lists, then the oldest beyond what is kept (job ids count up).
             foreach (var old in _jobs.Keys.Except(jobs.Jobs.Select(j => j.JobId)).ToList()) _jobs.Remove(old);
@@ -36,7 +47,7 @@ public sealed class DashboardHistory(int capacity, int keptJobs = 20)
         }
     }
 
-    /// <summary>Per job: task restarts and stage width changes seen (the node hosting the leader exposes them).</summary>
+    /// <summary>Per job: task restarts and applied rescales seen (the node hosting the leader exposes them).</summary>
     public IReadOnlyDictionary<string, (long Restarts, long Rescales)> JobCounts()
     {
         lock (_lock) return _jobs.ToDictionary(j => j.Key, j => (j.Value.Restarts, j.Value.Rescales));

@@ -52,8 +52,10 @@ public sealed class DashboardSampler : ReceiveActor, IWithTimers
             var jobs = await queries.JobsAsync();
             var running = await queries.TasksAsync(null);
             var recoveries = await queries.AskAsync<RecoveryList>(new ListRecoveries());
+            var scaling = new Dictionary<string, ScalingHistory>();
+            foreach (var jobId in _history.MayRescale(jobs)) scaling[jobId] = await queries.ScalingAsync(jobId);
             var times = await TaskTimesAsync(system, timeout);
-            _history.Record(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), jobs, running, recoveries, times);
+            _history.Record(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), jobs, running, recoveries, scaling, times);
             var cluster = Cluster.Get(system);
             RuntimeMetrics.For(system).SetJobs(ClusterViews.LeaderNode(cluster.State) == NodeName.Of(cluster.SelfAddress)
                 ? _history.JobCounts()

@@ -14,7 +14,7 @@ public sealed record TimelineEvent(long UnixMs, string Kind, string Text);
 public sealed class JobTrack(string jobId, int capacity)
 {
     private readonly HashSet<string> _seenRecoveries = [];
-    private Dictionary<int, int> _widths = [];
+    private int _seenDecisions;
     private string? _status;
     private int _attempt = 1;
 
@@ -22,13 +22,17 @@ public sealed class JobTrack(string jobId, int capacity)
     public RingBuffer<RateSample> Samples { get; } = new(capacity);
     public List<TimelineEvent> Events { get; } = [];
     public Dictionary<string, (double Busy, double Backpressured)> TaskShares { get; private set; } = [];
+    /// <summary>Rescales the job master applied (its decisions, as <c>scaling</c> lists them).</summary>
     public long Rescales { get; private set; }
+
+    /// <summary>True while the job may still make rescale decisions (running, or not seen yet).</summary>
+    public bool MayRescale => _status is null or "RUNNING";
     /// <summary>Task restarts: those the leader lists, plus one per task each time an at-least-once job restarted from its source.</summary>
     public long Restarts => _seenRecoveries.Count + _sourceRestarts;
     private long _sourceRestarts;
 
     public void Observe(long now, JobSummary job, IReadOnlyList<TaskInfo> tasks, IEnumerable<RecoveryInfo> recoveries,
-        IReadOnlyDictionary<string, (double Busy, double Backpressured)> shares)
+        IReadOnlyList<ScalingEntry>? decisions, IReadOnlyDictionary<string, (double Busy, double Backpressured)> shares)
     {
         if (_status is null) Events.Add(new TimelineEvent(now, "submitted", $"{job.JobId} seen {job.Status}: {job.CommandLine}"));
         foreach (var r in recoveries)
@@ -36,6 +40,14 @@ public sealed class JobTrack(string jobId, int capacity)
             if (!_seenRecoveries.Add($"{r.Task}@{r.FailedAt.Ticks}")) continue;
             Events.Add(new TimelineEvent(new DateTimeOffset(r.FailedAt.ToUniversalTime()).ToUnixTimeMilliseconds(), "recovery",
                 $"task {r.Task} restarted {r.OldNode} -> {r.NewNode}: {r.Reason}"));
+        }
+        // The master's decisions only grow, oldest first: the new ones are past what was seen.
+        foreach (var d in decisions?.Skip(_seenDecisions) ?? [])
+        {
+            if (d.Refusal is null) Rescales++;
+            Events.Add(new TimelineEvent(d.At.ToUnixTimeMilliseconds(), "rescale",
+                $"stage {d.Stage} ({d.Operator}) {d.From} -> {d.To} tasks by {d.By}: {d.Reason}" + (d.Refusal is { } r ? $" (not applied: {r})" : "")));
+            _seenDecisions++;
         }
         if (job.Status == "RUNNING" && tasks.Count > 0) ObserveRunning(now, job, tasks, shares);
         if (_status is not null && _status != job.Status)
@@ -47,16 +59,6 @@ public sealed class JobTrack(string jobId, int capacity)
         IReadOnlyDictionary<string, (double Busy, double Backpressured)> shares)
     {
         var stages = Enumerable.Range(0, job.Stages + 1).Select(s => tasks.Where(t => t.Stage == s).ToList()).ToList();
-        var widths = stages.Select((t, s) => (s, t.Count)).ToDictionary(x => x.s, x => x.Count);
-        foreach (var (stage, width) in widths)
-        {
-            if (_widths.TryGetValue(stage, out var before) && before != width && width > 0 && before > 0)
-            {
-                Rescales++;
-                Events.Add(new TimelineEvent(now, "rescale", $"stage {stage} width {before} -> {width}"));
-            }
-        }
-        _widths = widths;
         var attempt = tasks.Max(t => t.Task.Contains('#') && int.TryParse(t.Task.AsSpan(t.Task.IndexOf('#') + 1), out var a) ? a : 1);
         if (attempt > _attempt)
         {
