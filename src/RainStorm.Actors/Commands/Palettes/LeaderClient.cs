@@ -62,10 +62,14 @@ public static class LeaderClient
             }
             catch (AskTimeoutException)
             {
+                // Announced on the first silence whenever a retry was planned, even if a slow machine let that first
+                // ask overrun the whole patience: the user sees the same two lines however late the timeout fired.
+                if (!announced && onWaiting is not null && patience > askTimeout)
+                {
+                    announced = true;
+                    await onWaiting(DateTime.UtcNow - started);
+                }
                 if (DateTime.UtcNow - started >= patience - TimeSpan.FromMilliseconds(50)) throw NotAvailable(patience);
-                if (announced || onWaiting is null) continue;
-                announced = true;
-                await onWaiting(DateTime.UtcNow - started);
             }
         }
         return reply switch
