@@ -20,4 +20,20 @@ public static class RainStormHocon
         "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace("\r", "\\r") + "\"";
 
     public static Config Default => ConfigurationFactory.ParseString(Text.Value);
+
+    /// <summary>What a node's options add on top of every other HOCON: <see cref="RainStormOptions.ExtraHocon"/>, with
+    /// <see cref="RainStormOptions.HttpToken"/> (appsettings / RAINSTORM_HTTPTOKEN) over it.</summary>
+    public static Config OfOptions(RainStormOptions options)
+    {
+        var config = Config.Empty;
+        if (options.HttpToken is { Length: > 0 } token)
+            config = ConfigurationFactory.ParseString($"rainstorm.http.token = {Quote(token)}");
+        if (options.ExtraHocon is { Length: > 0 } extra)
+            config = config.WithFallback(ConfigurationFactory.ParseString(extra));
+        return config;
+    }
+
+    /// <summary>The configuration a node started from <paramref name="options"/> runs with (before an embedding host's
+    /// own HOCON), for the checks made before its actor system exists.</summary>
+    public static Config Effective(RainStormOptions options) => OfOptions(options).WithFallback(Default);
 }

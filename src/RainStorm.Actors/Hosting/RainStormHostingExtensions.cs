@@ -17,10 +17,9 @@ public static class RainStormHostingExtensions
     public static AkkaConfigurationBuilder WithRainStorm(this AkkaConfigurationBuilder builder, RainStormOptions options)
     {
         Directory.CreateDirectory(options.DataDir);
-        if (options.ExtraHocon is { Length: > 0 } extra)
-            builder.AddHocon(extra, HoconAddMode.Prepend);
-        if (options.HttpToken is { Length: > 0 } token)
-            builder.AddHocon($"rainstorm.http.token = {RainStormHocon.Quote(token)}", HoconAddMode.Prepend);
+        var fromOptions = RainStormHocon.OfOptions(options);
+        if (!fromOptions.IsEmpty)
+            builder.AddHocon(fromOptions, HoconAddMode.Prepend);
         builder.AddHocon(RainStormHocon.DefaultText, HoconAddMode.Append);
 
         builder

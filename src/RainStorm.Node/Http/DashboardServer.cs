@@ -53,9 +53,7 @@ public sealed class DashboardServer(ActorSystem system, RainStormOptions options
     }
 
     private static bool HasHttpToken(RainStormOptions options) =>
-        options.HttpToken is { Length: > 0 } ||
-        (options.ExtraHocon is { Length: > 0 } extra &&
-         Akka.Configuration.ConfigurationFactory.ParseString(extra).GetString("rainstorm.http.token", "") is { Length: > 0 });
+        HttpSettings.Create(RainStormHocon.Effective(options)).Token is not null;
 
     private static UsageException Unbindable(RainStormOptions options, string why) =>
         new($"the HTTP endpoint {options.HttpHost}:{options.HttpPort} cannot be bound ({why}); " +

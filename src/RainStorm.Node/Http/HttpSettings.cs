@@ -6,9 +6,11 @@ namespace RainStorm.Node.Http;
 /// dashboard keeps.</summary>
 public sealed record HttpSettings(string? Token, TimeSpan SampleInterval, TimeSpan History)
 {
-    public static HttpSettings Create(ActorSystem system)
+    public static HttpSettings Create(ActorSystem system) => Create(system.Settings.Config);
+
+    public static HttpSettings Create(Akka.Configuration.Config root)
     {
-        var config = system.Settings.Config.GetConfig("rainstorm.http");
+        var config = root.GetConfig("rainstorm.http");
         var token = config?.GetString("token", "") ?? "";
         return new HttpSettings(
             token.Length == 0 ? null : token,

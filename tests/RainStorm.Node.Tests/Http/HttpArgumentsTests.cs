@@ -64,6 +64,20 @@ public sealed class HttpArgumentsTests
         options.HttpToken = null;
         options.ExtraHocon = "rainstorm.http.token = \"s3cret\"";
         DashboardServer.EnsureBindable(options);
+        options.ExtraHocon = "rainstorm.http.token = \"\"";
+        Assert.Throws<UsageException>(() => DashboardServer.EnsureBindable(options));
+    }
+
+    [Fact]
+    public void The_check_reads_the_token_the_node_will_run_with_the_option_over_the_hocon()
+    {
+        var options = TestNode.NewOptions(Path.GetTempPath(), seed: null);
+        options.ExtraHocon = "rainstorm.http { token = \"from-hocon\", history = 1m }";
+        Assert.Equal("from-hocon", HttpSettings.Create(RainStorm.Actors.Hosting.RainStormHocon.Effective(options)).Token);
+        options.HttpToken = "from-option"; // appsettings.json or RAINSTORM_HTTPTOKEN
+        var effective = HttpSettings.Create(RainStorm.Actors.Hosting.RainStormHocon.Effective(options));
+        Assert.Equal("from-option", effective.Token);
+        Assert.Equal(TimeSpan.FromMinutes(1), effective.History);
     }
 
     [Fact]
