@@ -57,6 +57,7 @@ var bytes = new FileInfo(source).Length;
 Console.WriteLine($"source: {source}, {lines + 1:N0} lines, {bytes / 1e6:N0} MB; {Environment.ProcessorCount} cores");
 
 var results = new List<(string App, string Runner, long Lines, long Outputs, TimeSpan Elapsed)>();
+var cpuPerMillion = new Dictionary<int, double>(); // index in results -> node CPU seconds per million lines
 void Report(string app, string runner, long n, long outputs, TimeSpan elapsed)
 {
     results.Add((app, runner, n, outputs, elapsed));
@@ -129,21 +130,31 @@ async Task RunJobs(string runner, Akka.Actor.ActorSystem system, Akka.Actor.IAct
     await JobRunner.EnsureSourceAsync(hyDfs, name, source);
     Console.WriteLine($"  {runner}: uploaded into HyDFS in {upload.Elapsed.TotalSeconds:0.0} s (not part of the job times)");
     var run = 0;
-    // With --dashboard: a Prometheus scrape of every node each second and an open job page, for the whole run.
-    await using var load = dashboardNodes is { Count: > 0 } ? new DashboardLoad(dashboardNodes) : null;
+    // With --dashboard each job runs twice in a row on the same cluster: nobody watching, then a Prometheus scrape of
+    // every node each second and an open job page for the whole job; the pairs give the dashboard's cost.
+    bool[] watched = dashboardNodes is { Count: > 0 } ? [false, true] : [false];
     foreach (var (app, exactlyOnce) in Enumerable.Repeat(0, repeat).SelectMany(_ => new[] { App.App2, App.App1 }.Where(a => appNames.Contains(a.Name)).SelectMany(a => exactlyOnceModes.Select(e => (a, e)))))
+    foreach (var watching in watched)
     {
+        await using var load = watching ? new DashboardLoad(dashboardNodes!) : null;
         var cpuBefore = nodeCpu?.Invoke();
         var clock = Stopwatch.StartNew();
         var jobId = await JobRunner.SubmitAsync(leader, app.JobLine(name, $"bench_out_{++run}", tasks, exactlyOnce));
         var summary = await JobRunner.WaitAsync(system, leader, jobId);
+        var elapsed = clock.Elapsed;
         // CPU the node processes used during the job: less sensitive than wall time to other load on the machine.
-        if (cpuBefore is { } before)
-            Console.WriteLine($"    node CPU {(nodeCpu!() - before).TotalSeconds:0.00} s = {(nodeCpu() - before).TotalSeconds / (summary.TuplesIn / 1e6):0.00} s per million lines");
         if (summary.Status != "COMPLETED") Console.WriteLine($"  {app.Name}: {JobRunner.Describe(summary)}");
-        Report(app.Name, exactlyOnce ? runner + ", exactly_once" : runner, summary.TuplesIn, summary.TuplesOut, clock.Elapsed);
+        if (cpuBefore is { } before)
+        {
+            var cpu = (nodeCpu!() - before).TotalSeconds;
+            cpuPerMillion[results.Count] = cpu / (summary.TuplesIn / 1e6);
+            Console.WriteLine($"    node CPU {cpu:0.00} s = {cpuPerMillion[results.Count]:0.00} s per million lines");
+        }
+        var label = (exactlyOnce ? runner + ", exactly_once" : runner) + (dashboardNodes is { Count: > 0 } ? watching ? ", dashboard open" : ", nobody watching" : "");
+        Report(app.Name, label, summary.TuplesIn, summary.TuplesOut, elapsed);
+        if (load is not null)
+            Console.WriteLine($"    dashboard load: {load.Scrapes} /metrics scrapes ({load.MetricsBytes / Math.Max(1, load.Scrapes):N0} bytes each), {load.PageRefreshes} job page refreshes, {load.Failures} requests failed");
     }
-    if (load is not null) Console.WriteLine($"  dashboard load: {load.Scrapes} /metrics scrapes ({load.MetricsBytes / Math.Max(1, load.Scrapes):N0} bytes each), {load.PageRefreshes} job page refreshes, {load.Failures} requests failed");
 }
 
 // Node data of this run only (the generated source is shared and kept): concurrent runs must not clear each other.
@@ -156,7 +167,7 @@ if (processes)
 {
     var processData = Path.Combine(runDir, "processes");
     await using var cluster = await ProcessCluster.StartAsync(nodes, processData, http: dashboard);
-    await RunJobs($"RainStorm {nodes} node processes{(dashboard ? ", dashboard" : "")}", cluster.Client, cluster.Leader, cluster.HyDfs, cluster.HttpEndpoints,
+    await RunJobs($"RainStorm {nodes} node processes", cluster.Client, cluster.Leader, cluster.HyDfs, cluster.HttpEndpoints,
         () => cluster.NodeProcesses.Aggregate(TimeSpan.Zero, (sum, p) => { p.Refresh(); return sum + p.TotalProcessorTime; }));
 }
 
@@ -184,6 +195,23 @@ foreach (var group in results.GroupBy(r => r.App))
     {
         var rate = r.Lines / r.Elapsed.TotalSeconds;
         Console.WriteLine($"| {r.App} | {r.Runner} | {rate:N0} | {rate / single:0.00} | {rate / streams:0.00} |");
+    }
+}
+if (dashboard)
+{
+    // Paired: each watched job beside the unwatched one run just before it.
+    Console.WriteLine();
+    Console.WriteLine("| app | mode | nobody watching tuples/s | dashboard open tuples/s | open ÷ not | node CPU s per M lines, not / open |");
+    Console.WriteLine("|---|---|---:|---:|---:|---:|");
+    var indexed = results.Select((r, i) => (r, i)).ToList();
+    var unwatched = indexed.Where(x => x.r.Runner.EndsWith(", nobody watching")).ToList();
+    var open = indexed.Where(x => x.r.Runner.EndsWith(", dashboard open")).ToList();
+    foreach (var (quiet, loud) in unwatched.Zip(open))
+    {
+        double rate(int i) => results[i].Lines / results[i].Elapsed.TotalSeconds;
+        var mode = quiet.r.Runner.Contains("exactly_once") ? "exactly_once" : "at-least-once";
+        Console.WriteLine($"| {quiet.r.App} | {mode} | {rate(quiet.i):N0} | {rate(loud.i):N0} | {rate(loud.i) / rate(quiet.i):0.00} | " +
+                          $"{cpuPerMillion.GetValueOrDefault(quiet.i):0.00} / {cpuPerMillion.GetValueOrDefault(loud.i):0.00} |");
     }
 }
 return 0;
