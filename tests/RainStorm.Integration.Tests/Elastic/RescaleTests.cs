@@ -10,7 +10,10 @@ namespace RainStorm.Integration.Tests.Elastic;
 /// <summary>Live rescales of an at-least-once job's stages on a 3-node embedded cluster: the output is exact (nothing
 /// lost, nothing twice, AggregateByKey's counts carried over with the key groups that move), and every bad request is
 /// refused with one sentence and changes nothing.</summary>
-public sealed class RescaleTests(RuntimeClusterFixture fixture, ITestOutputHelper output) : IClassFixture<RuntimeClusterFixture>
+/// <summary>The runtime cluster with 8 task slots per worker (24 on its 3 workers), so the slots bound a rescale.</summary>
+public sealed class RescaleClusterFixture() : RuntimeClusterFixture("rainstorm.scaling.task-slots-per-worker = 8");
+
+public sealed class RescaleTests(RescaleClusterFixture fixture, ITestOutputHelper output) : IClassFixture<RescaleClusterFixture>
 {
     private static readonly TimeSpan Ask = TimeSpan.FromSeconds(60);
 
@@ -86,6 +89,8 @@ public sealed class RescaleTests(RuntimeClusterFixture fixture, ITestOutputHelpe
             (new RescaleStage(jobId, 2, 0), "at least 1 task, not 0"),
             (new RescaleStage(jobId, 2, 10_000), "at most 32 tasks per stage"),
             (new RescaleStage(jobId, 2, 3), "already has 3 tasks"),
+            // This job takes 7 of the 24 slots, so stage 2 can grow to 3 + 17 = 20 at the most (fewer if another runs).
+            (new RescaleStage(jobId, 2, 30), "(8 per worker, rainstorm.scaling.task-slots-per-worker, on 3 workers, the rest taken by running tasks), not 30"),
         ];
         foreach (var (request, expected) in cases)
         {

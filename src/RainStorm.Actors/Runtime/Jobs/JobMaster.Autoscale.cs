@@ -70,7 +70,7 @@ public sealed partial class JobMaster
             _lastBacklog[stage] = (backlog, now);
             var routed = _job.StageTasks(stage - 1).Sum(t => t.Report?.OutPerSecond ?? 0);
             var sample = new StageSample(stage, _job.OperatorOf(stage), _job.Widths[stage], Math.Max(0, routed + growth),
-                tasks.Average(t => t.Report!.BusyFraction), ScalingConfig.MaxTasksPerStage, draining);
+                tasks.Average(t => t.Report!.BusyFraction), StageCapacity(stage), draining);
             if (_policy.Observe(sample, now) is not { } decision) continue;
             _log.Info(decision.LogLine(_job.Id));
             var outcome = StartRescale(new RescaleStage(_job.Id, decision.Stage, decision.To), requester: null);

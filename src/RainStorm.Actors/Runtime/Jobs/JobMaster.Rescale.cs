@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using RainStorm.Actors.Runtime.Protocol;
+using RainStorm.Actors.Runtime.Scaling;
 using static RainStorm.Actors.Runtime.Jobs.JobMasterProtocol;
 using static RainStorm.Actors.Runtime.Protocol.JobCommands;
 using static RainStorm.Actors.Runtime.Protocol.RescaleProtocol;
@@ -31,6 +32,10 @@ public sealed partial class JobMaster
             return $"a stage needs at least 1 task, not {request.Tasks}";
         if (request.Tasks > ScalingConfig.MaxTasksPerStage)
             return $"at most {ScalingConfig.MaxTasksPerStage} tasks per stage (rainstorm.scaling.max-tasks-per-stage), not {request.Tasks}";
+        if (request.Tasks > _job.Widths[request.Stage] && request.Tasks > StageCapacity(request.Stage))
+            return $"the workers have task slots for at most {StageCapacity(request.Stage)} tasks in stage {request.Stage} of {_job.Id} " +
+                   $"({ScalingConfig.TaskSlotsPerWorker} per worker, rainstorm.scaling.task-slots-per-worker, on {_workers.Count} workers, " +
+                   $"the rest taken by running tasks), not {request.Tasks}";
         if (request.Tasks == _job.Widths[request.Stage])
             return $"stage {request.Stage} of {_job.Id} already has {request.Tasks} task{(request.Tasks == 1 ? "" : "s")}";
         if (_job.Plan.ExactlyOnce)
@@ -42,6 +47,9 @@ public sealed partial class JobMaster
             return $"{_job.Id} is draining (its source is read to the end) or a task of stage {request.Stage} or the one before is not running; it is not rescaled now";
         return null;
     }
+
+    /// <summary>The widest stage <paramref name="stage"/> may become on the workers' free task slots.</summary>
+    private int StageCapacity(int stage) => WorkerSlots.WidestStage(_job.Widths[stage], Load().Values, ScalingConfig.TaskSlotsPerWorker);
 
     private void OnRescaleRequest(RescaleStage request)
     {

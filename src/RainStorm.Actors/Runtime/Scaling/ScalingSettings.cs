@@ -22,6 +22,9 @@ public sealed class ScalingSettings
     /// <summary>The autoscaler never gives a stage more tasks than this (nor more than the workers' slots).</summary>
     public int MaxTasksPerStage { get; init; } = 32;
 
+    /// <summary>Task slots per worker: a rescale never takes a stage past the slots its workers have free.</summary>
+    public int TaskSlotsPerWorker { get; init; } = 64;
+
     public static ScalingSettings Create(ActorSystem system) => Create(system.Settings.Config.GetConfig("rainstorm.scaling"));
 
     /// <summary>Missing keys take the defaults above; a value that cannot work is one sentence naming the key.</summary>
@@ -36,11 +39,14 @@ public sealed class ScalingSettings
             ScaleDownWindow = Duration(section, "scale-down-window", defaults.ScaleDownWindow),
             StartupGrace = Duration(section, "startup-grace", defaults.StartupGrace),
             MaxTasksPerStage = section.GetInt("max-tasks-per-stage", defaults.MaxTasksPerStage),
+            TaskSlotsPerWorker = section.GetInt("task-slots-per-worker", defaults.TaskSlotsPerWorker),
         };
         if (settings.Window <= TimeSpan.Zero)
             throw new ConfigurationException($"rainstorm.scaling.window is {settings.Window.TotalSeconds:0.###}s; expected a positive duration.");
         if (settings.MaxTasksPerStage < 1)
             throw new ConfigurationException($"rainstorm.scaling.max-tasks-per-stage is {settings.MaxTasksPerStage}; expected at least 1.");
+        if (settings.TaskSlotsPerWorker < 1)
+            throw new ConfigurationException($"rainstorm.scaling.task-slots-per-worker is {settings.TaskSlotsPerWorker}; expected at least 1.");
         return settings;
     }
 

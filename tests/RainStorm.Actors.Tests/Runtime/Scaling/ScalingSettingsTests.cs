@@ -18,21 +18,24 @@ public sealed class ScalingSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(10), settings.ScaleDownWindow);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.StartupGrace);
         Assert.Equal(32, settings.MaxTasksPerStage);
+        Assert.Equal(64, settings.TaskSlotsPerWorker);
     }
 
     [Fact]
     public void Configured_keys_override_the_defaults_and_missing_ones_keep_them()
     {
-        var settings = ScalingSettings.Create(ConfigurationFactory.ParseString("window = 7s\nmax-tasks-per-stage = 5"));
+        var settings = ScalingSettings.Create(ConfigurationFactory.ParseString("window = 7s\nmax-tasks-per-stage = 5\ntask-slots-per-worker = 9"));
 
         Assert.Equal(TimeSpan.FromSeconds(7), settings.Window);
         Assert.Equal(5, settings.MaxTasksPerStage);
+        Assert.Equal(9, settings.TaskSlotsPerWorker);
         Assert.Equal(new ScalingSettings().Cooldown, settings.Cooldown);
         Assert.Equal(new ScalingSettings().MaxTasksPerStage, ScalingSettings.Create((Config?)null).MaxTasksPerStage);
     }
 
     [Theory]
     [InlineData("max-tasks-per-stage = 0", "rainstorm.scaling.max-tasks-per-stage is 0; expected at least 1.")]
+    [InlineData("task-slots-per-worker = 0", "rainstorm.scaling.task-slots-per-worker is 0; expected at least 1.")]
     [InlineData("window = 0s", "rainstorm.scaling.window is 0s; expected a positive duration.")]
     [InlineData("cooldown = -1s", "rainstorm.scaling.cooldown is '-1s'; expected a duration such as 5s.")]
     [InlineData("startup-grace = soon", "rainstorm.scaling.startup-grace is 'soon'; expected a duration such as 5s.")]
