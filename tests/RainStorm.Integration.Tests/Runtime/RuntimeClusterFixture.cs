@@ -71,12 +71,7 @@ public class RuntimeClusterFixture : IAsyncLifetime
         }).ToList();
 
     /// <summary>Writes an executable shell script into the operator directory.</summary>
-    public void WriteOperator(string name, string body)
-    {
-        var path = Path.Combine(OperatorDir, name);
-        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
+    public void WriteOperator(string name, string body) => Support.OperatorScript.Write(OperatorDir, name, body);
 
     /// <summary>tests/data/Traffic_Signs.csv of this repository.</summary>
     public static string TrafficSigns() => RainStorm.TestData.RepositoryData.TrafficSigns;

@@ -27,11 +27,13 @@ public sealed class NodeProcess : IDisposable
     public Uri? Http { get; private set; }
 
     /// <param name="httpPort">-1 = no HTTP endpoint, 0 = a free port (see <see cref="Http"/>).</param>
+    /// <param name="operatorDir">The node's user-operator directory (null = its default, ./operators).</param>
     public static Task<NodeProcess> StartAsync(int port, string? seed, string dataDir, string roles = "hydfs", string? extraHocon = null,
-        int httpPort = -1)
+        int httpPort = -1, string? operatorDir = null)
     {
         List<string> args = ["--host", "127.0.0.1", "--port", port.ToString(), "--roles", roles, "--cmd-port", "-1", "--http-port", httpPort.ToString(), "--data", dataDir];
         if (seed is not null) args.AddRange(["--seed", seed]);
+        if (operatorDir is not null) args.AddRange(["--operators", operatorDir]);
         return StartAsync([], args, extraHocon);
     }
 

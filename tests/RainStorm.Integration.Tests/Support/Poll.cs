@@ -15,4 +15,12 @@ public static class Poll
             await timer.WaitForNextTickAsync();
         }
     }
+
+    /// <summary>Waits until <paramref name="probe"/> finds something, and returns it.</summary>
+    public static async Task<T> UntilAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what, int everyMs = 100) where T : class
+    {
+        T? found = null;
+        await UntilAsync(async () => (found = await probe()) is not null, timeout, what, everyMs);
+        return found!;
+    }
 }

@@ -40,12 +40,16 @@ public sealed class ProcessCluster : IAsyncDisposable
     public IActorRef Leader => ActorRegistry.For(Client).Get<JobCommands.LeaderProxyKey>();
     public HyDfsClient HyDfs => HyDfsClient.For(Client);
 
+    /// <summary>The nodes' user-operator directory when started with <c>withOperators</c> (its executables run as operators).</summary>
+    public string OperatorDir => Path.Combine(_root, "operators");
+
     /// <param name="clientCmdPort">Gives the in-process client node a command endpoint (for CLI runs) on this port.</param>
     /// <param name="clientHocon">Layered over the client node's configuration.</param>
     /// <param name="http">Give every node an HTTP endpoint on a free port (<see cref="NodeProcess.Http"/>).</param>
     /// <param name="nodeHocon">Extra HOCON for node i (null = none), layered with the quiet console.</param>
+    /// <param name="withOperators">Give the nodes one user-operator directory, <see cref="OperatorDir"/>.</param>
     public static async Task<ProcessCluster> StartAsync(int nodes, ITestOutputHelper output, int clientCmdPort = -1, string? clientHocon = null,
-        bool http = false, Func<int, string?>? nodeHocon = null)
+        bool http = false, Func<int, string?>? nodeHocon = null, bool withOperators = false)
     {
         var cluster = new ProcessCluster(Path.Combine(Path.GetTempPath(), "rainstorm-proc-" + Guid.NewGuid().ToString("N")[..10]), output);
         var httpPort = http ? 0 : -1;
@@ -53,10 +57,11 @@ public sealed class ProcessCluster : IAsyncDisposable
         try
         {
             Directory.CreateDirectory(cluster._root);
-            cluster.Nodes.Add(await NodeProcess.StartAsync(NodeProcess.FreePort(), null, Path.Combine(cluster._root, "n0"), Roles, Hocon(0), httpPort));
+            var operators = withOperators ? Directory.CreateDirectory(cluster.OperatorDir).FullName : null;
+            cluster.Nodes.Add(await NodeProcess.StartAsync(NodeProcess.FreePort(), null, Path.Combine(cluster._root, "n0"), Roles, Hocon(0), httpPort, operators));
             var seed = cluster.Nodes[0].Address;
             cluster.Nodes.AddRange(await Task.WhenAll(Enumerable.Range(1, nodes - 1)
-                .Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(cluster._root, $"n{i}"), Roles, Hocon(i), httpPort))));
+                .Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(cluster._root, $"n{i}"), Roles, Hocon(i), httpPort, operators))));
             await cluster.StartClientAsync(clientCmdPort, clientHocon);
             await cluster.WaitForWorkersAsync(nodes, TimeSpan.FromSeconds(60));
             return cluster;

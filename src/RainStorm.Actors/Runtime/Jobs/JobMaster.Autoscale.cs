@@ -23,6 +23,8 @@ public sealed partial class JobMaster
     private readonly Dictionary<int, (long Backlog, DateTimeOffset At)> _lastBacklog = new();
     private ScalingPolicy? _policy;
     private ScalingSettings? _scalingSettings;
+    /// <summary>The job's input rate as the <c>rate</c> command last set it (null = the job line's).</summary>
+    private double? _rateSet;
 
     private ScalingSettings ScalingConfig => _scalingSettings ??= ScalingSettings.Create(Context.System);
 
@@ -51,6 +53,7 @@ public sealed partial class JobMaster
                 return;
             }
             foreach (var source in sources) source.Actor!.Tell(new SetRate(set.TuplesPerSecond / _job.Widths[0]));
+            _rateSet = set.TuplesPerSecond;
             _log.Info("Job {0}: input rate set to {1} tuples/s{2}", _job.Id, set.TuplesPerSecond, set.TuplesPerSecond == 0 ? " (unpaced)" : "");
             Sender.Tell(new JobRateSet(_job.Id, set.TuplesPerSecond));
         });
@@ -61,15 +64,14 @@ public sealed partial class JobMaster
         if (_policy is null || _phase != JobPhase.Running) return;
         var now = DateTimeOffset.UtcNow;
         var draining = _job.StageTasks(0).Any(t => t.State != TaskRunStatus.Running || t.Report is { State: TaskPhase.Draining or TaskPhase.Completed });
+        var stages = Enumerable.Range(1, _job.StageCount).Select(stage => _job.StageTasks(stage).ToList()).ToList();
+        var flows = stages.Select((tasks, i) => FlowOf(i + 1, tasks, now)).ToList();
+        var offered = OfferedRate.PerStage(draining ? 0 : _rateSet ?? _job.Plan.InputRate, flows);
         for (var stage = 1; stage <= _job.StageCount; stage++)
         {
-            var tasks = _job.StageTasks(stage).ToList();
+            var tasks = stages[stage - 1];
             if (tasks.Any(t => t.Report is null)) continue;
-            var backlog = tasks.Sum(t => t.Report!.Backlog);
-            var growth = _lastBacklog.TryGetValue(stage, out var last) && now > last.At ? (backlog - last.Backlog) / (now - last.At).TotalSeconds : 0;
-            _lastBacklog[stage] = (backlog, now);
-            var routed = _job.StageTasks(stage - 1).Sum(t => t.Report?.OutPerSecond ?? 0);
-            var sample = new StageSample(stage, _job.OperatorOf(stage), _job.Widths[stage], Math.Max(0, routed + growth),
+            var sample = new StageSample(stage, _job.OperatorOf(stage), _job.Widths[stage], offered[stage - 1],
                 tasks.Average(t => t.Report!.BusyFraction), StageCapacity(stage), draining);
             if (_policy.Observe(sample, now) is not { } decision) continue;
             _log.Info(decision.LogLine(_job.Id));
@@ -79,5 +81,16 @@ public sealed partial class JobMaster
             if (outcome is not null) _policy.Rescaled(decision.Stage, now);
             else return; // one rescale at a time
         }
+    }
+
+    /// <summary>Operator stage <paramref name="stage"/> as its tasks' last reports show it (zeros until every task reported).</summary>
+    private OfferedRate.StageFlow FlowOf(int stage, IReadOnlyList<TaskState> tasks, DateTimeOffset now)
+    {
+        if (tasks.Any(t => t.Report is null)) return new OfferedRate.StageFlow(0, 0, 0, 0);
+        var backlog = tasks.Sum(t => t.Report!.Backlog);
+        var growth = _lastBacklog.TryGetValue(stage, out var last) && now > last.At ? (backlog - last.Backlog) / (now - last.At).TotalSeconds : 0;
+        _lastBacklog[stage] = (backlog, now);
+        var routed = _job.StageTasks(stage - 1).Sum(t => t.Report?.OutPerSecond ?? 0);
+        return new OfferedRate.StageFlow(routed, growth, tasks.Sum(t => t.Report!.InPerSecond), tasks.Sum(t => t.Report!.OutPerSecond));
     }
 }
