@@ -13,7 +13,8 @@ public static class NodeHost
 {
     /// <summary>Checks what the user gave (data directory, ports) in one line each, takes the data directory's lock
     /// (released when the host is disposed) and builds the host; nothing is started yet.</summary>
-    public static IHost Build(RainStormOptions options)
+    /// <param name="configure">More of the actor system's set-up, after RainStorm's (an embedding host's or a test's own).</param>
+    public static IHost Build(RainStormOptions options, Action<AkkaConfigurationBuilder>? configure = null)
     {
         var dataLock = DataDirectoryLock.Acquire(options.DataDir);
         try
@@ -25,7 +26,11 @@ public static class NodeHost
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton(_ => dataLock); // created (so disposed) by the container
-            builder.Services.AddAkka(options.SystemName, akka => akka.WithRainStorm(options).WithCommandHost(commandListener, CommandToken.Of(options)).WithNodeMetrics());
+            builder.Services.AddAkka(options.SystemName, akka =>
+            {
+                akka.WithRainStorm(options).WithCommandHost(commandListener, CommandToken.Of(options)).WithNodeMetrics();
+                configure?.Invoke(akka);
+            });
             builder.Services.AddDashboard(options);
             var host = builder.Build();
             host.Services.GetRequiredService<DataDirectoryLock>();

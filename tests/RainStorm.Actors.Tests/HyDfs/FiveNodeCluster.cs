@@ -8,7 +8,7 @@ public sealed class FiveNodeCluster : IAsyncLifetime
     public TestCluster Cluster { get; private set; } = null!;
 
     // No test of these classes stops a node.
-    public async Task InitializeAsync() => Cluster = await TestCluster.StartAsync(5, hocon: TestCluster.TolerantFailureDetector);
+    public async Task InitializeAsync() => Cluster = await TestCluster.StartAsync(5, hocon: TestNode.TolerantFailureDetector);
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }

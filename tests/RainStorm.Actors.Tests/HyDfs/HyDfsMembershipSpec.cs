@@ -32,7 +32,7 @@ public sealed class HyDfsMembershipSpec(ITestOutputHelper output) : TestKit((Akk
     [Fact]
     public async Task A_removed_replica_of_a_100_MB_file_is_replaced_and_every_acknowledged_byte_survives()
     {
-        await using var cluster = await TestCluster.StartAsync(4, hocon: TestCluster.TolerantFailureDetector); // the victim leaves gracefully
+        await using var cluster = await TestCluster.StartAsync(4, hocon: TestNode.TolerantFailureDetector); // the victim leaves gracefully
         var client = HyDfsClient.For(cluster[0].System);
         var source = Path.Combine(cluster.Root, "source.bin");
         var block = new byte[1024 * 1024];

@@ -8,7 +8,7 @@ public sealed class PersistenceCluster : IAsyncLifetime
 {
     public TestCluster Cluster { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Cluster = await TestCluster.StartAsync(3, extra: b => b.WithHyDfsPersistence(), hocon: TestPayloadSerializer.Hocon);
+    public async Task InitializeAsync() => Cluster = await TestCluster.StartAsync(3, configure: b => b.WithHyDfsPersistence(), hocon: TestPayloadSerializer.Hocon);
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }

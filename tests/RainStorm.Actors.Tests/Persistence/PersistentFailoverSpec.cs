@@ -59,7 +59,7 @@ public sealed class PersistentFailoverSpec : TestKit
     [Fact]
     public async Task State_comes_back_on_another_node_after_the_first_node_crashed()
     {
-        await using var cluster = await TestCluster.StartAsync(3, extra: b => b.WithHyDfsPersistence(), hocon: CrashOnTerminate);
+        await using var cluster = await TestCluster.StartAsync(3, configure: b => b.WithHyDfsPersistence(), hocon: CrashOnTerminate);
         var before = PersistOn(cluster[1]);
         await cluster[1].System.Terminate().WaitAsync(Wait);
         var crashed = cluster[1].Address;
@@ -72,7 +72,7 @@ public sealed class PersistentFailoverSpec : TestKit
     [Fact]
     public async Task State_comes_back_on_another_node_after_the_first_node_left()
     {
-        await using var cluster = await TestCluster.StartAsync(3, extra: b => b.WithHyDfsPersistence());
+        await using var cluster = await TestCluster.StartAsync(3, configure: b => b.WithHyDfsPersistence());
         var before = PersistOn(cluster[1]);
         await cluster[1].StopAsync();
         RecoverOn(cluster[2], before);

@@ -26,7 +26,7 @@ public sealed class RescaleTests(RescaleClusterFixture fixture, ITestOutputHelpe
     }
 
     /// <summary>Until the job's tasks all run (a rescale is refused while it starts).</summary>
-    private Task WaitRunningAsync(string jobId) => Support.Poll.UntilAsync(async () =>
+    private Task WaitRunningAsync(string jobId) => Poll.UntilAsync(async () =>
     {
         var tasks = (await fixture.AskLeaderAsync<TaskList>(new ListTasks(jobId))).Tasks;
         return tasks.Count > 0 && tasks.All(t => t.State == "RUNNING") && tasks.Any(t => t.InPerSecond > 0);
@@ -150,7 +150,7 @@ public sealed class RescaleTests(RescaleClusterFixture fixture, ITestOutputHelpe
         var jobId = await JobRunner.SubmitAsync(fixture.Cluster.Leader,
             "RainStorm 2 1 Filter Warning Transform 0-2 Traffic_Signs.csv autoscaled_app2 false true 1000 60 300");
 
-        await Support.Poll.UntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             var tasks = (await fixture.AskLeaderAsync<TaskList>(new ListTasks(jobId))).Tasks;
             return tasks.Any(t => t.Stage == 1 && t.Task.Contains('@') && t.InPerSecond > 0);

@@ -57,7 +57,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         // 4 tasks per stage on 4 nodes: every node runs one chain, so the leader's node takes tasks down with it.
         const string jobLine = "RainStorm 2 4 Filter Warning Transform 0-2 Traffic_Signs.csv eo_leader_out true false 700 0 0";
         const string submitKey = "leader-move-submit";
-        var cmdPort = NodeProcess.FreePort();
+        var cmdPort = FreePort.Next();
         // One ask attempt of 3 s, so the CLI notices the missing leader well before the new one answers.
         var run = await FailureScenario.StartAsync(output, jobLine, submitKey, cmdPort, "rainstorm.command.ask-timeout = 3s");
         await using var cluster = run.Cluster;

@@ -1,14 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Akka.Actor;
-using Akka.Cluster;
-using Akka.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using RainStorm.Actors.Hosting;
 using RainStorm.Actors.HyDfs;
-using RainStorm.Integration.Tests.Support;
 using Xunit.Abstractions;
 
 namespace RainStorm.Integration.Tests.HyDfs;
@@ -18,71 +10,22 @@ namespace RainStorm.Integration.Tests.HyDfs;
 /// SIGKILL. Every acknowledged append must survive, and the file must have 3 live replicas again (how fast is
 /// measured by bench/RainStorm.Bench.HyDfs: the deadlines here are generous, for a loaded machine).
 /// </summary>
-public sealed class HyDfsKillReplicaTest(ITestOutputHelper output) : IAsyncLifetime
+public sealed class HyDfsKillReplicaTest(ITestOutputHelper output)
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "rainstorm-hydfs-kill-" + Guid.NewGuid().ToString("N")[..10]);
-    private readonly List<NodeProcess> _nodes = [];
-    private ClientNode? _client;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_root);
-        try
-        {
-            var seedPort = NodeProcess.FreePort();
-            _nodes.Add(await NodeProcess.StartAsync(seedPort, null, Path.Combine(_root, "n0")));
-            var seed = _nodes[0].Address;
-            var starts = Enumerable.Range(1, 3).Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(_root, $"n{i}"))).ToList();
-            try
-            {
-                await Task.WhenAll(starts);
-            }
-            finally
-            {
-                // the nodes that did come up are killed in teardown too, also when another one failed to start
-                _nodes.AddRange(starts.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
-            }
-        }
-        catch
-        {
-            await DisposeAsync();
-            throw;
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes.ToList())
-        {
-            output.WriteLine($"--- node {node.Address} (pid {node.Pid}) ---");
-            output.WriteLine(node.Output.Length > 4000 ? node.Output[^4000..] : node.Output);
-            node.Dispose();
-            _nodes.Remove(node);
-        }
-        if (_client is not null) await _client.DisposeAsync();
-        _client = null;
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
-
-    private async Task<ActorSystem> StartClientAsync()
-    {
-        _client = await ClientNode.StartAsync(_nodes[0].Address, Path.Combine(_root, "client"));
-        return _client.System;
-    }
-
     [Fact]
     public async Task Killing_a_replica_loses_no_acknowledged_append_and_three_replicas_return()
     {
-        var system = await StartClientAsync();
-        var client = HyDfsClient.For(system);
-        await WaitForAsync(async () => (await client.ListMembersAsync()).Count == 4, TimeSpan.FromSeconds(60), "4 hydfs members");
+        await using var cluster = await ProcessCluster.StartAsync(4, output, roles: "hydfs");
+        var nodes = cluster.Nodes;
+        var client = cluster.HyDfs;
+        await Poll.UntilAsync(async () => (await client.ListMembersAsync()).Count == 4, TimeSpan.FromSeconds(60), "4 hydfs members");
         var noStore = await Assert.ThrowsAsync<HyDfsException>(() => client.ListStoreAsync());
         Assert.Contains("no hydfs role", noStore.Message);
         await client.CreateAsync("kill.log", Encoding.UTF8.GetBytes("start\n"));
         var replicas = (await client.LsAsync("kill.log")).Replicas.Select(r => r.Node).ToList();
         Assert.Equal(3, replicas.Count);
         // the primary is the hardest case (a new primary must take over the file); the seed is kept alive
-        var victim = _nodes.Skip(1).FirstOrDefault(n => n.Address == replicas[0]) ?? _nodes.Skip(1).First(n => replicas.Contains(n.Address));
+        var victim = nodes.Skip(1).FirstOrDefault(n => n.Address == replicas[0]) ?? nodes.Skip(1).First(n => replicas.Contains(n.Address));
 
         var acknowledged = new List<int>();
         using var stop = new CancellationTokenSource();
@@ -107,12 +50,12 @@ public sealed class HyDfsKillReplicaTest(ITestOutputHelper output) : IAsyncLifet
             }
         });
 
-        await WaitForAsync(() => Task.FromResult(Count(acknowledged) >= 200), TimeSpan.FromSeconds(60), "200 appends before the kill");
+        await Poll.UntilAsync(() => Task.FromResult(Count(acknowledged) >= 200), TimeSpan.FromSeconds(60), "200 appends before the kill");
         output.WriteLine($"killing {victim.Address} (pid {victim.Pid}) after {Count(acknowledged)} acknowledged appends");
         var killedAt = Stopwatch.StartNew();
         victim.Kill();
 
-        await WaitForAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             if ((await client.ListMembersAsync()).Any(m => m.Node == victim.Address)) return false;
             var location = await client.LsAsync("kill.log");
@@ -121,11 +64,11 @@ public sealed class HyDfsKillReplicaTest(ITestOutputHelper output) : IAsyncLifet
         output.WriteLine($"ls shows 3 live replicas {killedAt.Elapsed.TotalSeconds:0.0}s after the kill");
         List<int> ackedBeforeKill;
         lock (acknowledged) ackedBeforeKill = acknowledged.Where(n => n < 200).ToList();
-        await WaitForAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             foreach (var replica in (await client.LsAsync("kill.log")).Replicas)
             {
-                var local = Path.Combine(_root, $"early-{replica.RingId}");
+                var local = Path.Combine(cluster.Scratch("early"), replica.RingId.ToString());
                 try
                 {
                     await client.GetFromReplicaAsync(replica.Node, "kill.log", local);
@@ -141,7 +84,7 @@ public sealed class HyDfsKillReplicaTest(ITestOutputHelper output) : IAsyncLifet
         }, TimeSpan.FromSeconds(90), "3 live replicas holding every append acknowledged before the kill");
         output.WriteLine($"3 live replicas hold the file {killedAt.Elapsed.TotalSeconds:0.0}s after the kill");
         var afterKill = Count(acknowledged);
-        await WaitForAsync(() => Task.FromResult(Count(acknowledged) >= afterKill + 100), TimeSpan.FromSeconds(30), "100 appends after the kill");
+        await Poll.UntilAsync(() => Task.FromResult(Count(acknowledged) >= afterKill + 100), TimeSpan.FromSeconds(30), "100 appends after the kill");
         stop.Cancel();
         await writer.WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -156,7 +99,7 @@ public sealed class HyDfsKillReplicaTest(ITestOutputHelper output) : IAsyncLifet
         var live = (await client.LsAsync("kill.log")).Replicas;
         foreach (var replica in live)
         {
-            var local = Path.Combine(_root, $"copy-{replica.RingId}");
+            var local = Path.Combine(cluster.Scratch("copies"), replica.RingId.ToString());
             await client.GetFromReplicaAsync(replica.Node, "kill.log", local);
             var copy = await File.ReadAllTextAsync(local);
             Assert.True(content == copy, $"after merge the copy on {replica.Node} has {copy.Length} chars, the file {content.Length}; "
@@ -167,17 +110,5 @@ public sealed class HyDfsKillReplicaTest(ITestOutputHelper output) : IAsyncLifet
     private static int Count(List<int> list)
     {
         lock (list) return list.Count;
-    }
-
-    /// <summary>Polls a condition until it holds or the time is up (then fails naming what was awaited).</summary>
-    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        while (!await condition())
-        {
-            if (deadline.Elapsed > timeout) throw new TimeoutException($"timed out after {timeout.TotalSeconds:0}s waiting for {what}");
-            await timer.WaitForNextTickAsync();
-        }
     }
 }

@@ -17,7 +17,7 @@ public sealed class LoadTests(ITestOutputHelper output)
     public async Task Twenty_jobs_at_once_and_a_hundred_concurrent_clients_are_all_answered_and_all_complete()
     {
         var root = Path.Combine(Path.GetTempPath(), "rainstorm-load-" + Guid.NewGuid().ToString("N")[..10]);
-        var cmdPort = NodeProcess.FreePort();
+        var cmdPort = FreePort.Next();
         var cluster = await LocalCluster.StartAsync(3, Path.Combine(root, "nodes"), cmdPort, Path.Combine(root, "operators"),
             RuntimeClusterFixture.TestHocon, TimeSpan.FromSeconds(90));
         try

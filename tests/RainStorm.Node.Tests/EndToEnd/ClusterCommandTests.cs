@@ -51,13 +51,13 @@ public sealed class ClusterCommandTests(ClusterFixture cluster)
         Assert.Equal(0, down.Exit);
         Assert.Equal($"{downed.Address} is marked down", down.Out.Trim());
 
-        await Eventually.AssertAsync(() =>
+        await Poll.AssertAsync(() =>
         {
             var addresses = Cluster.Get(cluster.First.System).State.Members.Select(m => $"{m.Address.Host}:{m.Address.Port}").ToList();
             Assert.DoesNotContain(leaver.Address, addresses);
             Assert.DoesNotContain(downed.Address, addresses);
         }, TimeSpan.FromSeconds(40));
-        await Eventually.AssertAsync(async () =>
+        await Poll.AssertAsync(async () =>
             Assert.Equal("3 members", (await ClientRun.RunAsync(cluster.First.CmdEndpoint, "cluster", "show")).OutLines[^1]));
     }
 

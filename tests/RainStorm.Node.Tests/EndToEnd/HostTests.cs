@@ -67,8 +67,8 @@ public sealed class HostTests(ClusterFixture cluster)
                 var error = new Transcript();
                 var tail = ClientCommand.RunAsync([node.CmdEndpoint, "cluster", "tail"], TextReader.Null, output.Writer, error.Writer,
                     new Interrupts(), terminal: false);
-                await Eventually.AssertAsync(() => Assert.Contains("1 members: ", output.Text));
-                await node.Host.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+                await Poll.AssertAsync(() => Assert.Contains("1 members: ", output.Text));
+                await node.StopAsync();
                 var exit = await tail.WaitAsync(TimeSpan.FromSeconds(20));
                 Assert.Equal(1, exit);
                 Assert.Matches("^error: .*(closed the connection|lost the connection)", error.Text.Trim());

@@ -82,7 +82,7 @@ public sealed class HyDfsCommandTests(ClusterFixture cluster) : IDisposable
         var text = await Hydfs(2, "list_mem_ids");
         Assert.Equal("3 members", text.OutLines[^1]);
 
-        await Eventually.AssertAsync(async () =>
+        await Poll.AssertAsync(async () =>
         {
             var store = await Hydfs(1, "liststore");
             Assert.Equal(0, store.Exit);

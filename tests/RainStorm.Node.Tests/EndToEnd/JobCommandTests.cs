@@ -50,7 +50,7 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
         var follow = ClientCommand.RunAsync([Endpoint(2), "wait", jobId, "--follow", "--timeout", "120"], TextReader.Null,
             followed.Writer, followErrors.Writer, new Interrupts(), terminal: false);
         // The first output lines arrive while the job still runs: they are streamed, not printed at the end.
-        await Eventually.AssertAsync(() => Assert.Contains(" match ", followed.Text), TimeSpan.FromSeconds(60));
+        await Poll.AssertAsync(() => Assert.Contains(" match ", followed.Text), TimeSpan.FromSeconds(60));
         var during = JsonDocument.Parse((await ClientRun.RunAsync(Endpoint(), "jobs", "-o", "json")).Out).RootElement
             .EnumerateArray().Single(j => j.GetProperty("id").GetString() == jobId);
         Assert.Equal("RUNNING", during.GetProperty("status").GetString());
@@ -94,7 +94,7 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
         Assert.Contains($"job {jobId} is still RUNNING after 1 s", timedOut.Err);
 
         JsonElement[] tasks = [];
-        await Eventually.AssertAsync(async () =>
+        await Poll.AssertAsync(async () =>
         {
             var listed = await ClientRun.RunAsync(Endpoint(1), "list_tasks", jobId, "-o", "json");
             Assert.Equal(0, listed.Exit);
@@ -119,7 +119,7 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
 
         // A task listed RUNNING can have moved on by the time the kill arrives (the leader refuses it then), so
         // list and kill again until one kill lands.
-        await Eventually.AssertAsync(async () =>
+        await Poll.AssertAsync(async () =>
         {
             var listed = await ClientRun.RunAsync(Endpoint(), "list_tasks", jobId, "-o", "json");
             var victim = JsonDocument.Parse(listed.Out).RootElement.EnumerateArray()

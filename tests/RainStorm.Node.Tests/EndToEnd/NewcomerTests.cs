@@ -158,7 +158,7 @@ public sealed class NewcomerTests : IDisposable
         public async Task<string> WaitForLineAsync(Func<string, bool> match)
         {
             string? found = null;
-            await Eventually.AssertAsync(() =>
+            await Poll.AssertAsync(() =>
             {
                 lock (_lines) found = _lines.FirstOrDefault(match);
                 Assert.True(found is not null, $"no such line yet; so far: {string.Join(" | ", Snapshot())}");

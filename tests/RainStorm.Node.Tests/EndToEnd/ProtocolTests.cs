@@ -102,7 +102,7 @@ public sealed class ProtocolTests(ClusterFixture cluster)
             var during = await ClientRun.RunAsync(cluster.Nodes[2].CmdEndpoint, "actor", "hierarchy", "-d", "1");
             Assert.Contains("command-inbox-", during.Out);
         }
-        await Eventually.AssertAsync(async () =>
+        await Poll.AssertAsync(async () =>
         {
             var after = await ClientRun.RunAsync(cluster.Nodes[2].CmdEndpoint, "actor", "hierarchy", "-d", "1");
             Assert.DoesNotContain("command-inbox-", after.Out);

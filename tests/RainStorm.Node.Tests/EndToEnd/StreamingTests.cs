@@ -17,14 +17,14 @@ public sealed class StreamingTests(ClusterFixture cluster)
         var endpoint = cluster.First.CmdEndpoint;
         var tail = ClientCommand.RunAsync([endpoint, "cluster", "tail"], TextReader.Null, output.Writer, error.Writer, interrupts, terminal: false);
 
-        await Eventually.AssertAsync(() => Assert.Contains("3 members: ", output.Text));
+        await Poll.AssertAsync(() => Assert.Contains("3 members: ", output.Text));
         string joined;
         await using (var extra = await TestNode.StartAsync(TestNode.NewOptions(cluster.DataRoot, cluster.First.Address)))
         {
             joined = extra.Address;
-            await Eventually.AssertAsync(() => Assert.Contains($"member Up {joined}", output.Text), TimeSpan.FromSeconds(40));
+            await Poll.AssertAsync(() => Assert.Contains($"member Up {joined}", output.Text), TimeSpan.FromSeconds(40));
         }
-        await Eventually.AssertAsync(() => Assert.Contains($"member Removed {joined}", output.Text), TimeSpan.FromSeconds(40));
+        await Poll.AssertAsync(() => Assert.Contains($"member Removed {joined}", output.Text), TimeSpan.FromSeconds(40));
         Assert.False(tail.IsCompleted);
 
         Assert.True(interrupts.Raise());
@@ -32,7 +32,7 @@ public sealed class StreamingTests(ClusterFixture cluster)
 
         Assert.Equal(130, exit);
         Assert.Equal("error: cancelled.", error.Text.Trim());
-        await Eventually.AssertAsync(async () =>
+        await Poll.AssertAsync(async () =>
         {
             var hierarchy = await ClientRun.RunAsync(endpoint, "actor", "hierarchy", "-d", "1");
             Assert.DoesNotContain("command-inbox", hierarchy.Out);
@@ -86,9 +86,9 @@ public sealed class StreamingTests(ClusterFixture cluster)
         input.Type("hydfs l\t");
         input.Type("cluster show -o \t");
         input.Type("cluster tail");
-        await Eventually.AssertAsync(() => Assert.Contains("3 members: ", output.Text));
+        await Poll.AssertAsync(() => Assert.Contains("3 members: ", output.Text));
         Assert.True(interrupts.Raise());
-        await Eventually.AssertAsync(() => Assert.Contains("error: cancelled.", error.Text));
+        await Poll.AssertAsync(() => Assert.Contains("error: cancelled.", error.Text));
         input.Type("nonsense");
         input.Type("history");
         input.Type("exit");

@@ -41,12 +41,12 @@ public sealed class TerminalTests(ClusterFixture cluster)
         {
             await process.StandardInput.WriteAsync(keys);
             await process.StandardInput.FlushAsync();
-            await Eventually.AssertAsync(() => Assert.Contains(thenSee, Screen()), TimeSpan.FromSeconds(90));
+            await Poll.AssertAsync(() => Assert.Contains(thenSee, Screen()), TimeSpan.FromSeconds(90));
         }
 
         try
         {
-            await Eventually.AssertAsync(() => Assert.Contains($"[{endpoint}] rainstorm> ", Screen()), TimeSpan.FromSeconds(60));
+            await Poll.AssertAsync(() => Assert.Contains($"[{endpoint}] rainstorm> ", Screen()), TimeSpan.FromSeconds(60));
             await Type("help wait\r", "example: wait job-1 --timeout 60 --follow");
             await Type("clu\t", "rainstorm> cluster ");
             await Type("s\t", "rainstorm> cluster show ");
@@ -59,7 +59,7 @@ public sealed class TerminalTests(ClusterFixture cluster)
             // Up, Up: back to "cluster show" in the history; Enter runs it again.
             await process.StandardInput.WriteAsync("\u001b[A\u001b[A\r");
             await process.StandardInput.FlushAsync();
-            await Eventually.AssertAsync(() => Assert.Equal(2, Regex.Count(Screen(), "\n3 members\r")), TimeSpan.FromSeconds(30));
+            await Poll.AssertAsync(() => Assert.Equal(2, Regex.Count(Screen(), "\n3 members\r")), TimeSpan.FromSeconds(30));
             await Type("exit\r", "exit");
             Assert.True(process.WaitForExit(20_000), "the client did not exit");
             Assert.Equal(0, process.ExitCode);

@@ -31,7 +31,7 @@ public sealed class TlsTests
             var intruderOptions = WithTls(TestNode.NewOptions(root, seedOptions.SelfAddress), certificates.Node("intruder", otherCa), ca);
             await using var intruder = await TestNode.StartAsync(intruderOptions);
             var log = RuntimeHostingExtensions.LogFile(seedOptions);
-            await Eventually.AssertAsync(() => Assert.Contains(
+            await Poll.AssertAsync(() => Assert.Contains(
                 "its certificate 'CN=intruder' is not signed by the cluster CA 'CN=cluster-ca'", ReadShared(log)), TimeSpan.FromSeconds(60));
             Assert.DoesNotContain(Cluster.Get(a.System).State.Members, m => NodeName.Of(m.Address) == intruderOptions.SelfAddress);
             Assert.Empty(Cluster.Get(intruder.System).State.Members);

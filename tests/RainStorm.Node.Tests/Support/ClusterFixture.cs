@@ -1,34 +1,19 @@
 namespace RainStorm.Node.Tests.Support;
 
-/// <summary>A real 3-node cluster on loopback (all roles), shared by the end-to-end tests, data in a fresh temp dir.</summary>
+/// <summary>A real 3-node cluster on loopback (all roles, command endpoints on free ports), shared by the end-to-end
+/// tests; no test here kills a node, so the failure detector is tolerant of a loaded machine.</summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
-    public string DataRoot { get; } = Directory.CreateTempSubdirectory("rainstorm-cmd-tests-").FullName;
-    public List<TestNode> Nodes { get; } = [];
+    private TestCluster _cluster = null!;
 
-    public TestNode First => Nodes[0];
+    public string DataRoot => _cluster.Root;
+    public IReadOnlyList<TestNode> Nodes => _cluster.Nodes;
+    public TestNode First => _cluster.First;
 
-    public async Task InitializeAsync()
-    {
-        var seed = TestNode.NewOptions(DataRoot, seed: null);
-        var others = Enumerable.Range(0, 2).Select(_ => TestNode.NewOptions(DataRoot, seed.SelfAddress)).ToList();
-        var started = await Task.WhenAll(new[] { seed }.Concat(others).Select(TestNode.StartAsync));
-        Nodes.AddRange(started);
-        await Task.WhenAll(Nodes.Select(n => n.WaitForUpMembersAsync(3)));
-    }
+    public async Task InitializeAsync() =>
+        _cluster = await TestCluster.StartAsync(3, hocon: TestNode.TolerantFailureDetector, commandEndpoints: true);
 
-    public async Task DisposeAsync()
-    {
-        await Task.WhenAll(Nodes.Select(n => n.DisposeAsync().AsTask()));
-        try
-        {
-            Directory.Delete(DataRoot, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held by a stopping node; the temp dir is cleaned by the OS later.
-        }
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 }
 
 [CollectionDefinition(Name)]

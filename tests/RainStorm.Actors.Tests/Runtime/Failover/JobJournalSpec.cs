@@ -29,7 +29,7 @@ public sealed class JobJournalSpec : TestKit
     public async Task A_job_is_confirmed_once_journaled_and_a_leader_on_another_node_recovers_it()
     {
         // hydfs only: no leader singleton of the nodes themselves writes the same job table.
-        await using var cluster = await TestCluster.StartAsync(3, roles: ["hydfs"], extra: b => b.WithHyDfsPersistence());
+        await using var cluster = await TestCluster.StartAsync(3, roles: ["hydfs"], configure: b => b.WithHyDfsPersistence());
         var first = cluster[1];
         var probe = CreateTestProbe(first.System);
         var leader = first.System.ActorOf(Props.Create(() => new Parent(probe.Ref)), "leader");
@@ -55,7 +55,7 @@ public sealed class JobJournalSpec : TestKit
     [Fact]
     public async Task A_running_job_whose_user_operator_is_gone_fails_on_recovery_and_the_new_leader_serves_on()
     {
-        await using var cluster = await TestCluster.StartAsync(3, roles: ["hydfs"], extra: b => b.WithHyDfsPersistence());
+        await using var cluster = await TestCluster.StartAsync(3, roles: ["hydfs"], configure: b => b.WithHyDfsPersistence());
         var first = cluster[1];
         var probe = CreateTestProbe(first.System);
         var writer = first.System.ActorOf(Props.Create(() => new Parent(probe.Ref)), "leader");

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace RainStorm.Integration.Tests.Support;
+namespace RainStorm.Testing;
 
 /// <summary>Waits for a condition on real state, checking it on a periodic timer (never a fixed sleep).</summary>
 public static class Poll
@@ -23,4 +23,32 @@ public static class Poll
         await UntilAsync(async () => (found = await probe()) is not null, timeout, what, everyMs);
         return found!;
     }
+
+    /// <summary>Retries an assertion until it passes; past the deadline its own failure is thrown (like TestKit's
+    /// AwaitAssert).</summary>
+    public static async Task AssertAsync(Func<Task> assertion, TimeSpan? timeout = null, int everyMs = 100)
+    {
+        var deadline = Stopwatch.StartNew();
+        var limit = timeout ?? TimeSpan.FromSeconds(20);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(everyMs));
+        while (true)
+        {
+            try
+            {
+                await assertion();
+                return;
+            }
+            catch (Exception) when (deadline.Elapsed < limit)
+            {
+                await timer.WaitForNextTickAsync();
+            }
+        }
+    }
+
+    public static Task AssertAsync(Action assertion, TimeSpan? timeout = null) =>
+        AssertAsync(() =>
+        {
+            assertion();
+            return Task.CompletedTask;
+        }, timeout);
 }

@@ -10,7 +10,7 @@ using RainStorm.Actors.Runtime.Protocol;
 using Xunit.Abstractions;
 using static RainStorm.Actors.Runtime.Protocol.WorkerProtocol;
 
-namespace RainStorm.Integration.Tests.Support;
+namespace RainStorm.Testing;
 
 /// <summary>
 /// A cluster of real <c>rainstorm node</c> processes on 127.0.0.1 (free ports, all roles, the first one the seed and
@@ -21,18 +21,21 @@ public sealed class ProcessCluster : IAsyncDisposable
 {
     private readonly string _root;
     private readonly ITestOutputHelper _output;
-    private ClientNode? _client;
+    private TestNode? _client;
 
-    private const string Roles = "leader,worker,hydfs";
+    public const string AllRoles = "leader,worker,hydfs";
 
     // The node log file keeps everything; the console (a pipe this process drains) only warnings, so a busy test
     // process can never block a node on a full pipe.
     private const string Quiet = "rainstorm.log.console-level = WARNING";
 
-    private ProcessCluster(string root, ITestOutputHelper output)
+    private readonly string _roles;
+
+    private ProcessCluster(string root, ITestOutputHelper output, string roles)
     {
         _root = root;
         _output = output;
+        _roles = roles;
     }
 
     public List<NodeProcess> Nodes { get; } = [];
@@ -48,22 +51,22 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <param name="http">Give every node an HTTP endpoint on a free port (<see cref="NodeProcess.Http"/>).</param>
     /// <param name="nodeHocon">Extra HOCON for node i (null = none), layered with the quiet console.</param>
     /// <param name="withOperators">Give the nodes one user-operator directory, <see cref="OperatorDir"/>.</param>
+    /// <param name="roles">Every node's roles; without the worker role nothing waits for the leader's worker registry.</param>
     public static async Task<ProcessCluster> StartAsync(int nodes, ITestOutputHelper output, int clientCmdPort = -1, string? clientHocon = null,
-        bool http = false, Func<int, string?>? nodeHocon = null, bool withOperators = false)
+        bool http = false, Func<int, string?>? nodeHocon = null, bool withOperators = false, string roles = AllRoles)
     {
-        var cluster = new ProcessCluster(Path.Combine(Path.GetTempPath(), "rainstorm-proc-" + Guid.NewGuid().ToString("N")[..10]), output);
+        var cluster = new ProcessCluster(Directory.CreateTempSubdirectory("rainstorm-proc-").FullName, output, roles);
         var httpPort = http ? 0 : -1;
         string Hocon(int i) => nodeHocon?.Invoke(i) is { } extra ? Quiet + "\n" + extra : Quiet;
         try
         {
-            Directory.CreateDirectory(cluster._root);
             var operators = withOperators ? Directory.CreateDirectory(cluster.OperatorDir).FullName : null;
-            cluster.Nodes.Add(await NodeProcess.StartAsync(NodeProcess.FreePort(), null, Path.Combine(cluster._root, "n0"), Roles, Hocon(0), httpPort, operators));
+            cluster.Nodes.Add(await NodeProcess.StartAsync(FreePort.Next(), null, Path.Combine(cluster._root, "n0"), roles, Hocon(0), httpPort, operators));
             var seed = cluster.Nodes[0].Address;
             cluster.Nodes.AddRange(await Task.WhenAll(Enumerable.Range(1, nodes - 1)
-                .Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(cluster._root, $"n{i}"), Roles, Hocon(i), httpPort, operators))));
+                .Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(cluster._root, $"n{i}"), roles, Hocon(i), httpPort, operators))));
             await cluster.StartClientAsync(clientCmdPort, clientHocon);
-            await cluster.WaitForWorkersAsync(nodes, TimeSpan.FromSeconds(60));
+            if (roles.Contains("worker")) await cluster.WaitForWorkersAsync(nodes, TimeSpan.FromSeconds(60));
             return cluster;
         }
         catch
@@ -74,7 +77,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     }
 
     private async Task StartClientAsync(int cmdPort, string? hocon) =>
-        _client = await ClientNode.StartAsync(Nodes[0].Address, Path.Combine(_root, "client"), cmdPort, hocon);
+        _client = await TestNode.StartClientAsync(Nodes[0].Address, Path.Combine(_root, "client"), cmdPort, hocon);
 
     /// <summary>Until the leader knows <paramref name="count"/> workers.</summary>
     public Task WaitForWorkersAsync(int count, TimeSpan timeout) => Poll.UntilAsync(async () =>
@@ -96,10 +99,13 @@ public sealed class ProcessCluster : IAsyncDisposable
     {
         var index = Nodes.IndexOf(node);
         node.Dispose();
-        var again = await NodeProcess.StartAsync(0, Nodes[0].Address, Path.Combine(_root, $"n{index}"), Roles, Quiet);
+        var again = await NodeProcess.StartAsync(0, Nodes[0].Address, Path.Combine(_root, $"n{index}"), _roles, Quiet);
         Nodes[index] = again;
         return again;
     }
+
+    /// <summary>A scratch directory of this cluster's (deleted with it).</summary>
+    public string Scratch(string name) => Directory.CreateDirectory(Path.Combine(_root, "scratch", name)).FullName;
 
     public async ValueTask DisposeAsync()
     {

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace RainStorm.Actors.Tests.Support;
+namespace RainStorm.Testing;
 
-/// <summary>A port that was free a moment ago (the OS picks it); used only where a port must be known up front.</summary>
+/// <summary>A loopback port that was free a moment ago (the OS picks it); only where a port must be known up front.</summary>
 public static class FreePort
 {
     public static int Next()

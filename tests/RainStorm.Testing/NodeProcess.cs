@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
-namespace RainStorm.Integration.Tests.Support;
+namespace RainStorm.Testing;
 
 /// <summary>A real <c>rainstorm node</c> process (dotnet rainstorm.dll node ...), killed by PID when disposed.</summary>
 public sealed class NodeProcess : IDisposable
@@ -109,12 +107,6 @@ public sealed class NodeProcess : IDisposable
         _process.Dispose();
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>The rainstorm.dll built from src/RainStorm.Node (next to the tests, or in its own bin folder).</summary>
     public static string RainstormDll()
