@@ -6,11 +6,14 @@ namespace RainStorm.Actors.Wire;
 /// <summary>
 /// Every protocol serializer of RainStorm's own messages and the types each one binds, as HOCON appended to
 /// hocon/rainstorm.conf (so a plain <c>ActorSystem.Create</c> with <see cref="Hosting.RainStormHocon.Default"/> binds
-/// them as a node does). The hot-path and persisted-record serializers are bound in rainstorm.conf itself.
+/// them as a node does). The tuple batches' and the persisted records' serializers are bound in rainstorm.conf itself.
 /// </summary>
 public static class RainStormSerializers
 {
-    public sealed record Protocol(string Name, Type Serializer, IReadOnlyList<Codec> Codecs);
+    public sealed record Protocol(string Name, Type Serializer, IReadOnlyList<Type> Types)
+    {
+        public Protocol(string name, Type serializer, IReadOnlyList<Codec> codecs) : this(name, serializer, codecs.Select(c => c.Type).ToList()) { }
+    }
 
     public static readonly IReadOnlyList<Protocol> Protocols =
     [
@@ -21,6 +24,8 @@ public static class RainStormSerializers
         new("rainstorm-recovery-protocol", typeof(RecoveryProtocolSerializer), RecoveryProtocolSerializer.Codecs),
         new("rainstorm-job-master", typeof(JobMasterProtocolSerializer), JobMasterProtocolSerializer.Codecs),
         new("rainstorm-metrics", typeof(MetricsProtocolSerializer), MetricsProtocolSerializer.Codecs),
+        // Every node (also one without the hydfs role) sends appends and reads, so every node binds these two.
+        new("hydfs", typeof(HyDfsSerializer), HyDfsSerializer.BoundTypes),
         new("rainstorm-hydfs-control", typeof(HyDfsControlSerializer), HyDfsControlSerializer.Codecs),
     ];
 
@@ -32,8 +37,8 @@ public static class RainStormSerializers
         foreach (var p in Protocols) text.Append($"  {p.Name} = \"{NameOf(p.Serializer)}\"\n");
         text.Append("}\nakka.actor.serialization-bindings {\n");
         foreach (var p in Protocols)
-        foreach (var codec in p.Codecs)
-            text.Append($"  \"{NameOf(codec.Type)}\" = {p.Name}\n");
+        foreach (var type in p.Types)
+            text.Append($"  \"{NameOf(type)}\" = {p.Name}\n");
         return text.Append("}\n").ToString();
     });
 
