@@ -1,13 +1,14 @@
 using System.Text;
 using RainStorm.Actors.HyDfs;
 using RainStorm.Actors.Tests.Support;
+using Xunit.Abstractions;
 
 namespace RainStorm.Actors.Tests.HyDfs;
 
 /// <summary>Bytes of the primary's own copy flipped on disk (bit rot, a bad sector): every block's checksum was taken
 /// when it was appended, so a read (or a merge) finds the block no longer matches, serves nothing of it, and the
 /// primary puts the block back from a replica whose bytes match that checksum.</summary>
-public sealed class HyDfsCorruptPrimarySpec
+public sealed class HyDfsCorruptPrimarySpec(ITestOutputHelper output)
 {
     private static readonly byte[] Content =
         Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 40_000).Select(i => $"line {i:D6}\n")));
@@ -22,7 +23,9 @@ public sealed class HyDfsCorruptPrimarySpec
         Corrupt(primaryFile, 3 * 65536 + 10);
         Corrupt(primaryFile, Content.Length - 5); // the last, partial block too
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal(Content, await client.GetAsync("rot/get"));
+        output.WriteLine($"get of {Content.Length} bytes with two corrupt primary blocks: {clock.ElapsedMilliseconds} ms");
         Assert.Equal(Content, ReadBehindHyDfs(primaryFile));
     }
 
@@ -34,7 +37,9 @@ public sealed class HyDfsCorruptPrimarySpec
         var primaryFile = await StoredOnEveryReplica(cluster, client, "rot/merge");
 
         Corrupt(primaryFile, 65536 + 100);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await client.MergeAsync("rot/merge");
+        output.WriteLine($"merge with a corrupt primary block: {clock.ElapsedMilliseconds} ms");
 
         Assert.Equal(Content, ReadBehindHyDfs(primaryFile));
         var location = await client.LsAsync("rot/merge");
