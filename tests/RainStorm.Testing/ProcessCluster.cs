@@ -109,11 +109,13 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        var logged = new List<string>();
         foreach (var node in Nodes)
         {
             node.Dispose();
             var log = Path.Combine(_root, $"n{Nodes.IndexOf(node)}", "logs", "node.log");
             var text = File.Exists(log) ? await File.ReadAllTextAsync(log) : node.Output;
+            logged.AddRange(text.Split('\n'));
             var interesting = text.Split('\n').Where(l => l.Contains("restart", StringComparison.OrdinalIgnoreCase)
                 || l.Contains("recover", StringComparison.OrdinalIgnoreCase) || l.Contains("failure detected", StringComparison.OrdinalIgnoreCase)
                 || l.Contains("attach", StringComparison.OrdinalIgnoreCase) || l.Contains("Leader started", StringComparison.Ordinal)
@@ -124,5 +126,6 @@ public sealed class ProcessCluster : IAsyncDisposable
         }
         if (_client is not null) await _client.DisposeAsync();
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+        SerializationFailures.ThrowIfAny(logged);
     }
 }

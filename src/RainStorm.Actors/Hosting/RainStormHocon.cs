@@ -2,7 +2,8 @@ using Akka.Configuration;
 
 namespace RainStorm.Actors.Hosting;
 
-/// <summary>The defaults shipped in hocon/rainstorm.conf (embedded in this assembly).</summary>
+/// <summary>The defaults shipped in hocon/rainstorm.conf (embedded in this assembly), with the bindings of RainStorm's
+/// protocol serializers (<see cref="Wire.RainStormSerializers"/>) after it.</summary>
 public static class RainStormHocon
 {
     private static readonly Lazy<string> Text = new(() =>
@@ -10,7 +11,7 @@ public static class RainStormHocon
         using var stream = typeof(RainStormHocon).Assembly.GetManifestResourceStream("RainStorm.Actors.rainstorm.conf")
                            ?? throw new InvalidOperationException("rainstorm.conf is not embedded in RainStorm.Actors.");
         using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        return reader.ReadToEnd() + "\n" + Wire.RainStormSerializers.Hocon;
     });
 
     public static string DefaultText => Text.Value;

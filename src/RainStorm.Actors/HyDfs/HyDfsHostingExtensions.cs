@@ -1,6 +1,5 @@
 using Akka.Hosting;
 using RainStorm.Actors.HyDfs.Node;
-using RainStorm.Actors.HyDfs.Protocol;
 using RainStorm.Actors.HyDfs.Ring;
 using RainStorm.Actors.Hosting;
 
@@ -11,8 +10,6 @@ public static class HyDfsHostingExtensions
     /// <summary>Starts the <c>hydfs</c> actor (store under <c>&lt;DataDir&gt;/hydfs</c>) when the node has role hydfs.</summary>
     public static AkkaConfigurationBuilder WithHyDfs(this AkkaConfigurationBuilder builder, RainStormOptions options)
     {
-        // Every node (also one without the hydfs role) sends appends and reads, so every node binds the serializer.
-        builder.WithCustomSerializer("hydfs", HyDfsSerializer.BoundTypes, system => new HyDfsSerializer(system));
         if (!options.HasRole(RainStormOptions.HyDfsRole)) return builder;
         var directory = Path.GetFullPath(Path.Combine(options.DataDir, "hydfs"));
         return builder.WithActors((system, registry) =>

@@ -5,7 +5,8 @@ using RainStorm.Actors.Runtime.Recovery;
 namespace RainStorm.Actors.Persistence;
 
 /// <summary>
-/// The leader's journaled job table (<see cref="JobJournal.JobAccepted"/>, <see cref="JobJournal.JobEnded"/>) in a
+/// The leader's journaled job table (<see cref="JobJournal.JobAccepted"/>, <see cref="JobJournal.JobEnded"/>,
+/// <see cref="JobJournal.StageRescaled"/>) in a
 /// hand-written binary layout that starts with a version byte, instead of Hyperion (which ties the records to CLR type
 /// names). A reader understands every version it ever wrote; a new field gets a new version. Records journaled by
 /// Hyperion before keep their serializer id in the journal and are still read by Hyperion.
@@ -14,7 +15,8 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
 {
     public const int SerializerId = 4714;
 
-    /// <summary>Version 1: JobAccepted(id, line, block bytes, key group tables, idempotency key); JobEnded(id, status, reason, in, out).</summary>
+    /// <summary>Version 1: JobAccepted(id, line, block bytes, key group tables, idempotency key); JobEnded(id, status, reason, in, out);
+    /// StageRescaled(id, stage, width).</summary>
     private const byte Version1 = 1;
 
     public override int Identifier => SerializerId;
@@ -23,6 +25,7 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
     {
         JobJournal.JobAccepted => "A",
         JobJournal.JobEnded => "E",
+        JobJournal.StageRescaled => "W",
         _ => throw new ArgumentException($"{nameof(JobTableSerializer)} cannot serialize {o.GetType()}."),
     };
 
@@ -48,6 +51,11 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
                     w.Write(e.TuplesIn);
                     w.Write(e.TuplesOut);
                     break;
+                case JobJournal.StageRescaled s:
+                    w.Write(s.JobId);
+                    w.Write(s.Stage);
+                    w.Write(s.Width);
+                    break;
                 default:
                     throw new ArgumentException($"{nameof(JobTableSerializer)} cannot serialize {obj.GetType()}.");
             }
@@ -65,6 +73,7 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
         {
             "A" => new JobJournal.JobAccepted(r.ReadString(), r.ReadString(), r.ReadInt32(), ReadTables(r), ReadOptional(r)),
             "E" => new JobJournal.JobEnded(r.ReadString(), r.ReadString(), ReadOptional(r), r.ReadInt64(), r.ReadInt64()),
+            "W" => new JobJournal.StageRescaled(r.ReadString(), r.ReadInt32(), r.ReadInt32()),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown leader job table record '{manifest}'"),
         };
     }

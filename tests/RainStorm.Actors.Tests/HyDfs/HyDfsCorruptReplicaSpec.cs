@@ -5,12 +5,13 @@ using RainStorm.Actors.Tests.Support;
 
 namespace RainStorm.Actors.Tests.HyDfs;
 
-/// <summary>Bytes of one replica's file flipped on disk behind HyDFS's back (bit rot, a bad sector): merge compares
-/// every block's CRC-32 with the primary's, finds the damaged block, and repairs that copy from the primary.</summary>
+/// <summary>Bytes of one replica's file flipped on disk behind HyDFS's back (bit rot, a bad sector): the replica refuses
+/// to serve the block whose checksum no longer matches (and repairs it from another copy), and merge, which compares
+/// every block's CRC-32 with the primary's, leaves that copy byte-identical to the primary's.</summary>
 public sealed class HyDfsCorruptReplicaSpec
 {
     [Fact]
-    public async Task A_replica_corrupted_on_disk_is_found_by_its_block_checksums_at_merge_and_repaired_from_the_primary()
+    public async Task A_replica_corrupted_on_disk_refuses_to_serve_the_bad_block_and_is_byte_identical_to_the_primary_after_merge()
     {
         await using var cluster = await TestCluster.StartAsync(3, roles: ["hydfs"], hocon: "rainstorm.hydfs.chunk-size = 64KiB");
         var client = HyDfsClient.For(cluster[0].System);
@@ -25,8 +26,8 @@ public sealed class HyDfsCorruptReplicaSpec
         using (var handle = File.OpenHandle(dataFile, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
             RandomAccess.Write(handle, "XXXXXXXX"u8, 2 * 65536 + 100);
         var copy = Path.Combine(cluster.Root, "victim-copy");
-        await client.GetFromReplicaAsync(victim.Address, "rot/file", copy);
-        Assert.NotEqual(content, await File.ReadAllBytesAsync(copy));
+        var refused = await Assert.ThrowsAsync<HyDfsException>(() => client.GetFromReplicaAsync(victim.Address, "rot/file", copy));
+        Assert.Contains("failed its checksum", refused.Message);
 
         await client.MergeAsync("rot/file");
 

@@ -23,7 +23,7 @@ public sealed partial class HyDfsNameFuzzSpec : IAsyncLifetime
             (prefix, rest) => prefix + "escape-" + rest),
         Gen.String[Gen.Char.AlphaNumeric, 250, 260]);
 
-    [GeneratedRegex("^[0-9a-f]{32}\\.(dat|meta)$")]
+    [GeneratedRegex("^[0-9a-f]{32}\\.(dat|meta|crc)$")]
     private static partial Regex DiskFile();
 
     [Fact]

@@ -118,7 +118,7 @@ public sealed class HyDfsOperationsSpec(FiveNodeCluster fixture) : TestKit, ICla
             var listing = await HyDfsClient.For(node.System).ListStoreAsync();
             Assert.DoesNotContain(listing.Files, f => f.Name is "missing.txt" || f.Name.Contains(".."));
             Assert.All(Directory.EnumerateFileSystemEntries(Path.Combine(node.Options.DataDir, "hydfs")),
-                path => Assert.Matches("^[0-9a-f]{32}\\.(dat|meta)$", Path.GetFileName(path)));
+                path => Assert.Matches("^[0-9a-f]{32}\\.(dat|meta|crc)$", Path.GetFileName(path)));
         }
     }
 

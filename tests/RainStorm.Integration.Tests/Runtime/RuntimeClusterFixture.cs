@@ -37,6 +37,7 @@ public class RuntimeClusterFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (Cluster is not null) await Cluster.DisposeAsync();
+        List<string> logged = Cluster is null ? [] : LogLines();
         try
         {
             Directory.Delete(_root, recursive: true);
@@ -45,6 +46,7 @@ public class RuntimeClusterFixture : IAsyncLifetime
         {
             // A file still held open by a stopping node; the temp dir is cleaned by the OS eventually.
         }
+        Support.SerializationFailures.ThrowIfAny(logged);
     }
 
     /// <summary>Uploads a local file under <paramref name="name"/> unless HyDFS already has it.</summary>

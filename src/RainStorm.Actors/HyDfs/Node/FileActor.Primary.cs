@@ -29,7 +29,7 @@ internal sealed partial class FileActor
     private const int MaxVerifyRetries = 5;
     private MergeState? _merge;
 
-    private bool Blocked => !_verified || _pullSource is not null || _merge is not null;
+    private bool Blocked => !_verified || _pullSource is not null || _merge is not null || Repairing;
 
     private void ReceivePrimary()
     {
@@ -211,7 +211,8 @@ internal sealed partial class FileActor
             return;
         }
         var max = Math.Clamp(read.MaxBytes, 1, _settings.ChunkSize);
-        Sender.Tell(new ReadResult(_name, read.Offset, _file.Read(read.Offset, max), _file.Length));
+        if (ReadOrRepair(read.Offset, max) is { } data) Sender.Tell(new ReadResult(_name, read.Offset, data, _file.Length));
+        else Sender.Tell(new Retry(_name, CorruptReason));
     }
 
     // ---- writing and acknowledging ----
@@ -347,6 +348,7 @@ internal sealed partial class FileActor
             return;
         }
         while (_queue.Count > 0) OnFlush();
+        if (MergeWaitsForRepair()) return;
         var others = LiveOthers.ToList();
         _merge = new MergeState(Sender, _file.Length, others.ToHashSet(), DateTime.UtcNow);
         var check = new MergeCheck(_name, _file.Length, _file.BlockChecksums(_file.Length, _settings.ChunkSize), _settings.ChunkSize, _self);

@@ -62,7 +62,8 @@ internal sealed partial class FileActor
             return;
         }
         var max = Math.Clamp(read.MaxBytes, 1, _settings.ChunkSize);
-        Sender.Tell(new ReadResult(_name, read.Offset, _file.Read(read.Offset, max), _file.Length));
+        if (ReadOrRepair(read.Offset, max) is { } data) Sender.Tell(new ReadResult(_name, read.Offset, data, _file.Length));
+        else Sender.Tell(new Failed(_name, CorruptReason));
     }
 
     // ---- transfers: the receiver pulls one chunk at a time, so memory per transfer stays at one chunk ----
@@ -82,7 +83,11 @@ internal sealed partial class FileActor
             Sender.Tell(new Failed(_name, $"{_self} holds no replica of '{_name}'"));
             return;
         }
-        var data = _file.Read(pull.Offset, Math.Clamp(pull.MaxBytes, 1, _settings.ChunkSize));
+        if (ReadOrRepair(pull.Offset, Math.Clamp(pull.MaxBytes, 1, _settings.ChunkSize)) is not { } data)
+        {
+            Sender.Tell(new Failed(_name, CorruptReason));
+            return;
+        }
         var last = pull.Offset + data.Length >= _file.Length;
         var dedup = last ? _file.Dedup.Select(e => new DedupEntry(e.Key, e.Value)).ToArray() : null;
         Sender.Tell(new Chunk(_name, pull.Offset, data, _file.Length, dedup));

@@ -48,6 +48,7 @@ internal sealed partial class FileActor : ReceiveActor, IWithUnboundedStash, IWi
 
         Receive<RingChanged>(OnRingChanged);
         Receive<Tick>(_ => OnTick());
+        ReceiveRepair();
         ReceivePrimary();
         ReceiveReplica();
         Receive<ReceiveTimeout>(_ => StopIfIdle());
@@ -98,6 +99,7 @@ internal sealed partial class FileActor : ReceiveActor, IWithUnboundedStash, IWi
             _pullSource = null;
             PullFinished();
         }
+        RepairTick(now);
         if (_isPrimary) PrimaryTick(now);
         else if (!_replicas.Contains(_self) && _file is not null && _replicas.Count > 0) HandOffTick();
     }

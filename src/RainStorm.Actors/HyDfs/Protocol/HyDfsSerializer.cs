@@ -6,11 +6,15 @@ namespace RainStorm.Actors.HyDfs.Protocol;
 
 /// <summary>
 /// Compact binary form of the hot HyDFS messages (appends, their acks, replica batches, transfer and read
-/// chunks): one length-prefixed field after another, no type names. The rare messages stay on Hyperion.
+/// chunks): the layout version byte, then one length-prefixed field after another, no type names. The other HyDFS
+/// messages go through <see cref="HyDfsControlSerializer"/>.
 /// </summary>
 public sealed class HyDfsSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int Id = 7301;
+
+    /// <summary>Version 1: the fields of each record in declaration order (Append: name, client, seq, prev, data).</summary>
+    public const byte Version1 = 1;
 
     public static readonly IReadOnlyList<Type> BoundTypes =
         [typeof(Append), typeof(AppendBatch), typeof(AppendAck), typeof(ReplicaWrite), typeof(ReplicaProgress), typeof(Chunk), typeof(Pull), typeof(Read), typeof(ReadResult), typeof(ReadLocal)];
@@ -46,10 +50,11 @@ public sealed class HyDfsSerializer(ExtendedActorSystem system) : SerializerWith
     private static byte[] Serialize(object obj)
     {
         // Bulky messages get a buffer of exactly their size, so the bytes are copied once, not twice.
-        var exact = ExactSize(obj);
+        var exact = ExactSize(obj) is > 0 and var size ? size + 1 : 0;
         var buffer = exact > 0 ? new byte[exact] : null;
         using var stream = buffer is not null ? new MemoryStream(buffer, 0, buffer.Length, writable: true, publiclyVisible: true) : new MemoryStream(64);
         using var w = new BinaryWriter(stream);
+        w.Write(Version1);
         switch (obj)
         {
             case Append a: w.Write(a.Name); w.Write(a.ClientId); w.Write(a.Seq); w.Write(a.PrevSeq); Bytes(w, a.Data); break;
@@ -104,6 +109,9 @@ public sealed class HyDfsSerializer(ExtendedActorSystem system) : SerializerWith
     public override object FromBinary(byte[] bytes, string manifest)
     {
         using var r = new BinaryReader(new MemoryStream(bytes));
+        var version = r.ReadByte();
+        if (version > Version1)
+            throw new System.Runtime.Serialization.SerializationException($"hydfs message '{manifest}' of layout version {version}: this node reads up to version {Version1} (sent by a newer RainStorm?)");
         return manifest switch
         {
             "A" => ReadAppend(r),

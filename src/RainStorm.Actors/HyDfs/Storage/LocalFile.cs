@@ -6,18 +6,21 @@ namespace RainStorm.Actors.HyDfs.Storage;
 /// <summary>
 /// One HyDFS file on this node's disk: the raw bytes in <c>key.dat</c>, the metadata in <c>key.meta</c>.
 /// Data is written (and flushed to disk) before the metadata record that commits it, so after a crash the
-/// data file is cut back to the last committed length. Owned by exactly one actor, so not thread-safe.
+/// data file is cut back to the last committed length. Every block's checksum is kept beside them
+/// (<see cref="StoredChecksums"/>), so reads find bytes that changed on disk. Owned by exactly one actor, so not thread-safe.
 /// </summary>
 internal sealed class LocalFile : IDisposable
 {
     private readonly SafeFileHandle _data;
     private readonly MetaLog _meta;
+    private readonly StoredChecksums _checksums;
     private readonly bool _fsync;
     private readonly Dictionary<string, long> _dedup;
 
-    private LocalFile(string name, string dataPath, string metaPath, SafeFileHandle data, MetaLog meta,
+    private LocalFile(string name, string dataPath, string metaPath, SafeFileHandle data, MetaLog meta, StoredChecksums checksums,
         long length, Dictionary<string, long> dedup, bool fsync)
     {
+        _checksums = checksums;
         Name = name;
         DataPath = dataPath;
         MetaPath = metaPath;
@@ -41,7 +44,8 @@ internal sealed class LocalFile : IDisposable
         var metaPath = Path.Combine(directory, key + ".meta");
         var data = File.OpenHandle(dataPath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
         var meta = MetaLog.Create(metaPath, name, fsync);
-        return new LocalFile(name, dataPath, metaPath, data, meta, 0, new Dictionary<string, long>(StringComparer.Ordinal), fsync);
+        return new LocalFile(name, dataPath, metaPath, data, meta, StoredChecksums.Create(dataPath), 0,
+            new Dictionary<string, long>(StringComparer.Ordinal), fsync);
     }
 
     /// <summary>Opens a stored file; null (and the leftovers deleted) when its creation never completed.</summary>
@@ -54,6 +58,7 @@ internal sealed class LocalFile : IDisposable
             loaded?.Log.Dispose();
             File.Delete(metaPath);
             File.Delete(dataPath);
+            File.Delete(StoredChecksums.PathOf(dataPath));
             return null;
         }
         var (meta, name, committed, dedup) = loaded.Value;
@@ -62,7 +67,7 @@ internal sealed class LocalFile : IDisposable
         if (actual > committed) RandomAccess.SetLength(data, committed);
         // A data file shorter than its commit record cannot happen with fsync on; without fsync trust the data.
         var length = Math.Min(actual, committed);
-        return new LocalFile(name, dataPath, metaPath, data, meta, length, dedup, fsync);
+        return new LocalFile(name, dataPath, metaPath, data, meta, StoredChecksums.Open(dataPath, data, length), length, dedup, fsync);
     }
 
     public long HighestSeq(string clientId) => _dedup.TryGetValue(clientId, out var seq) ? seq : long.MinValue;
@@ -93,6 +98,7 @@ internal sealed class LocalFile : IDisposable
         foreach (var (client, seq) in entries)
             if (!_dedup.TryGetValue(client, out var old) || old < seq) _dedup[client] = seq;
         Length = offset;
+        _checksums.Appended(parts);
         if (_meta.WantsCompaction) _meta.Reset(Name, Length, _dedup, _fsync);
     }
 
@@ -114,6 +120,7 @@ internal sealed class LocalFile : IDisposable
         RandomAccess.SetLength(_data, length);
         if (_fsync) RandomAccess.FlushToDisk(_data);
         Length = length;
+        _checksums.TruncatedTo(_data, length);
         _meta.Reset(Name, Length, _dedup, _fsync);
     }
 
@@ -129,6 +136,47 @@ internal sealed class LocalFile : IDisposable
             read += n;
         }
         return read == buffer.Length ? buffer : buffer[..read];
+    }
+
+    /// <summary>The bytes at <paramref name="offset"/> (at most <paramref name="max"/>), after checking every block they
+    /// touch against its checksum. <c>Corrupt</c>: the start of the first block whose bytes changed on disk (the data is
+    /// then not to be served), or null.</summary>
+    public (byte[] Data, long? Corrupt) ReadChecked(long offset, int max)
+    {
+        if (offset >= Length || offset < 0) return ([], null);
+        var end = Math.Min(Length, offset + max);
+        var first = offset / StoredChecksums.BlockSize;
+        var last = (end - 1) / StoredChecksums.BlockSize;
+        var blocks = Read(first * StoredChecksums.BlockSize, (int)Math.Min(Length - first * StoredChecksums.BlockSize, (last - first + 1) * StoredChecksums.BlockSize));
+        for (var i = first; i <= last; i++)
+        {
+            var at = (int)((i - first) * StoredChecksums.BlockSize);
+            if (!_checksums.Matches(i, blocks.AsSpan(at, Math.Min(_checksums.BlockLength(i), blocks.Length - at))))
+                return ([], i * StoredChecksums.BlockSize);
+        }
+        var from = (int)(offset - first * StoredChecksums.BlockSize);
+        return (blocks.AsSpan(from, (int)(end - offset)).ToArray(), null);
+    }
+
+    /// <summary>The starts of the blocks whose bytes on disk no longer match their checksums.</summary>
+    public IReadOnlyList<long> CorruptBlocks()
+    {
+        var corrupt = new List<long>();
+        for (long start = 0; start < Length; start += StoredChecksums.BlockSize)
+            if (ReadChecked(start, StoredChecksums.BlockSize).Corrupt is { } at) corrupt.Add(at);
+        return corrupt;
+    }
+
+    /// <summary>Puts back the block at <paramref name="start"/> from another copy's <paramref name="bytes"/>, if they are
+    /// what the block held when it was written (its checksum); false otherwise (that copy differs too).</summary>
+    public bool RepairBlock(long start, byte[] bytes)
+    {
+        var index = start / StoredChecksums.BlockSize;
+        if (start % StoredChecksums.BlockSize != 0 || start >= Length || !_checksums.Matches(index, bytes)) return false;
+        RandomAccess.Write(_data, bytes, start);
+        if (_fsync) RandomAccess.FlushToDisk(_data);
+        _checksums.Rewrote(index, bytes);
+        return true;
     }
 
     /// <summary>CRC-32 of each <paramref name="blockSize"/> block of the first <paramref name="upTo"/> bytes.</summary>
@@ -162,11 +210,13 @@ internal sealed class LocalFile : IDisposable
         Dispose();
         File.Delete(DataPath);
         File.Delete(MetaPath);
+        File.Delete(StoredChecksums.PathOf(DataPath));
     }
 
     public void Dispose()
     {
         _data.Dispose();
         _meta.Dispose();
+        _checksums.Dispose();
     }
 }

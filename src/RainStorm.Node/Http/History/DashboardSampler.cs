@@ -77,7 +77,7 @@ public sealed class DashboardSampler : ReceiveActor, IWithTimers
             try
             {
                 var selection = system.ActorSelection(new RootActorPath(m.Address) / "user" / NodeMetricsActor.Name);
-                return (await selection.Ask<NodeMetricsActor.TaskTimes>(new NodeMetricsActor.GetTaskTimes(), timeout)).Tasks;
+                return (await selection.Ask<MetricsProtocol.TaskTimes>(new MetricsProtocol.GetTaskTimes(), timeout)).Tasks;
             }
             catch (AskTimeoutException)
             {

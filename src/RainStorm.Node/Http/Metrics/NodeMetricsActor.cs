@@ -1,5 +1,6 @@
 using Akka.Actor;
 using RainStorm.Actors.Runtime.Metrics;
+using static RainStorm.Actors.Runtime.Metrics.MetricsProtocol;
 
 namespace RainStorm.Node.Http.Metrics;
 
@@ -10,9 +11,6 @@ namespace RainStorm.Node.Http.Metrics;
 public sealed class NodeMetricsActor : ReceiveActor
 {
     public const string Name = "node-metrics";
-
-    public sealed record GetTaskTimes;
-    public sealed record TaskTimes(IReadOnlyList<TaskTime> Tasks);
 
     public NodeMetricsActor()
     {

@@ -1,0 +1,32 @@
+using Akka.Actor;
+using RainStorm.Actors.Wire;
+using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
+
+namespace RainStorm.Actors.Runtime.Serialization;
+
+/// <summary>Leader, worker and task messages about one task (<see cref="Protocol.TaskProtocol"/>).</summary>
+public sealed class TaskProtocolSerializer(ExtendedActorSystem system) : ProtocolSerializer(system, "task", Version1, Codecs)
+{
+    public const int SerializerId = 4721;
+
+    /// <summary>Version 1: the fields of each record in declaration order.</summary>
+    public const byte Version1 = 1;
+
+    public override int Identifier => SerializerId;
+
+    public static readonly IReadOnlyList<Codec> Codecs =
+    [
+        Codec.Of<TaskId>("id", (w, m) => w.TaskId(m), r => r.TaskId()),
+        Codec.Of<StageRouting>("stage-routing", (w, m) => w.StageRouting(m), r => r.StageRouting()),
+        Codec.Of<TaskSpec>("spec", (w, m) => w.TaskSpec(m), r => r.TaskSpec()),
+        Codec.Of<Routing>("routing", (w, m) => { w.TaskId(m.Task); w.Optional(m.Downstream, w.StageRouting); w.Bool(m.Follow); },
+            r => new Routing(r.TaskId(), r.Optional(r.StageRouting), r.Bool())),
+        Codec.Of<SetFollow>("follow", (w, m) => w.Bool(m.On), r => new SetFollow(r.Bool())),
+        Codec.Of<TaskReport>("report", (w, m) => w.TaskReport(m), r => r.TaskReport()),
+        Codec.Of<SetRate>("rate", (w, m) => w.Double(m.TuplesPerSecond), r => new SetRate(r.Double())),
+        Codec.Of<TaskCompleted>("completed", (w, m) => { w.TaskId(m.Id); w.Long(m.TuplesIn); w.Long(m.TuplesOut); },
+            r => new TaskCompleted(r.TaskId(), r.Long(), r.Long())),
+        Codec.Of<TaskFailed>("failed", (w, m) => { w.TaskId(m.Id); w.Str(m.Reason); }, r => new TaskFailed(r.TaskId(), r.Str())),
+        Codec.Of<OutputLines>("lines", (w, m) => { w.Str(m.JobId); w.Strings(m.Lines); }, r => new OutputLines(r.Str(), r.Strings())),
+    ];
+}
