@@ -70,15 +70,4 @@ public sealed class LayoutV1Spec() : TestKit(Akka.Configuration.ConfigurationFac
         var refused = Assert.ThrowsAny<Exception>(() => { Sys.Serialization.Deserialize(other, HyperionId, ""); });
         Assert.Contains("Unsafe Type Deserialization Detected", refused.ToString());
     }
-
-    [Fact(Skip = "wrote Data/layout-v1.txt once; never again")]
-    public void Write_the_checked_in_bytes()
-    {
-        var lines = LayoutV1Samples.Messages.Select(p =>
-        {
-            var serializer = Sys.Serialization.FindSerializerFor(p.Value);
-            return $"{p.Key} {serializer.Identifier} {Akka.Serialization.Serialization.ManifestFor(serializer, p.Value)} {Convert.ToHexString(serializer.ToBinary(p.Value))}";
-        });
-        File.WriteAllLines("/tmp/layout-v1.txt", ["# name serializer-id manifest bytes (hex), written by layout version 1", .. lines]);
-    }
 }

@@ -46,7 +46,7 @@ public class RuntimeClusterFixture : IAsyncLifetime
         {
             // A file still held open by a stopping node; the temp dir is cleaned by the OS eventually.
         }
-        Support.SerializationFailures.ThrowIfAny(logged);
+        SerializationFailures.ThrowIfAny(logged);
     }
 
     /// <summary>Uploads a local file under <paramref name="name"/> unless HyDFS already has it.</summary>

@@ -1,4 +1,4 @@
-namespace RainStorm.Integration.Tests.Support;
+namespace RainStorm.Testing;
 
 /// <summary>Node log lines saying a message could not be serialized or deserialized: a message type that crosses the
 /// network without a codec (refused by RainStorm's unbound-type serializer) or a codec that broke. A cluster fixture
