@@ -195,6 +195,8 @@ public sealed partial class JobMaster
         foreach (var task in _job.StageTasks(run.Stage)) task.Actor!.Tell(RoutingOf(task));
         foreach (var task in _job.StageTasks(run.Stage - 1)) task.Actor!.Tell(RoutingOf(task));
         foreach (var task in leaving) task.Actor!.Tell(new Retire(task.Id));
+        foreach (var (oldTask, groups) in run.HandOffs().Where(h => h.OldTask < run.To))
+            StageTask(run.Stage, oldTask).Actor!.Tell(new Release(StageTask(run.Stage, oldTask).Id, groups));
         _log.Info($"Job {_job.Id}: stage {run.Stage} ({_job.OperatorOf(run.Stage)}) rescaled {run.From} -> {run.To} tasks in {run.Clock.ElapsedMilliseconds} ms (epoch {_job.Epoch})");
         Context.Parent.Tell(new WidthChanged(_job.Id, run.Stage, run.To));
         run.Requester?.Tell(new StageRescaled(_job.Id, run.Stage, run.From, run.To, run.Clock.Elapsed));

@@ -24,11 +24,17 @@ public static class RescaleProtocol
     public sealed record ExpectUpstream(TaskId Task, int[] UpstreamTasks, int[]? Forget = null);
     public sealed record UpstreamExpected(TaskId Task);
 
-    /// <summary>Give up these key groups: → <see cref="HandedOff"/> with their state, which the task then drops.</summary>
+    /// <summary>Hand these key groups over: → <see cref="HandedOff"/> with their state (exactly_once: once a snapshot of
+    /// that point is journaled). The task keeps them until <see cref="Release"/>, so a rescale that fails before its
+    /// commit rolls back without moving anything.</summary>
     public sealed record HandOff(TaskId Task, int[] KeyGroups);
     public sealed record HandedOff(TaskId Task, IReadOnlyDictionary<int, byte[]> State);
 
-    /// <summary>Take over these key groups with their state. → <see cref="TookOver"/></summary>
+    /// <summary>Take over these key groups with their state (exactly_once: journaled as a snapshot before the answer).
+    /// → <see cref="TookOver"/></summary>
     public sealed record TakeOver(TaskId Task, IReadOnlyDictionary<int, byte[]> State);
     public sealed record TookOver(TaskId Task);
+
+    /// <summary>The rescale is committed: drop the key groups handed over (no answer).</summary>
+    public sealed record Release(TaskId Task, int[] KeyGroups);
 }
