@@ -17,12 +17,12 @@ public sealed class RescaleTests(RescaleClusterFixture fixture, ITestOutputHelpe
 {
     private static readonly TimeSpan Ask = TimeSpan.FromSeconds(60);
 
-    private async Task<string> SubmitPacedApp1Async(string destination, int rate)
+    private async Task<string> SubmitPacedApp1Async(string destination, int rate, bool exactlyOnce = false)
     {
         var source = RuntimeClusterFixture.TrafficSigns();
         await fixture.UploadAsync("Traffic_Signs.csv", source);
         return await JobRunner.SubmitAsync(fixture.Cluster.Leader,
-            $"RainStorm 2 3 Filter \"{ExactlyOnceChecks.App1Pattern}\" AggregateByKey 8 Traffic_Signs.csv {destination} false false {rate} 0 0");
+            $"RainStorm 2 3 Filter \"{ExactlyOnceChecks.App1Pattern}\" AggregateByKey 8 Traffic_Signs.csv {destination} {(exactlyOnce ? "true" : "false")} false {rate} 0 0");
     }
 
     /// <summary>Until the job's tasks all run (a rescale is refused while it starts).</summary>
@@ -71,6 +71,48 @@ public sealed class RescaleTests(RescaleClusterFixture fixture, ITestOutputHelpe
         var lines = await fixture.ReadLinesAsync("rescaled_app1");
         ExactlyOnceChecks.AssertApp1Exact(lines, ExactlyOnceChecks.App1Expected(source));
         Assert.Equal(ExactlyOnceChecks.App1Expected(source).Values.Sum(), lines.Length);
+    }
+
+    [Fact]
+    public async Task An_exactly_once_App1_rescaled_up_and_down_with_a_kill_task_during_a_handoff_counts_every_key_exactly_1_to_n()
+    {
+        var jobId = await SubmitPacedApp1Async("eo_rescaled_app1", rate: 400, exactlyOnce: true);
+        await WaitRunningAsync(jobId);
+
+        (int Stage, int Tasks)[] steps = [(2, 5), (2, 2), (1, 2), (2, 4), (2, 1), (1, 4), (2, 3), (2, 6), (2, 2), (2, 4), (2, 3)];
+        var done = 0;
+        var rolledBack = 0;
+        for (var i = 0; i < steps.Length; i++)
+        {
+            var (stage, tasks) = steps[i];
+            var asking = RescaleAsync(jobId, stage, tasks);
+            if (i == 3)
+            {
+                // While the key groups move: kill an AggregateByKey task (an old owner or a new one).
+                var victim = (await fixture.AskLeaderAsync<TaskList>(new ListTasks(jobId))).Tasks.First(t => t.Op == "AggregateByKey");
+                Assert.IsType<TaskKilled>(await fixture.AskLeaderAsync<object>(new KillTask(victim.Node, victim.Pid)));
+                output.WriteLine($"kill_task {victim.Task} during the rescale of stage 2 to 4");
+            }
+            var answer = await asking;
+            output.WriteLine($"stage {stage} -> {tasks}: {answer}");
+            if (answer is CommandFailed { Message: var m } && m.Contains("draining", StringComparison.Ordinal)) break;
+            if (answer is CommandFailed { Message: var r } && (r.Contains("rolled back", StringComparison.Ordinal) || r.Contains("not running", StringComparison.Ordinal)))
+            {
+                rolledBack++;
+                await WaitRunningAsync(jobId);
+                continue;
+            }
+            Assert.IsType<StageRescaled>(answer);
+            done++;
+            Assert.Equal(tasks, (await fixture.AskLeaderAsync<JobList>(new ListJobs())).Jobs.Single(j => j.JobId == jobId).Widths![stage]);
+        }
+        Assert.True(done >= 6, $"only {done} rescales ran before the source was read to the end ({rolledBack} rolled back)");
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var job = await JobRunner.WaitAsync(fixture.Cluster.First, fixture.Cluster.Leader, jobId, ct: cts.Token);
+        Assert.Equal("COMPLETED", job.Status);
+        var source = RuntimeClusterFixture.TrafficSigns();
+        ExactlyOnceChecks.AssertApp1Exact(await fixture.ReadLinesAsync("eo_rescaled_app1"), ExactlyOnceChecks.App1Expected(source));
     }
 
     [Fact]

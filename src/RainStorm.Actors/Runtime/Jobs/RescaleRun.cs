@@ -15,14 +15,18 @@ public enum RescaleStep
     HandingOff,
     /// <summary>New owners take the moved groups over.</summary>
     TakingOver,
-    /// <summary>The stage and the one after it expect their new edges; then the new routing goes out.</summary>
+    /// <summary>The stage and the one after it expect their new edges.</summary>
     Connecting,
+    /// <summary>The new shape is being journaled by the leader (the commit point); then the new routing goes out.</summary>
+    Committing,
 }
 
 /// <summary>One rescale under way: which stage, from and to what width, who asked, and what the current step still
 /// waits for.</summary>
-public sealed class RescaleRun(int stage, int from, int to, IActorRef? requester, int[]? oldTable, int[]? newTable)
+public sealed class RescaleRun(int stage, int from, int to, IActorRef? requester, int[]? oldTable, int[]? newTable, JobState.StageShape before)
 {
+    /// <summary>The stage as it was, for a roll back.</summary>
+    public JobState.StageShape Before { get; } = before;
     public int Stage { get; } = stage;
     public int From { get; } = from;
     public int To { get; } = to;
