@@ -32,12 +32,21 @@ public sealed class RescaleTests(RescaleClusterFixture fixture, ITestOutputHelpe
         return tasks.Count > 0 && tasks.All(t => t.State == "RUNNING") && tasks.Any(t => t.InPerSecond > 0);
     }, TimeSpan.FromSeconds(60), $"every task of {jobId} running", 100);
 
-    /// <summary>Asks for the rescale, again while tasks that left in the previous one are still finishing.</summary>
-    private async Task<object> RescaleAsync(string jobId, int stage, int tasks)
+    /// <summary>Asks for the rescale, again while tasks that left in the previous one are still finishing; with
+    /// <paramref name="victim"/> killed right behind the first request (both go to the leader in order, so its failure
+    /// reaches the job master while the rescale runs).</summary>
+    private async Task<object> RescaleAsync(string jobId, int stage, int tasks, TaskInfo? victim = null)
     {
         while (true)
         {
-            var answer = await fixture.Cluster.Leader.Ask<object>(new RescaleStage(jobId, stage, tasks), Ask);
+            var asking = fixture.Cluster.Leader.Ask<object>(new RescaleStage(jobId, stage, tasks), Ask);
+            if (victim is not null)
+            {
+                Assert.IsType<TaskKilled>(await fixture.AskLeaderAsync<object>(new KillTask(victim.Node, victim.Pid)));
+                output.WriteLine($"kill_task {victim.Task} right behind the rescale of stage {stage} to {tasks}");
+                victim = null;
+            }
+            var answer = await asking;
             if (answer is not CommandFailed { Message: var m } || !m.Contains("still finishing", StringComparison.Ordinal)) return answer;
             await Task.Delay(100);
         }
@@ -85,14 +94,9 @@ public sealed class RescaleTests(RescaleClusterFixture fixture, ITestOutputHelpe
         for (var i = 0; i < steps.Length; i++)
         {
             var (stage, tasks) = steps[i];
-            var asking = RescaleAsync(jobId, stage, tasks);
-            if (i == 3)
-            {
-                // While the key groups move: kill an AggregateByKey task (an old owner or a new one).
-                var victim = (await fixture.AskLeaderAsync<TaskList>(new ListTasks(jobId))).Tasks.First(t => t.Op == "AggregateByKey");
-                Assert.IsType<TaskKilled>(await fixture.AskLeaderAsync<object>(new KillTask(victim.Node, victim.Pid)));
-                output.WriteLine($"kill_task {victim.Task} during the rescale of stage 2 to 4");
-            }
+            // At step 3 an AggregateByKey task is killed right behind the rescale request: the rescale rolls back.
+            var victim = i == 3 ? (await fixture.AskLeaderAsync<TaskList>(new ListTasks(jobId))).Tasks.First(t => t.Op == "AggregateByKey") : null;
+            var asking = RescaleAsync(jobId, stage, tasks, victim);
             var answer = await asking;
             output.WriteLine($"stage {stage} -> {tasks}: {answer}");
             if (answer is CommandFailed { Message: var m } && m.Contains("draining", StringComparison.Ordinal)) break;

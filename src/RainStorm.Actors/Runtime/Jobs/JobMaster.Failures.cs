@@ -174,6 +174,15 @@ public sealed partial class JobMaster
         {
             foreach (var up in _job.StageTasks(stage - 1).Where(t => t.Actor is not null && t.State != TaskRunStatus.Completed))
                 up.Actor!.Tell(RoutingOf(up));
+            // After a leader move a rescale may have stopped half way (rolled back): edges it had the task expect from
+            // tasks that never ran are forgotten (only never-used or ended edges are).
+            if (_start == Start.Reattach)
+            {
+                var upstream = Placement.Upstream(_job, stage, task.Id.Index);
+                var leaving = _job.Retiring.Keys.Where(t => t.Stage == stage - 1).Select(t => t.Index);
+                task.Actor.Tell(new RescaleProtocol.ExpectUpstream(task.Id, upstream,
+                    Enumerable.Range(0, ScalingConfig.MaxTasksPerStage).Except(upstream).Except(leaving).ToArray()));
+            }
         }
         var recovery = _recoveries.LastOrDefault(r => r.Id == task.Id);
         if (recovery is not null && recovery.Restarted is null)

@@ -20,6 +20,7 @@ namespace RainStorm.Actors.Runtime.Jobs;
 public sealed partial class JobMaster
 {
     private RescaleRun? _rescale;
+    private int _rescales;
 
     /// <summary>Why this rescale cannot run now, or null when it can.</summary>
     private string? RescaleRefusal(RescaleStage request)
@@ -66,7 +67,7 @@ public sealed partial class JobMaster
             oldTable = Placement.TableInto(_job, stage);
             newTable = KeyGroupMover.Rebalance(oldTable, request.Tasks);
         }
-        _rescale = new RescaleRun(stage, _job.Widths[stage], request.Tasks, requester, oldTable, newTable, _job.ShapeOf(stage));
+        _rescale = new RescaleRun(++_rescales, stage, _job.Widths[stage], request.Tasks, requester, oldTable, newTable, _job.ShapeOf(stage));
         if (requester is not null)
             _scalingHistory.Add(new ScalingEntry(stage, _job.OperatorOf(stage), _rescale.From, _rescale.To, 0, "rescale command",
                 DateTimeOffset.UtcNow, "command", null));
@@ -75,7 +76,7 @@ public sealed partial class JobMaster
         Become(Rescaling);
         var upstream = _job.StageTasks(stage - 1).ToList();
         _rescale.Begin(RescaleStep.Holding, upstream.Select(t => t.Id));
-        foreach (var task in upstream) task.Actor!.Tell(new Hold(task.Id));
+        foreach (var task in upstream) task.Actor!.Tell(new Hold(task.Id, _rescale.Number));
         return null;
     }
 
@@ -86,7 +87,7 @@ public sealed partial class JobMaster
             $"{_job.Id} is rescaling stage {_rescale!.Stage} already; try again when that is done")));
         Receive<Held>(held =>
         {
-            if (_rescale!.Answered(RescaleStep.Holding, held.Task)) StartNewTasks();
+            if (_rescale!.Answered(RescaleStep.Holding, held.Task, held.Rescale)) StartNewTasks();
         });
         Receive<TaskStarted>(started =>
         {
@@ -94,23 +95,24 @@ public sealed partial class JobMaster
             if (task is null) return;
             if (_rescale!.Step == RescaleStep.Starting && task.Id.Stage == _rescale.Stage && task.Id.Index >= _rescale.From)
             {
-                if (_rescale.Answered(RescaleStep.Starting, task.Id)) HandOffGroups();
+                if (_rescale.Answered(RescaleStep.Starting, task.Id, _rescale.Number)) HandOffGroups();
                 return;
             }
             OnTaskRestarted(task);
         });
         Receive<HandedOff>(handedOff =>
         {
-            foreach (var (group, state) in handedOff.State) _rescale!.MovingState[group] = state;
-            if (_rescale!.Answered(RescaleStep.HandingOff, handedOff.Task)) TakeOverGroups();
+            if (handedOff.Rescale != _rescale!.Number) return;
+            foreach (var (group, state) in handedOff.State) _rescale.MovingState[group] = state;
+            if (_rescale.Answered(RescaleStep.HandingOff, handedOff.Task, handedOff.Rescale)) TakeOverGroups();
         });
         Receive<TookOver>(tookOver =>
         {
-            if (_rescale!.Answered(RescaleStep.TakingOver, tookOver.Task)) Connect();
+            if (_rescale!.Answered(RescaleStep.TakingOver, tookOver.Task, tookOver.Rescale)) Connect();
         });
         Receive<UpstreamExpected>(expected =>
         {
-            if (_rescale!.Answered(RescaleStep.Connecting, expected.Task)) JournalRescale();
+            if (_rescale!.Answered(RescaleStep.Connecting, expected.Task, expected.Rescale)) JournalRescale();
         });
         Receive<JobJournal.RescaleJournaled>(journaled =>
         {
@@ -186,14 +188,14 @@ public sealed partial class JobMaster
         var handOffs = run.HandOffs().ToDictionary(h => h.OldTask, h => h.Groups);
         var asked = _job.Plan.ExactlyOnce ? Enumerable.Range(0, run.From) : handOffs.Keys;
         Ask(RescaleStep.HandingOff, asked.Select(index => StageTask(run.Stage, index) is var task
-            ? (task, (object)new HandOff(task.Id, handOffs.GetValueOrDefault(index) ?? [])) : default).ToList(), TakeOverGroups);
+            ? (task, (object)new HandOff(task.Id, handOffs.GetValueOrDefault(index) ?? [], run.Number)) : default).ToList(), TakeOverGroups);
     }
 
     private void TakeOverGroups()
     {
         var run = _rescale!;
         Ask(RescaleStep.TakingOver, run.TakeOvers().Select(t => StageTask(run.Stage, t.NewTask) is var task
-            ? (task, (object)new TakeOver(task.Id, t.State)) : default).ToList(), Connect);
+            ? (task, (object)new TakeOver(task.Id, t.State, run.Number)) : default).ToList(), Connect);
     }
 
     /// <summary>The stage's tasks expect every task in front of it, the next stage's tasks every task of the stage
@@ -204,7 +206,7 @@ public sealed partial class JobMaster
         var added = run.Grows ? Enumerable.Range(run.From, run.To - run.From).ToArray() : null;
         var receivers = _job.StageTasks(run.Stage).Concat(run.Stage < _job.StageCount ? _job.StageTasks(run.Stage + 1) : []);
         Ask(RescaleStep.Connecting, receivers.Select(task => (task, (object)new ExpectUpstream(task.Id,
-            Placement.Upstream(_job, task.Id.Stage, task.Id.Index), task.Id.Stage == run.Stage ? null : added))).ToList(), JournalRescale);
+            Placement.Upstream(_job, task.Id.Stage, task.Id.Index), task.Id.Stage == run.Stage ? null : added, run.Number))).ToList(), JournalRescale);
     }
 
     /// <summary>The commit point: the leader journals the stage's new width, table and task generations, and only then

@@ -23,8 +23,10 @@ public enum RescaleStep
 
 /// <summary>One rescale under way: which stage, from and to what width, who asked, and what the current step still
 /// waits for.</summary>
-public sealed class RescaleRun(int stage, int from, int to, IActorRef? requester, int[]? oldTable, int[]? newTable, JobState.StageShape before)
+public sealed class RescaleRun(int number, int stage, int from, int to, IActorRef? requester, int[]? oldTable, int[]? newTable, JobState.StageShape before)
 {
+    /// <summary>The rescale's number in its job (its messages and their answers carry it).</summary>
+    public int Number { get; } = number;
     /// <summary>The stage as it was, for a roll back.</summary>
     public JobState.StageShape Before { get; } = before;
     public int Stage { get; } = stage;
@@ -50,7 +52,7 @@ public sealed class RescaleRun(int stage, int from, int to, IActorRef? requester
     }
 
     /// <summary>True when <paramref name="task"/> answered the current step and it was the last one waited for.</summary>
-    public bool Answered(RescaleStep step, TaskId task) => step == Step && _waiting.Remove(task) && _waiting.Count == 0;
+    public bool Answered(RescaleStep step, TaskId task, int number) => number == Number && step == Step && _waiting.Remove(task) && _waiting.Count == 0;
 
     public bool StepDone => _waiting.Count == 0;
 

@@ -95,9 +95,9 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
             _log.Info("Task {0}: input rate set to {1} tuples/s", _spec.Id, rate.TuplesPerSecond);
             Emit();
         });
-        Command<RainStorm.Actors.Runtime.Protocol.RescaleProtocol.Hold>(_ =>
+        Command<RainStorm.Actors.Runtime.Protocol.RescaleProtocol.Hold>(hold =>
         {
-            _hold = new HoldState(Sender);
+            _hold = new HoldState(Sender, hold.Rescale);
             _output?.FlushAll();
             Emit();
         });
@@ -190,6 +190,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         {
             _output.Reroute(routing.Downstream!);
         }
+        _hold?.Cancel();
         _hold = null;
         Emit();
     }

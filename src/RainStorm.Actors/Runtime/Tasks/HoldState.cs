@@ -17,17 +17,21 @@ public enum HoldStep
 
 /// <summary>A task held for a rescale by <see cref="Master"/>: it answers <see cref="RescaleProtocol.Held"/> once,
 /// as soon as its output is empty (everything it sent acknowledged) and, exactly_once, that point is journaled.</summary>
-public sealed class HoldState(IActorRef master)
+public sealed class HoldState(IActorRef master, int rescale)
 {
     public IActorRef Master { get; } = master;
+    public int Rescale { get; } = rescale;
     public HoldStep Step { get; set; } = HoldStep.Emptying;
 
     public void Answer(TaskId task)
     {
         if (Step == HoldStep.Answered) return;
         Step = HoldStep.Answered;
-        Master.Tell(new RescaleProtocol.Held(task));
+        Master.Tell(new RescaleProtocol.Held(task, Rescale));
     }
+
+    /// <summary>The hold ended (new routing) before it was answered: it is never answered.</summary>
+    public void Cancel() => Step = HoldStep.Answered;
 
     /// <summary>Answers at once when <paramref name="outputEmpty"/> (a task that journals nothing).</summary>
     public void AnswerOnce(bool outputEmpty, TaskId task)

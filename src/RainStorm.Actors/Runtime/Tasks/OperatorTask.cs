@@ -235,6 +235,7 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers, IWithUnboundedStas
         {
             edges.Reroute(routing.Downstream);
         }
+        _hold?.Cancel();
         _hold = null;
         Work();
     }
@@ -413,9 +414,9 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers, IWithUnboundedStas
 
     private void ReceiveRescale()
     {
-        Receive<RescaleProtocol.Hold>(_ =>
+        Receive<RescaleProtocol.Hold>(hold =>
         {
-            _hold = new HoldState(Sender);
+            _hold = new HoldState(Sender, hold.Rescale);
             (_output as EdgeOutput)?.FlushAll();
             Work();
         });
@@ -430,21 +431,22 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers, IWithUnboundedStas
             var master = Sender;
             var forgotten = _inbound.Forget((expect.Forget ?? []).Select(InboundEdge));
             _inbound.Expect(expect.UpstreamTasks.Select(InboundEdge));
-            if (_durability is null || forgotten.Count == 0) master.Tell(new RescaleProtocol.UpstreamExpected(_spec.Id));
-            else _durability.Append(new EdgesForgotten(forgotten.ToArray()), () => master.Tell(new RescaleProtocol.UpstreamExpected(_spec.Id)));
+            var answer = new RescaleProtocol.UpstreamExpected(_spec.Id, expect.Rescale);
+            if (_durability is null || forgotten.Count == 0) master.Tell(answer);
+            else _durability.Append(new EdgesForgotten(forgotten.ToArray()), () => master.Tell(answer));
             Work();
         });
         Receive<RescaleProtocol.HandOff>(handOff =>
         {
             var master = Sender;
             var state = Stateful?.Snapshot(handOff.KeyGroups.ToHashSet()) ?? new Dictionary<int, byte[]>();
-            WhenSettled(() => Fenced(() => master.Tell(new RescaleProtocol.HandedOff(_spec.Id, state))));
+            WhenSettled(() => Fenced(() => master.Tell(new RescaleProtocol.HandedOff(_spec.Id, state, handOff.Rescale))));
         });
         Receive<RescaleProtocol.TakeOver>(takeOver =>
         {
             var master = Sender;
             if (takeOver.State.Count > 0 && !Guard(() => Stateful?.Restore(takeOver.State))) return;
-            WhenSettled(() => Fenced(() => master.Tell(new RescaleProtocol.TookOver(_spec.Id))));
+            WhenSettled(() => Fenced(() => master.Tell(new RescaleProtocol.TookOver(_spec.Id, takeOver.Rescale))));
         });
         Receive<RescaleProtocol.Release>(release => Stateful?.Remove(release.KeyGroups.ToHashSet()));
     }
