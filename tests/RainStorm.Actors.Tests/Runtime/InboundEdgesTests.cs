@@ -57,4 +57,52 @@ public sealed class InboundEdgesTests
         Assert.False(inbound.Knows(B));
         Assert.Throws<InvalidOperationException>(() => inbound.Receive(B, 1));
     }
+
+    [Fact]
+    public void Forget_drops_ended_and_never_used_edges_but_keeps_a_live_one()
+    {
+        var c = new Edge("job-1", 0, 2, 1);
+        var inbound = new InboundEdges([A, B, c]);
+        inbound.Receive(A, 1);
+        inbound.Complete(A, 1, endOfStream: true);
+        inbound.Receive(B, 1);
+        inbound.Complete(B, 1, endOfStream: false);
+
+        var dropped = inbound.Forget([A, B, c]);
+
+        Assert.Equal([A, c], dropped);
+        Assert.True(inbound.Knows(B));
+        Assert.False(inbound.Knows(A));
+        Assert.False(inbound.Knows(c));
+    }
+
+    [Fact]
+    public void A_replayed_round_on_an_edge_not_expected_now_is_known_again_until_a_replayed_forget()
+    {
+        var inbound = new InboundEdges([A]);
+
+        inbound.Replay(B, 1, endOfStream: false);
+        Assert.Equal(Arrival.Done, inbound.Receive(B, 1));
+        Assert.False(inbound.AllEnded);
+        inbound.Replay(B, 2, endOfStream: true);
+        Assert.Equal([B], inbound.Forget([B]));
+
+        // A later sender of the same index starts a fresh edge: its seq 1 is new, not shadowed by the old marks.
+        inbound.Expect([B]);
+        Assert.Equal(Arrival.New, inbound.Receive(B, 1));
+    }
+
+    [Fact]
+    public void Restored_marks_bring_back_edges_not_expected_now()
+    {
+        var before = new InboundEdges([A, B]);
+        before.Receive(B, 1);
+        before.Complete(B, 1, endOfStream: false);
+
+        var after = new InboundEdges([A]);
+        after.Restore(before.Marks());
+
+        Assert.Equal(Arrival.Done, after.Receive(B, 1));
+        Assert.Equal(Arrival.New, after.Receive(B, 2));
+    }
 }

@@ -17,12 +17,12 @@ public sealed class RescaleTests(RescaleClusterFixture fixture, ITestOutputHelpe
 {
     private static readonly TimeSpan Ask = TimeSpan.FromSeconds(60);
 
-    private async Task<string> SubmitPacedApp1Async(string destination, int rate)
+    private async Task<string> SubmitPacedApp1Async(string destination, int rate, bool exactlyOnce = false)
     {
         var source = RuntimeClusterFixture.TrafficSigns();
         await fixture.UploadAsync("Traffic_Signs.csv", source);
         return await JobRunner.SubmitAsync(fixture.Cluster.Leader,
-            $"RainStorm 2 3 Filter \"{ExactlyOnceChecks.App1Pattern}\" AggregateByKey 8 Traffic_Signs.csv {destination} false false {rate} 0 0");
+            $"RainStorm 2 3 Filter \"{ExactlyOnceChecks.App1Pattern}\" AggregateByKey 8 Traffic_Signs.csv {destination} {(exactlyOnce ? "true" : "false")} false {rate} 0 0");
     }
 
     /// <summary>Until the job's tasks all run (a rescale is refused while it starts).</summary>
@@ -32,12 +32,21 @@ public sealed class RescaleTests(RescaleClusterFixture fixture, ITestOutputHelpe
         return tasks.Count > 0 && tasks.All(t => t.State == "RUNNING") && tasks.Any(t => t.InPerSecond > 0);
     }, TimeSpan.FromSeconds(60), $"every task of {jobId} running", 100);
 
-    /// <summary>Asks for the rescale, again while tasks that left in the previous one are still finishing.</summary>
-    private async Task<object> RescaleAsync(string jobId, int stage, int tasks)
+    /// <summary>Asks for the rescale, again while tasks that left in the previous one are still finishing; with
+    /// <paramref name="victim"/> killed right behind the first request (both go to the leader in order, so its failure
+    /// reaches the job master while the rescale runs).</summary>
+    private async Task<object> RescaleAsync(string jobId, int stage, int tasks, TaskInfo? victim = null)
     {
         while (true)
         {
-            var answer = await fixture.Cluster.Leader.Ask<object>(new RescaleStage(jobId, stage, tasks), Ask);
+            var asking = fixture.Cluster.Leader.Ask<object>(new RescaleStage(jobId, stage, tasks), Ask);
+            if (victim is not null)
+            {
+                Assert.IsType<TaskKilled>(await fixture.AskLeaderAsync<object>(new KillTask(victim.Node, victim.Pid)));
+                output.WriteLine($"kill_task {victim.Task} right behind the rescale of stage {stage} to {tasks}");
+                victim = null;
+            }
+            var answer = await asking;
             if (answer is not CommandFailed { Message: var m } || !m.Contains("still finishing", StringComparison.Ordinal)) return answer;
             await Task.Delay(100);
         }
@@ -71,6 +80,43 @@ public sealed class RescaleTests(RescaleClusterFixture fixture, ITestOutputHelpe
         var lines = await fixture.ReadLinesAsync("rescaled_app1");
         ExactlyOnceChecks.AssertApp1Exact(lines, ExactlyOnceChecks.App1Expected(source));
         Assert.Equal(ExactlyOnceChecks.App1Expected(source).Values.Sum(), lines.Length);
+    }
+
+    [Fact]
+    public async Task An_exactly_once_App1_rescaled_up_and_down_with_a_kill_task_during_a_handoff_counts_every_key_exactly_1_to_n()
+    {
+        var jobId = await SubmitPacedApp1Async("eo_rescaled_app1", rate: 400, exactlyOnce: true);
+        await WaitRunningAsync(jobId);
+
+        (int Stage, int Tasks)[] steps = [(2, 5), (2, 2), (1, 2), (2, 4), (2, 1), (1, 4), (2, 3), (2, 6), (2, 2), (2, 4), (2, 3)];
+        var done = 0;
+        var rolledBack = 0;
+        for (var i = 0; i < steps.Length; i++)
+        {
+            var (stage, tasks) = steps[i];
+            // At step 3 an AggregateByKey task is killed right behind the rescale request: the rescale rolls back.
+            var victim = i == 3 ? (await fixture.AskLeaderAsync<TaskList>(new ListTasks(jobId))).Tasks.First(t => t.Op == "AggregateByKey") : null;
+            var asking = RescaleAsync(jobId, stage, tasks, victim);
+            var answer = await asking;
+            output.WriteLine($"stage {stage} -> {tasks}: {answer}");
+            if (answer is CommandFailed { Message: var m } && m.Contains("draining", StringComparison.Ordinal)) break;
+            if (answer is CommandFailed { Message: var r } && (r.Contains("rolled back", StringComparison.Ordinal) || r.Contains("not running", StringComparison.Ordinal)))
+            {
+                rolledBack++;
+                await WaitRunningAsync(jobId);
+                continue;
+            }
+            Assert.IsType<StageRescaled>(answer);
+            done++;
+            Assert.Equal(tasks, (await fixture.AskLeaderAsync<JobList>(new ListJobs())).Jobs.Single(j => j.JobId == jobId).Widths![stage]);
+        }
+        Assert.True(done >= 6, $"only {done} rescales ran before the source was read to the end ({rolledBack} rolled back)");
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var job = await JobRunner.WaitAsync(fixture.Cluster.First, fixture.Cluster.Leader, jobId, ct: cts.Token);
+        Assert.Equal("COMPLETED", job.Status);
+        var source = RuntimeClusterFixture.TrafficSigns();
+        ExactlyOnceChecks.AssertApp1Exact(await fixture.ReadLinesAsync("eo_rescaled_app1"), ExactlyOnceChecks.App1Expected(source));
     }
 
     [Fact]

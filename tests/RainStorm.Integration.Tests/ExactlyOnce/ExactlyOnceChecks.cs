@@ -21,7 +21,15 @@ public static class ExactlyOnceChecks
         Assert.Equal(expected.Keys.Order(), perKey.Keys.Order());
         foreach (var (key, counts) in perKey)
         {
-            Assert.Equal(Enumerable.Range(1, (int)expected[key]).Select(i => (long)i), counts.Order());
+            var want = Enumerable.Range(1, (int)expected[key]).Select(i => (long)i).ToList();
+            if (want.SequenceEqual(counts.Order())) continue;
+            var twice = counts.GroupBy(c => c).Where(g => g.Count() > 1).Select(g => g.Key).Order().ToList();
+            var missing = want.Except(counts).ToList();
+            var beyond = counts.Where(c => c > expected[key]).Distinct().Order().ToList();
+            Assert.Fail($"key '{key}': expected counts 1..{expected[key]} once each; {counts.Count} lines, " +
+                        $"twice: [{string.Join(",", twice.Take(20))}]{(twice.Count > 20 ? $" (+{twice.Count - 20})" : "")}, " +
+                        $"missing: [{string.Join(",", missing.Take(20))}]{(missing.Count > 20 ? $" (+{missing.Count - 20})" : "")}, " +
+                        $"beyond n: [{string.Join(",", beyond.Take(20))}]");
         }
     }
 

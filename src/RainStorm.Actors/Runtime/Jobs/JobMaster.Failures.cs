@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Actors.Runtime.Recovery;
 using static RainStorm.Actors.Runtime.Jobs.JobMasterProtocol;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
@@ -50,7 +51,7 @@ public sealed partial class JobMaster
     {
         Receive<RestartCheck>(check =>
         {
-            if (!_job.Tasks.TryGetValue(check.Id, out var task)) return;
+            if (!_job.Tasks.TryGetValue(check.Id, out var task) && !_job.Retiring.TryGetValue(check.Id, out task)) return;
             if (task.Actor is not null || _restarts.GetValueOrDefault(check.Id) != check.Attempt) return;
             Restart(task, $"task {task.Id} did not start on {task.Node} within {_settings.TaskStartTimeout.TotalSeconds:0} s");
         });
@@ -167,10 +168,21 @@ public sealed partial class JobMaster
     {
         var stage = task.Id.Stage;
         task.Actor!.Tell(RoutingOf(task));
-        if (stage > 0)
+        if (_job.Retiring.ContainsKey(task.Id))
+            task.Actor.Tell(new RescaleProtocol.Retire(task.Id)); // it left its stage: nothing is routed to it
+        else if (stage > 0)
         {
             foreach (var up in _job.StageTasks(stage - 1).Where(t => t.Actor is not null && t.State != TaskRunStatus.Completed))
                 up.Actor!.Tell(RoutingOf(up));
+            // After a leader move a rescale may have stopped half way (rolled back): edges it had the task expect from
+            // tasks that never ran are forgotten (only never-used or ended edges are).
+            if (_start == Start.Reattach)
+            {
+                var upstream = Placement.Upstream(_job, stage, task.Id.Index);
+                var leaving = _job.Retiring.Keys.Where(t => t.Stage == stage - 1).Select(t => t.Index);
+                task.Actor.Tell(new RescaleProtocol.ExpectUpstream(task.Id, upstream,
+                    Enumerable.Range(0, ScalingConfig.MaxTasksPerStage).Except(upstream).Except(leaving).ToArray()));
+            }
         }
         var recovery = _recoveries.LastOrDefault(r => r.Id == task.Id);
         if (recovery is not null && recovery.Restarted is null)
@@ -186,12 +198,12 @@ public sealed partial class JobMaster
     /// at-least-once job with an unfinished task there restarts from its source.</summary>
     private void OnWorkerGone(string node)
     {
-        if (_job.Retiring.Values.Any(t => t.Node == node))
+        if (!_job.Plan.ExactlyOnce && _job.Retiring.Values.Any(t => t.Node == node))
         {
             RestartJob($"worker node {node} left the cluster while a task that left its stage in a rescale was finishing there");
             return;
         }
-        if (!_job.Tasks.Values.Any(t => t.Node == node)) return;
+        if (!_job.Tasks.Values.Concat(_job.Retiring.Values).Any(t => t.Node == node)) return;
         var reason = $"worker node {node} left the cluster while running tasks of the job";
         if (!_job.Plan.ExactlyOnce)
         {
@@ -199,7 +211,8 @@ public sealed partial class JobMaster
             return;
         }
         _log.Warning("Job {0}: failure detected: {1}", _job.Id, reason);
-        foreach (var task in _job.Tasks.Values.Where(t => t.Node == node && t.State != TaskRunStatus.Completed).OrderBy(t => t.Id.Stage).ToList())
+        foreach (var task in _job.Tasks.Values.Concat(_job.Retiring.Values).Where(t => t.Node == node && t.State != TaskRunStatus.Completed)
+                     .OrderBy(t => t.Id.Stage).ToList())
         {
             if (!_job.IsRunning) break;
             Restart(task, $"node {node} failed");

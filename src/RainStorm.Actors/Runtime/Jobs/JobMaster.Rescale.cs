@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using RainStorm.Actors.Runtime.Protocol;
+using RainStorm.Actors.Runtime.Recovery;
 using RainStorm.Actors.Runtime.Scaling;
 using static RainStorm.Actors.Runtime.Jobs.JobMasterProtocol;
 using static RainStorm.Actors.Runtime.Protocol.JobCommands;
@@ -19,6 +20,7 @@ namespace RainStorm.Actors.Runtime.Jobs;
 public sealed partial class JobMaster
 {
     private RescaleRun? _rescale;
+    private int _rescales;
 
     /// <summary>Why this rescale cannot run now, or null when it can.</summary>
     private string? RescaleRefusal(RescaleStage request)
@@ -38,8 +40,6 @@ public sealed partial class JobMaster
                    $"the rest taken by running tasks), not {request.Tasks}";
         if (request.Tasks == _job.Widths[request.Stage])
             return $"stage {request.Stage} of {_job.Id} already has {request.Tasks} task{(request.Tasks == 1 ? "" : "s")}";
-        if (_job.Plan.ExactlyOnce)
-            return $"{_job.Id} is exactly_once: this version rescales only jobs with exactly_once=false";
         if (_job.Retiring.Count > 0)
             return $"tasks of {_job.Id} that left in the last rescale are still finishing; try again in a moment";
         var around = _job.Tasks.Values.Where(t => t.Id.Stage == 0 || t.Id.Stage == request.Stage - 1 || t.Id.Stage == request.Stage);
@@ -67,7 +67,7 @@ public sealed partial class JobMaster
             oldTable = Placement.TableInto(_job, stage);
             newTable = KeyGroupMover.Rebalance(oldTable, request.Tasks);
         }
-        _rescale = new RescaleRun(stage, _job.Widths[stage], request.Tasks, requester, oldTable, newTable);
+        _rescale = new RescaleRun(++_rescales, stage, _job.Widths[stage], request.Tasks, requester, oldTable, newTable, _job.ShapeOf(stage));
         if (requester is not null)
             _scalingHistory.Add(new ScalingEntry(stage, _job.OperatorOf(stage), _rescale.From, _rescale.To, 0, "rescale command",
                 DateTimeOffset.UtcNow, "command", null));
@@ -76,7 +76,7 @@ public sealed partial class JobMaster
         Become(Rescaling);
         var upstream = _job.StageTasks(stage - 1).ToList();
         _rescale.Begin(RescaleStep.Holding, upstream.Select(t => t.Id));
-        foreach (var task in upstream) task.Actor!.Tell(new Hold(task.Id));
+        foreach (var task in upstream) task.Actor!.Tell(new Hold(task.Id, _rescale.Number));
         return null;
     }
 
@@ -87,7 +87,7 @@ public sealed partial class JobMaster
             $"{_job.Id} is rescaling stage {_rescale!.Stage} already; try again when that is done")));
         Receive<Held>(held =>
         {
-            if (_rescale!.Answered(RescaleStep.Holding, held.Task)) StartNewTasks();
+            if (_rescale!.Answered(RescaleStep.Holding, held.Task, held.Rescale)) StartNewTasks();
         });
         Receive<TaskStarted>(started =>
         {
@@ -95,27 +95,57 @@ public sealed partial class JobMaster
             if (task is null) return;
             if (_rescale!.Step == RescaleStep.Starting && task.Id.Stage == _rescale.Stage && task.Id.Index >= _rescale.From)
             {
-                if (_rescale.Answered(RescaleStep.Starting, task.Id)) HandOffGroups();
+                if (_rescale.Answered(RescaleStep.Starting, task.Id, _rescale.Number)) HandOffGroups();
                 return;
             }
             OnTaskRestarted(task);
         });
         Receive<HandedOff>(handedOff =>
         {
-            foreach (var (group, state) in handedOff.State) _rescale!.MovingState[group] = state;
-            if (_rescale!.Answered(RescaleStep.HandingOff, handedOff.Task)) TakeOverGroups();
+            if (handedOff.Rescale != _rescale!.Number) return;
+            foreach (var (group, state) in handedOff.State) _rescale.MovingState[group] = state;
+            if (_rescale.Answered(RescaleStep.HandingOff, handedOff.Task, handedOff.Rescale)) TakeOverGroups();
         });
         Receive<TookOver>(tookOver =>
         {
-            if (_rescale!.Answered(RescaleStep.TakingOver, tookOver.Task)) Connect();
+            if (_rescale!.Answered(RescaleStep.TakingOver, tookOver.Task, tookOver.Rescale)) Connect();
         });
         Receive<UpstreamExpected>(expected =>
         {
-            if (_rescale!.Answered(RescaleStep.Connecting, expected.Task)) CommitRescale();
+            if (_rescale!.Answered(RescaleStep.Connecting, expected.Task, expected.Rescale)) JournalRescale();
+        });
+        Receive<JobJournal.RescaleJournaled>(journaled =>
+        {
+            if (_rescale!.Step == RescaleStep.Committing && journaled.Stage == _rescale.Stage && journaled.Epoch == _job.Epoch) CommitRescale();
+        });
+        Receive<RescaleTimeout>(timeout =>
+        {
+            if (timeout.Step == _rescale!.Step && timeout.Epoch == _job.Epoch)
+                RollBackRescale(timeout.Step == RescaleStep.Starting
+                    ? $"not every new task started within {_settings.TaskStartTimeout.TotalSeconds:0} s"
+                    : $"the leader's job table did not journal it within {_settings.TaskStartTimeout.TotalSeconds:0} s");
+        });
+        // exactly_once: a task or node failure before the commit rolls the rescale back (nothing moved yet: old owners
+        // keep their key groups until the commit), then the failure is handled as in the running phase.
+        Receive<TaskFailed>(failed =>
+        {
+            if (_job.Plan.ExactlyOnce && _rescale!.Step != RescaleStep.Committing && IsJobTask(failed.Id))
+                RollBackRescale($"task {failed.Id} failed during it");
+            OnTaskFailed(failed);
+        });
+        Receive<WorkerGone>(gone =>
+        {
+            if (_job.Plan.ExactlyOnce && _rescale!.Step != RescaleStep.Committing && _job.Tasks.Values.Any(t => t.Node == gone.Node))
+                RollBackRescale($"worker node {gone.Node} left the cluster during it");
+            OnWorkerGoneMessage(gone);
         });
         Receive<StartTimeout>(_ => { });
         Common();
     }
+
+    private sealed record RescaleTimeout(RescaleStep Step, int Epoch);
+
+    private bool IsJobTask(TaskId id) => _job.Tasks.ContainsKey(id) || _job.Retiring.ContainsKey(id);
 
     /// <summary>The stage in front is held and everything it sent is acknowledged: the new width takes effect in the
     /// job's topology and the tasks it adds start.</summary>
@@ -143,33 +173,51 @@ public sealed partial class JobMaster
             _workers[_job.Tasks[id].Node].Tell(new StartTask(SpecOf(id)));
             _log.Info("Job {0}: task {1} ({2}) added on {3}", _job.Id, id, _job.OperatorOf(run.Stage), _job.Tasks[id].Node);
         }
-        Timers.StartSingleTimer("rescale-start", new StartTimeout(_job.Attempt), _settings.TaskStartTimeout);
+        Timers.StartSingleTimer("rescale-start", new RescaleTimeout(RescaleStep.Starting, _job.Epoch), _settings.TaskStartTimeout);
     }
 
     private TaskState StageTask(int stage, int index) => _job.StageTasks(stage).First(t => t.Id.Index == index);
 
+    /// <summary>Old owners hand the moving key groups over (and keep them until the commit). exactly_once: every old
+    /// task of the stage is asked, with or without groups, so each journals a snapshot of this point and no replay of
+    /// theirs crosses the rescale (their output routing may change with it).</summary>
     private void HandOffGroups()
     {
         Timers.Cancel("rescale-start");
         var run = _rescale!;
-        Ask(RescaleStep.HandingOff, run.HandOffs().Select(h => StageTask(run.Stage, h.OldTask) is var task
-            ? (task, (object)new HandOff(task.Id, h.Groups)) : default).ToList(), TakeOverGroups);
+        var handOffs = run.HandOffs().ToDictionary(h => h.OldTask, h => h.Groups);
+        var asked = _job.Plan.ExactlyOnce ? Enumerable.Range(0, run.From) : handOffs.Keys;
+        Ask(RescaleStep.HandingOff, asked.Select(index => StageTask(run.Stage, index) is var task
+            ? (task, (object)new HandOff(task.Id, handOffs.GetValueOrDefault(index) ?? [], run.Number)) : default).ToList(), TakeOverGroups);
     }
 
     private void TakeOverGroups()
     {
         var run = _rescale!;
         Ask(RescaleStep.TakingOver, run.TakeOvers().Select(t => StageTask(run.Stage, t.NewTask) is var task
-            ? (task, (object)new TakeOver(task.Id, t.State)) : default).ToList(), Connect);
+            ? (task, (object)new TakeOver(task.Id, t.State, run.Number)) : default).ToList(), Connect);
     }
 
-    /// <summary>The stage's tasks expect every task in front of it, the next stage's tasks every task of the stage.</summary>
+    /// <summary>The stage's tasks expect every task in front of it, the next stage's tasks every task of the stage
+    /// (forgetting the ended edges of earlier tasks of the indices that come back, so old marks never shadow them).</summary>
     private void Connect()
     {
         var run = _rescale!;
+        var added = run.Grows ? Enumerable.Range(run.From, run.To - run.From).ToArray() : null;
         var receivers = _job.StageTasks(run.Stage).Concat(run.Stage < _job.StageCount ? _job.StageTasks(run.Stage + 1) : []);
-        Ask(RescaleStep.Connecting, receivers.Select(task =>
-            (task, (object)new ExpectUpstream(task.Id, Placement.Upstream(_job, task.Id.Stage, task.Id.Index)))).ToList(), CommitRescale);
+        Ask(RescaleStep.Connecting, receivers.Select(task => (task, (object)new ExpectUpstream(task.Id,
+            Placement.Upstream(_job, task.Id.Stage, task.Id.Index), task.Id.Stage == run.Stage ? null : added, run.Number))).ToList(), JournalRescale);
+    }
+
+    /// <summary>The commit point: the leader journals the stage's new width, table and task generations, and only then
+    /// does the new routing go out, so a leader taking over finds either the old shape (the rescale is rolled back: the
+    /// tasks it added are unknown and stopped, the held ones get the old routing) or the new one (it resumes).</summary>
+    private void JournalRescale()
+    {
+        var run = _rescale!;
+        run.Begin(RescaleStep.Committing, []);
+        Context.Parent.Tell(new WidthChanged(_job.Id, run.Stage, run.To, run.NewTable, _job.GenerationsOf(run.Stage), _job.Epoch));
+        Timers.StartSingleTimer("rescale-commit", new RescaleTimeout(RescaleStep.Committing, _job.Epoch), _settings.TaskStartTimeout);
     }
 
     /// <summary>Enters <paramref name="step"/> waiting for every task asked; with nobody to ask, goes on to <paramref name="next"/>.</summary>
@@ -189,14 +237,16 @@ public sealed partial class JobMaster
     /// they hold and complete in the background (<see cref="OnRetired"/>).</summary>
     private void CommitRescale()
     {
+        Timers.Cancel("rescale-commit");
         var run = _rescale!;
         var leaving = _job.StageTasks(run.Stage).Where(t => t.Id.Index >= run.To).ToList();
         foreach (var task in leaving) _job.Retire(task);
         foreach (var task in _job.StageTasks(run.Stage)) task.Actor!.Tell(RoutingOf(task));
         foreach (var task in _job.StageTasks(run.Stage - 1)) task.Actor!.Tell(RoutingOf(task));
         foreach (var task in leaving) task.Actor!.Tell(new Retire(task.Id));
+        foreach (var (oldTask, groups) in run.HandOffs().Where(h => h.OldTask < run.To))
+            StageTask(run.Stage, oldTask).Actor!.Tell(new Release(StageTask(run.Stage, oldTask).Id, groups));
         _log.Info($"Job {_job.Id}: stage {run.Stage} ({_job.OperatorOf(run.Stage)}) rescaled {run.From} -> {run.To} tasks in {run.Clock.ElapsedMilliseconds} ms (epoch {_job.Epoch})");
-        Context.Parent.Tell(new WidthChanged(_job.Id, run.Stage, run.To));
         run.Requester?.Tell(new StageRescaled(_job.Id, run.Stage, run.From, run.To, run.Clock.Elapsed));
         _policy?.Rescaled(run.Stage, DateTimeOffset.UtcNow);
         _rescale = null;
@@ -215,6 +265,41 @@ public sealed partial class JobMaster
                 next.Actor!.Tell(new ExpectUpstream(next.Id, Placement.Upstream(_job, next.Id.Stage, next.Id.Index), [task.Id.Index]));
         if (_job.AllCompleted) EndJob(JobStatus.Completed, null);
         return true;
+    }
+
+    /// <summary>The rescale fails before its commit: the tasks it added stop, the stage takes its old shape back, the
+    /// edges expected for it are forgotten (they never carried a batch), and the old routing goes out again, which ends
+    /// the hold. Old owners never gave their key groups up, so nothing moved.</summary>
+    private void RollBackRescale(string reason)
+    {
+        var run = _rescale!;
+        Timers.Cancel("rescale-start");
+        Timers.Cancel("rescale-commit");
+        foreach (var task in _job.StageTasks(run.Stage).Where(t => t.Id.Index >= run.From).ToList())
+        {
+            _job.Tasks.Remove(task.Id);
+            if (_workers.TryGetValue(task.Node, out var worker)) worker.Tell(new StopTask(task.Id));
+        }
+        var widest = Math.Max(run.From, run.To);
+        var journaling = run.Step == RescaleStep.Committing;
+        _job.Reshape(run.Stage, run.Before);
+        // The journal may still write the new shape after all: the old one is journaled after it.
+        if (journaling)
+            Context.Parent.Tell(new WidthChanged(_job.Id, run.Stage, run.From, run.Before.Table, _job.GenerationsOf(run.Stage), _job.Epoch));
+        var receivers = _job.StageTasks(run.Stage).Concat(run.Stage < _job.StageCount ? _job.StageTasks(run.Stage + 1) : []);
+        foreach (var task in receivers.Where(t => t.Actor is not null))
+        {
+            var upstream = Placement.Upstream(_job, task.Id.Stage, task.Id.Index);
+            var before = task.Id.Stage == run.Stage ? _job.Widths[run.Stage - 1] : widest;
+            task.Actor!.Tell(new ExpectUpstream(task.Id, upstream, Enumerable.Range(0, before).Except(upstream).ToArray()));
+        }
+        foreach (var task in _job.StageTasks(run.Stage - 1).Concat(_job.StageTasks(run.Stage)).Where(t => t.Actor is not null))
+            task.Actor!.Tell(RoutingOf(task));
+        _log.Warning("Job {0}: rescale of stage {1} {2} -> {3} rolled back: {4}", _job.Id, run.Stage, run.From, run.To, reason);
+        run.Requester?.Tell(new CommandFailed($"the rescale of stage {run.Stage} of {_job.Id} was rolled back: {reason}; nothing moved"));
+        _policy?.Rescaled(run.Stage, DateTimeOffset.UtcNow);
+        _rescale = null;
+        Become(Running);
     }
 
     /// <summary>The rescale under way cannot finish (the job restarts or ends): its requester hears why.</summary>

@@ -123,24 +123,9 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
             _workers = view.Workers;
             _otherLoad = view.OtherLoad;
         });
-        Receive<WorkerGone>(gone =>
-        {
-            _workers = gone.Cluster.Workers;
-            _otherLoad = gone.Cluster.OtherLoad;
-            OnWorkerGone(gone.Node);
-        });
+        Receive<WorkerGone>(OnWorkerGoneMessage);
         Receive<TaskCompleted>(OnTaskCompleted);
-        Receive<TaskFailed>(failed =>
-        {
-            if (_job.Retiring.TryGetValue(failed.Id, out var leaving))
-            {
-                OnTaskDied(leaving, failed.Reason);
-                return;
-            }
-            if (!_job.Tasks.TryGetValue(failed.Id, out var task) || task.State == TaskRunStatus.Restarting) return;
-            if (DeferredByBackoff(task, failed)) return;
-            OnTaskDied(task, failed.Reason);
-        });
+        Receive<TaskFailed>(OnTaskFailed);
         Receive<WorkerReport>(report =>
         {
             foreach (var taskReport in report.Tasks)
@@ -168,6 +153,25 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         ReceiveBackoff();
     }
 
+    private void OnWorkerGoneMessage(WorkerGone gone)
+    {
+        _workers = gone.Cluster.Workers;
+        _otherLoad = gone.Cluster.OtherLoad;
+        OnWorkerGone(gone.Node);
+    }
+
+    private void OnTaskFailed(TaskFailed failed)
+    {
+        if (_job.Retiring.TryGetValue(failed.Id, out var leaving))
+        {
+            if (leaving.State != TaskRunStatus.Restarting) OnTaskDied(leaving, failed.Reason);
+            return;
+        }
+        if (!_job.Tasks.TryGetValue(failed.Id, out var task) || task.State == TaskRunStatus.Restarting) return;
+        if (DeferredByBackoff(task, failed)) return;
+        OnTaskDied(task, failed.Reason);
+    }
+
     /// <summary>Sends StartTask for every task placed and not yet started.</summary>
     private void StartScheduledTasks()
     {
@@ -190,9 +194,10 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
     private TaskState? Attach(TaskStarted started)
     {
         AdoptReportedAttempt(started.Id);
-        if (!_job.Tasks.TryGetValue(started.Id, out var task))
+        if (!_job.Tasks.TryGetValue(started.Id, out var task) && !_job.Retiring.TryGetValue(started.Id, out task))
         {
-            Sender.Tell(new StopJobTasks(_job.Id, started.Id.Attempt)); // a task of an attempt the job left behind
+            // A task of an attempt the job left behind, or one a rescale that was rolled back had added.
+            Sender.Tell(started.Id.Attempt == _job.Attempt ? new StopTask(started.Id) : new StopJobTasks(_job.Id, started.Id.Attempt));
             return null;
         }
         if (task.State == TaskRunStatus.Completed && started.Task.Equals(task.Actor)) return null; // re-reported after a leader move

@@ -42,8 +42,10 @@ public static class JobMasterProtocol
         public JobSummary Current() => IsRunning ? Summary with { Elapsed = Summary.Elapsed + (DateTime.UtcNow - PublishedAt) } : Summary;
     }
 
-    /// <summary>Master → leader: a rescale gave <see cref="Stage"/> its new width (journaled, so a new leader re-attaches to it).</summary>
-    public sealed record WidthChanged(string JobId, int Stage, int Width);
+    /// <summary>Master → leader: a rescale gives <see cref="Stage"/> its new width, key group table and task generations
+    /// at routing epoch <see cref="Epoch"/>: journal it (a new leader re-attaches to it), then answer
+    /// <see cref="JobJournal.RescaleJournaled"/> (the commit point of the rescale).</summary>
+    public sealed record WidthChanged(string JobId, int Stage, int Width, int[]? Table, int[] Generations, int Epoch);
 
     /// <summary>Master → leader: the job ended (record it in the job table); the master stops after this.</summary>
     public sealed record JobFinished(JobJournal.JobEnded Record, JobView Final);

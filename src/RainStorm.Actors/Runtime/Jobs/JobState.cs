@@ -118,7 +118,7 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
         for (var stage = 0; stage <= StageCount; stage++)
         for (var i = 0; i < Widths[stage]; i++)
         {
-            var id = new TaskId(Id, stage, i);
+            var id = new TaskId(Id, stage, i, Generation: _generations.GetValueOrDefault(stage) is { } g && i < g.Length ? g[i] : 0);
             Tasks[id] = new TaskState(id, OperatorOf(stage), "?") { State = TaskRunStatus.Recovering };
         }
     }
@@ -133,6 +133,7 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
         Widths = Enumerable.Repeat(Plan.TasksPerStage, StageCount + 1).ToArray();
         Rebalanced = new bool[StageCount];
         _tables = _initialTables.ToArray();
+        _generations.Clear();
         Epoch++;
     }
 
@@ -147,15 +148,39 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
         Epoch++;
     }
 
-    /// <summary>Widths journaled by rescales (a leader recovering the job table).</summary>
-    public void RestoreWidths(IReadOnlyDictionary<int, int> widths)
+    /// <summary>The stages as their last journaled rescales left them (a leader recovering the job table): widths, key
+    /// group tables, the tasks' generations, and the routing epoch.</summary>
+    public void RestoreRescaled(IEnumerable<Recovery.JobJournal.StageRescaled> rescaled)
     {
-        foreach (var (stage, width) in widths)
+        foreach (var stage in rescaled)
         {
-            Widths[stage] = width;
-            Rebalanced[stage - 1] = true;
-            if (stage < StageCount) Rebalanced[stage] = true;
+            Widths[stage.Stage] = stage.Width;
+            if (stage.Table is not null) _tables[stage.Stage - 1] = stage.Table;
+            if (stage.Generations is not null) _generations[stage.Stage] = stage.Generations;
+            Rebalanced[stage.Stage - 1] = true;
+            if (stage.Stage < StageCount) Rebalanced[stage.Stage] = true;
+            Epoch = Math.Max(Epoch, stage.Epoch);
         }
+    }
+
+    private readonly Dictionary<int, int[]> _generations = new();
+
+    /// <summary>The generation of each task of <paramref name="stage"/> now, by index.</summary>
+    public int[] GenerationsOf(int stage) =>
+        Enumerable.Range(0, Widths[stage]).Select(i => StageTasks(stage).FirstOrDefault(t => t.Id.Index == i)?.Id.Generation ?? 0).ToArray();
+
+    /// <summary>What a rescale changes about a stage, so that one that fails before its commit puts it back.</summary>
+    public sealed record StageShape(int Width, int[]? Table, bool RebalancedIn, bool RebalancedOut);
+
+    public StageShape ShapeOf(int stage) => new(Widths[stage], _tables[stage - 1], Rebalanced[stage - 1], stage < StageCount && Rebalanced[stage]);
+
+    /// <summary>Puts <paramref name="stage"/> back as <paramref name="shape"/> (a rescale rolled back; the epoch stays).</summary>
+    public void Reshape(int stage, StageShape shape)
+    {
+        Widths[stage] = shape.Width;
+        _tables[stage - 1] = shape.Table;
+        Rebalanced[stage - 1] = shape.RebalancedIn;
+        if (stage < StageCount) Rebalanced[stage] = shape.RebalancedOut;
     }
 
     /// <summary>A leader that took over learns from a worker's report that the job already runs a later attempt: it

@@ -15,14 +15,20 @@ public enum RescaleStep
     HandingOff,
     /// <summary>New owners take the moved groups over.</summary>
     TakingOver,
-    /// <summary>The stage and the one after it expect their new edges; then the new routing goes out.</summary>
+    /// <summary>The stage and the one after it expect their new edges.</summary>
     Connecting,
+    /// <summary>The new shape is being journaled by the leader (the commit point); then the new routing goes out.</summary>
+    Committing,
 }
 
 /// <summary>One rescale under way: which stage, from and to what width, who asked, and what the current step still
 /// waits for.</summary>
-public sealed class RescaleRun(int stage, int from, int to, IActorRef? requester, int[]? oldTable, int[]? newTable)
+public sealed class RescaleRun(int number, int stage, int from, int to, IActorRef? requester, int[]? oldTable, int[]? newTable, JobState.StageShape before)
 {
+    /// <summary>The rescale's number in its job (its messages and their answers carry it).</summary>
+    public int Number { get; } = number;
+    /// <summary>The stage as it was, for a roll back.</summary>
+    public JobState.StageShape Before { get; } = before;
     public int Stage { get; } = stage;
     public int From { get; } = from;
     public int To { get; } = to;
@@ -46,7 +52,7 @@ public sealed class RescaleRun(int stage, int from, int to, IActorRef? requester
     }
 
     /// <summary>True when <paramref name="task"/> answered the current step and it was the last one waited for.</summary>
-    public bool Answered(RescaleStep step, TaskId task) => step == Step && _waiting.Remove(task) && _waiting.Count == 0;
+    public bool Answered(RescaleStep step, TaskId task, int number) => number == Number && step == Step && _waiting.Remove(task) && _waiting.Count == 0;
 
     public bool StepDone => _waiting.Count == 0;
 

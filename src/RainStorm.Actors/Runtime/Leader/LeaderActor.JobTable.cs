@@ -85,7 +85,7 @@ public sealed partial class LeaderActor
                 SourceBlockBytes = accepted.SourceBlockBytes,
                 KeyGroupTables = accepted.KeyGroupTables ?? new int[]?[plan.Stages.Count],
             };
-            if (recovered.Widths?.GetValueOrDefault(job.Id) is { } widths) job.RestoreWidths(widths);
+            if (recovered.Rescaled?.GetValueOrDefault(job.Id) is { } rescaled) job.RestoreRescaled(rescaled.Values);
             job.PlaceRecovering();
             if (ended is not null)
             {

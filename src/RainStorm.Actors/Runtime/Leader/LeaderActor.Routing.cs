@@ -49,7 +49,12 @@ public sealed partial class LeaderActor
             JournalJobEnded(finished.Record);
             PushCluster();
         });
-        Receive<WidthChanged>(changed => _journal?.Tell(new JobJournal.StageRescaled(changed.JobId, changed.Stage, changed.Width)));
+        Receive<WidthChanged>(changed => _journal?.Tell(new JobJournal.StageRescaled(changed.JobId, changed.Stage, changed.Width,
+            changed.Table, changed.Generations, changed.Epoch)));
+        Receive<JobJournal.RescaleJournaled>(journaled =>
+        {
+            if (_masters.TryGetValue(journaled.JobId, out var master)) master.Tell(journaled);
+        });
         Receive<AskWorkers>(_ =>
         {
             foreach (var worker in _workers.Values) worker.Tell(new RecoveryProtocol.ReportTasks());

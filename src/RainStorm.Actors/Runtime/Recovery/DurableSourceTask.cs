@@ -49,6 +49,10 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     private long _inFlightSince;
     private bool _completed;
     private bool _firstOutputSent;
+    /// <summary>The job master holding this source for a rescale (it emits nothing until the next routing).</summary>
+    private HoldState? _hold;
+    /// <summary>Snapshots asked for and not yet answered (a hold is answered once its own, the last one, is saved).</summary>
+    private int _snapshotsUnder;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -91,6 +95,12 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
             _log.Info("Task {0}: input rate set to {1} tuples/s", _spec.Id, rate.TuplesPerSecond);
             Emit();
         });
+        Command<RainStorm.Actors.Runtime.Protocol.RescaleProtocol.Hold>(hold =>
+        {
+            _hold = new HoldState(Sender, hold.Rescale);
+            _output?.FlushAll();
+            Emit();
+        });
         Command<SourceReader.Opened>(opened =>
         {
             _feed.Opened(opened.Reader);
@@ -121,8 +131,17 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
             Context.Parent.Tell(new TaskReport(_spec.Id, State, _meter.TuplesIn, _meter.TuplesOut,
                 _meter.InPerSecond, _meter.OutPerSecond, _meter.Backpressure, null));
         });
-        Command<SaveSnapshotSuccess>(saved => DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(failed => _log.Warning("Task {0}: snapshot failed: {1}", _spec.Id, failed.Cause.Message));
+        Command<SaveSnapshotSuccess>(saved =>
+        {
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+            if (--_snapshotsUnder == 0 && _hold is { Step: HoldStep.Fencing } hold) hold.Answer(_spec.Id);
+        });
+        Command<SaveSnapshotFailure>(failed =>
+        {
+            _snapshotsUnder--;
+            _log.Warning("Task {0}: snapshot failed: {1}", _spec.Id, failed.Cause.Message);
+            if (_hold is { Step: HoldStep.Fencing }) Fail($"the snapshot a rescale needs could not be saved: {failed.Cause.Message}");
+        });
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
         CommandAny(message =>
@@ -171,6 +190,8 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         {
             _output.Reroute(routing.Downstream!);
         }
+        _hold?.Cancel();
+        _hold = null;
         Emit();
     }
 
@@ -181,6 +202,11 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     {
         using var busy = _meter.Busy();
         if (_output is null || _completed || !_feed.IsOpen) return;
+        if (_hold is not null)
+        {
+            AnswerHold();
+            return;
+        }
         while (_skip > 0)
         {
             _skipped.Clear();
@@ -224,6 +250,15 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
         }
     }
 
+    /// <summary>A held source answers once everything it sent is acknowledged and no round is being journaled, with a
+    /// snapshot of that point in its journal: a replay never resends a batch cut for the routing before the rescale.</summary>
+    private void AnswerHold()
+    {
+        if (_hold!.Step != HoldStep.Emptying || !_output!.Idle || _inFlight > 0) return;
+        _hold.Step = HoldStep.Fencing;
+        TakeSnapshot();
+    }
+
     /// <summary>The round is in the journal: it may be sent. A snapshot is taken only with no round in flight, so it
     /// covers exactly the journal up to its sequence number. Rounds journaled past the end of the file are empty.</summary>
     private void OnRoundPersisted(int count)
@@ -265,6 +300,7 @@ public sealed class DurableSourceTask : ReceivePersistentActor, IWithTimers
     {
         _roundsSinceSnapshot = 0;
         TrimAcknowledged();
+        _snapshotsUnder++;
         SaveSnapshot(new SourceSnapshot(_ackedTuples, _ackedSeqs, _sent.Select(r => r.Count).Concat(_toSend).ToArray()));
     }
 

@@ -21,20 +21,26 @@ public sealed class JobJournal : ReceivePersistentActor
         string? IdempotencyKey = null);
     public sealed record JobEnded(string JobId, string Status, string? Reason, long TuplesIn, long TuplesOut);
 
-    /// <summary>A rescale gave operator stage <see cref="Stage"/> of a running job <see cref="Width"/> tasks.</summary>
-    public sealed record StageRescaled(string JobId, int Stage, int Width);
+    /// <summary>A rescale gave operator stage <see cref="Stage"/> of a running job <see cref="Width"/> tasks (its commit:
+    /// journaled before the new routing goes out). Table: the stage's key group → task table when stateful;
+    /// Generations: each task's generation (<see cref="Protocol.TaskProtocol.TaskId.Generation"/>); Epoch: the job's
+    /// routing epoch, so a leader taking over re-attaches to the very tasks that run and numbers new ones after them.</summary>
+    public sealed record StageRescaled(string JobId, int Stage, int Width, int[]? Table = null, int[]? Generations = null, int Epoch = 0);
+
+    /// <summary>Journal → leader: the rescale is journaled (its routing may go out).</summary>
+    public sealed record RescaleJournaled(string JobId, int Stage, int Epoch);
 
     /// <summary>Journal → leader: the job is in the journal, so a leader taking over will know it.</summary>
     public sealed record Journaled(string JobId);
 
-    /// <summary>Journal → leader, once: the table as journaled. Ended is null for a job still running; Widths: per job
-    /// with rescaled stages, each such stage's latest width.</summary>
+    /// <summary>Journal → leader, once: the table as journaled. Ended is null for a job still running; Rescaled: per job
+    /// with rescaled stages, each such stage's latest rescale.</summary>
     public sealed record Recovered(IReadOnlyList<(JobAccepted Job, JobEnded? Ended)> Jobs, TimeSpan Duration,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<int, int>>? Widths = null);
+        IReadOnlyDictionary<string, IReadOnlyDictionary<int, StageRescaled>>? Rescaled = null);
 
     private readonly List<JobAccepted> _accepted = [];
     private readonly Dictionary<string, JobEnded> _ended = new();
-    private readonly Dictionary<string, Dictionary<int, int>> _widths = new();
+    private readonly Dictionary<string, Dictionary<int, StageRescaled>> _rescaled = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
@@ -56,7 +62,7 @@ public sealed class JobJournal : ReceivePersistentActor
                 _log.Info("Leader job table recovered in {0} ms: {1} jobs, {2} still running", _clock.ElapsedMilliseconds,
                     _accepted.Count, _accepted.Count(j => !_ended.ContainsKey(j.JobId)));
             Context.Parent.Tell(new Recovered(_accepted.Select(j => (j, _ended.GetValueOrDefault(j.JobId))).ToList(), _clock.Elapsed,
-                _widths.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<int, int>)p.Value)));
+                _rescaled.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<int, StageRescaled>)p.Value)));
         });
         Command<JobAccepted>(accepted => PersistAsync(accepted, persisted =>
         {
@@ -64,13 +70,17 @@ public sealed class JobJournal : ReceivePersistentActor
             Context.Parent.Tell(new Journaled(persisted.JobId));
         }));
         Command<JobEnded>(ended => PersistAsync(ended, e => _ended[e.JobId] = e));
-        Command<StageRescaled>(rescaled => PersistAsync(rescaled, Apply));
+        Command<StageRescaled>(rescaled => PersistAsync(rescaled, persisted =>
+        {
+            Apply(persisted);
+            Context.Parent.Tell(new RescaleJournaled(persisted.JobId, persisted.Stage, persisted.Epoch));
+        }));
     }
 
     private void Apply(StageRescaled rescaled)
     {
-        if (!_widths.TryGetValue(rescaled.JobId, out var widths)) _widths[rescaled.JobId] = widths = new Dictionary<int, int>();
-        widths[rescaled.Stage] = rescaled.Width;
+        if (!_rescaled.TryGetValue(rescaled.JobId, out var stages)) _rescaled[rescaled.JobId] = stages = new Dictionary<int, StageRescaled>();
+        stages[rescaled.Stage] = rescaled;
     }
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)

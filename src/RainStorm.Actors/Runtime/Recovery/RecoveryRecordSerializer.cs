@@ -20,6 +20,7 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
         TaskSnapshot => "S",
         SourceRound => "r",
         SourceSnapshot => "s",
+        EdgesForgotten => "F",
         _ => throw new ArgumentException($"{nameof(RecoveryRecordSerializer)} cannot serialize {o.GetType()}."),
     };
 
@@ -55,6 +56,9 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
                     WriteLongs(w, s.NextSeqs);
                     WriteArray(w, s.PendingRounds, w.Write);
                     break;
+                case EdgesForgotten f:
+                    WriteArray(w, f.Edges, e => WriteEdge(w, e));
+                    break;
                 default:
                     throw new ArgumentException($"{nameof(RecoveryRecordSerializer)} cannot serialize {obj.GetType()}.");
             }
@@ -79,6 +83,7 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
                 r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
             "r" => new SourceRound(r.ReadInt32()),
             "s" => new SourceSnapshot(r.ReadInt64(), ReadLongs(r), ReadArray(r, r.ReadInt32)),
+            "F" => new EdgesForgotten(ReadArray(r, () => ReadEdge(r))),
             _ => throw new System.Runtime.Serialization.SerializationException($"{nameof(RecoveryRecordSerializer)}: unknown manifest '{manifest}'."),
         };
     }

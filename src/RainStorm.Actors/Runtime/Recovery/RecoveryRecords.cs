@@ -20,6 +20,10 @@ public static class RecoveryRecords
     /// <summary>One or more input batches processed together: one journal append.</summary>
     public sealed record TaskRound(InputMark[] Inputs, byte[]? Delta, StreamTuple[] Outputs, long TuplesIn) : IRecoveryRecord;
 
+    /// <summary>The task dropped these ended input edges (their senders left the stage in a rescale), so a later task of
+    /// the same index starts a fresh edge that the old marks must not shadow when the journal is replayed.</summary>
+    public sealed record EdgesForgotten(Edge[] Edges) : IRecoveryRecord;
+
     /// <summary>A sink append with its idempotency seq (HyDFS applies a repeated (task, seq) once).</summary>
     public sealed record SinkAppend(long Seq, byte[] Data);
 

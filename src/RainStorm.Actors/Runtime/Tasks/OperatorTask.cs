@@ -1,57 +1,196 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using RainStorm.Actors.Runtime.Metrics;
 using RainStorm.Actors.Runtime.Protocol;
+using RainStorm.Actors.Runtime.Recovery;
 using RainStorm.Actors.Runtime.Transport;
 using RainStorm.Operators;
 using RainStorm.Operators.Contract;
 using RainStorm.Operators.UserOperators;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
+using static RainStorm.Actors.Runtime.Recovery.RecoveryProtocol;
+using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
 using static RainStorm.Actors.Runtime.Transport.TupleTransport;
 
 namespace RainStorm.Actors.Runtime.Tasks;
 
 /// <summary>
-/// One task of an operator stage: takes batches from its upstream edges (deduplicated), runs the operator on them
-/// while its output has room, acknowledges each batch once processed, and completes when every upstream edge has
-/// ended and its own output has drained. An operator that throws fails the task (never the node).
+/// One task of an operator stage, for every delivery mode: takes batches from its upstream edges (deduplicated by
+/// edge and seq), runs the operator on them in rounds while its output has room, acknowledges a round's input batches
+/// once the round is settled, and completes when every upstream edge has ended and its own output has drained. Holds,
+/// key-group handoffs and upstream changes of a rescale are handled here too. An operator that throws fails the task
+/// (never the node).
+/// <para>With exactly_once the task owns a <see cref="TaskDurability"/>, and that is all that differs: a round (input
+/// marks, state delta, outputs) settles once its <see cref="TaskJournal"/> append is durable (a plain task settles each
+/// batch at once), outputs are cut into batches per round so that a replay cuts them alike, a snapshot now and then
+/// bounds the replay, and every step of a rescale that changes what the task owns (hold, handoff, takeover, forgotten
+/// edges) is in the journal before it is answered. After a crash the journal restores state, dedup marks and
+/// outputs; the outputs are resent with their original seqs, and downstream drops those it already has.</para>
 /// </summary>
-public sealed class OperatorTask : ReceiveActor, IWithTimers
+public sealed class OperatorTask : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
+    /// <summary>Where the task is in its life (its <see cref="TaskPhase"/> in reports).</summary>
+    private enum Phase
+    {
+        /// <summary>exactly_once: its journal is being replayed (messages wait).</summary>
+        Recovering,
+        /// <summary>Waiting for its first routing.</summary>
+        Starting,
+        Running,
+        /// <summary>Every input edge ended: its output is finishing.</summary>
+        Draining,
+        Completed,
+        /// <summary>It failed and is stopping.</summary>
+        Failed,
+    }
+
     private readonly TaskSpec _spec;
     private readonly TransportSettings _transport;
     private readonly Func<IActorContext, ITaskOutput>? _sinkFactory;
+    private readonly RecoverySettings? _exactlyOnce;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly InboundEdges _inbound;
     private readonly Queue<(TupleBatch Batch, IActorRef Sender)> _queue = new();
     private readonly List<StreamTuple> _outputs = [];
     private readonly RateMeter _meter = new();
+    private readonly RoundStats _rounds = new();
     private IOperator? _operator;
     private ITaskOutput? _output;
-    private bool _finishing;
-    private bool _completed;
+    private TaskDurability? _durability;
+    private Phase _phase;
+    private bool _firstOutputSent;
+    /// <summary>exactly_once, after recovery until the first routing: what the output starts from.</summary>
+    private TaskSnapshot? _restored;
+    private readonly List<StreamTuple[]> _replayed = [];
+    private int _roundsSinceSnapshot;
     /// <summary>The job master holding this task for a rescale (it takes no input until the next routing).</summary>
     private HoldState? _hold;
 
     public ITimerScheduler Timers { get; set; } = null!;
+    public IStash Stash { get; set; } = null!;
 
     /// <param name="sinkFactory">Creates the last stage's output (the HyDFS sink); unused by other stages.</param>
-    public static Props Props(TaskSpec spec, TransportSettings transport, Func<IActorContext, ITaskOutput>? sinkFactory) =>
-        Akka.Actor.Props.Create(() => new OperatorTask(spec, transport, sinkFactory));
+    /// <param name="exactlyOnce">The recovery settings of an exactly_once task (it then journals its rounds); null for
+    /// an at-least-once task.</param>
+    public static Props Props(TaskSpec spec, TransportSettings transport, Func<IActorContext, ITaskOutput>? sinkFactory,
+        RecoverySettings? exactlyOnce = null) =>
+        Akka.Actor.Props.Create(() => new OperatorTask(spec, transport, sinkFactory, exactlyOnce));
 
-    public OperatorTask(TaskSpec spec, TransportSettings transport, Func<IActorContext, ITaskOutput>? sinkFactory)
+    public OperatorTask(TaskSpec spec, TransportSettings transport, Func<IActorContext, ITaskOutput>? sinkFactory, RecoverySettings? exactlyOnce)
     {
         _spec = spec;
         _transport = transport;
         _sinkFactory = sinkFactory;
+        _exactlyOnce = exactlyOnce;
         _inbound = new InboundEdges(spec.UpstreamTasks.Select(InboundEdge));
+        _phase = exactlyOnce is null ? Phase.Starting : Phase.Recovering;
+        if (exactlyOnce is null) Become(Active);
+        else Become(Recovering);
+    }
 
+    private IStatefulOperator? Stateful => _operator as IStatefulOperator;
+
+    private TaskPhase Reported => _phase switch
+    {
+        Phase.Recovering or Phase.Starting => TaskPhase.Starting,
+        Phase.Running => TaskPhase.Running,
+        Phase.Draining => TaskPhase.Draining,
+        _ => TaskPhase.Completed,
+    };
+
+    protected override void PreStart()
+    {
+        if (!Guard(() => { _operator = OperatorFactory.Create(_spec.Operator!, _spec.OperatorDir); })) return;
+        if (_exactlyOnce is null)
+        {
+            StartTimers();
+            return;
+        }
+        _durability = new TaskDurability(Context.Watch(Context.ActorOf(TaskJournal.Props(_spec.Id), TaskJournal.Name)), _exactlyOnce);
+    }
+
+    protected override void PostStop() => _operator?.Dispose();
+
+    private void StartTimers()
+    {
+        Timers.StartPeriodicTimer("flush", TaskTicks.Flush.Instance, _transport.FlushInterval);
+        Timers.StartPeriodicTimer("report", TaskTicks.Report.Instance, TimeSpan.FromSeconds(1));
+    }
+
+    private Edge InboundEdge(int upstreamTask) => new(_spec.Id.EdgeJobId, _spec.Id.Stage - 1, upstreamTask, _spec.Id.Index);
+
+    // ---- exactly_once: recovery from the journal ---------------------------------------------------------------
+
+    private void Recovering()
+    {
+        Receive<TaskJournal.Recovered>(recovered =>
+        {
+            if (!Guard(() => Restore(recovered))) return;
+            StartTimers();
+            Stash.UnstashAll();
+            Become(Active);
+        });
+        ReceiveJournalDeath();
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Restore(TaskJournal.Recovered recovered)
+    {
+        _phase = Phase.Starting;
+        if (recovered.Snapshot is { } snapshot)
+        {
+            _restored = snapshot;
+            _inbound.Restore(snapshot.Marks);
+            if (snapshot.State.Count > 0) Stateful?.Restore(snapshot.State);
+            _meter.CountIn((int)Math.Min(int.MaxValue, snapshot.TuplesIn));
+            _meter.CountOut((int)Math.Min(int.MaxValue, snapshot.TuplesOut));
+        }
+        foreach (var record in recovered.Events)
+        {
+            switch (record)
+            {
+                case TaskRound round:
+                    if (round.Delta is not null) Stateful?.ApplyDelta(round.Delta);
+                    foreach (var input in round.Inputs) _inbound.Replay(input.Edge, input.Seq, input.EndOfStream);
+                    _meter.CountIn((int)round.TuplesIn);
+                    _meter.CountOut(round.Outputs.Length);
+                    _replayed.Add(round.Outputs);
+                    break;
+                case EdgesForgotten forgotten:
+                    _inbound.Forget(forgotten.Edges);
+                    break;
+            }
+        }
+        if (recovered.Snapshot is null && recovered.Events.Count == 0) return;
+        _roundsSinceSnapshot = recovered.Events.Count;
+        var tuples = _replayed.Sum(r => (long)r.Length) + (recovered.Snapshot?.Outstanding.Sum(b => (long)b.Tuples.Length) ?? 0);
+        _log.Info("Task {0} recovered from its journal in {1} ms: snapshot {2}, {3} events replayed, {4} outputs to resend",
+            _spec.Id, (long)recovered.Took.TotalMilliseconds, recovered.Snapshot is null ? "none" : "loaded", recovered.Events.Count, tuples);
+        Context.Parent.Tell(new TaskRecovered(_spec.Id, recovered.Events.Count, recovered.Snapshot is not null, tuples, recovered.Took));
+    }
+
+    private void ReceiveJournalDeath() => Receive<Terminated>(terminated =>
+    {
+        if (_durability is not null && terminated.ActorRef.Equals(_durability.Journal))
+            Fail(new HyDfsSinkException("its journal stopped (an append to HyDFS failed)"));
+    });
+
+    // ---- the lifecycle -------------------------------------------------------------------------------------------
+
+    private void Active()
+    {
         Receive<TupleBatch>(OnBatch);
         Receive<Routing>(OnRouting);
         ReceiveRescale();
         Receive<TaskTicks.Flush>(_ =>
         {
             _meter.Sample(_queue.Count > 0 && _output is { HasRoom: false });
+            if (_durability is { Stuck: true })
+            {
+                Fail(new HyDfsSinkException($"a journal append has not completed within {_durability.Settings.StuckAfter.TotalSeconds:0} s"));
+                return;
+            }
             Guard(() => _output?.Tick());
             Work();
         });
@@ -59,10 +198,25 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
         {
             _meter.Roll();
             RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
-            Context.Parent.Tell(new TaskReport(_spec.Id, State, _meter.TuplesIn, _meter.TuplesOut,
+            Context.Parent.Tell(new TaskReport(_spec.Id, Reported, _meter.TuplesIn, _meter.TuplesOut,
                 _meter.InPerSecond, _meter.OutPerSecond, _meter.Backpressure, (_operator as UserOperator)?.CurrentPid,
                 _queue.Sum(q => (long)q.Batch.Tuples.Length), _meter.BusyFraction));
         });
+        Receive<TaskJournal.Appended>(_ =>
+        {
+            if (_phase != Phase.Failed) _durability!.Appended();
+        });
+        Receive<TaskJournal.SnapshotSaved>(_ =>
+        {
+            _durability!.SnapshotAnswered(stored: true);
+            Work();
+        });
+        Receive<TaskJournal.SnapshotFailed>(failed =>
+        {
+            if (!_durability!.SnapshotAnswered(stored: false))
+                Fail(new HyDfsSinkException($"a snapshot the rescale needs could not be saved: {failed.Reason}"));
+        });
+        ReceiveJournalDeath();
         ReceiveAny(message =>
         {
             if (_output is not null && Guard(() => _output.Handle(message))) Work();
@@ -70,71 +224,43 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
         });
     }
 
-    private TaskPhase State => _completed ? TaskPhase.Completed : _finishing ? TaskPhase.Draining : _output is null ? TaskPhase.Starting : TaskPhase.Running;
-
-    protected override void PreStart()
-    {
-        if (!Guard(() => { _operator = OperatorFactory.Create(_spec.Operator!, _spec.OperatorDir); })) return;
-        Timers.StartPeriodicTimer("flush", TaskTicks.Flush.Instance, _transport.FlushInterval);
-        Timers.StartPeriodicTimer("report", TaskTicks.Report.Instance, TimeSpan.FromSeconds(1));
-    }
-
-    protected override void PostStop() => _operator?.Dispose();
-
     private void OnRouting(Routing routing)
     {
         if (_output is null)
         {
-            _output = _spec.IsLast
-                ? _sinkFactory!(Context)
-                : EdgeOutput.For(_spec, routing.Downstream!, _transport, Self);
-            if (routing.Follow) _output.Handle(new SetFollow(true));
+            if (!Guard(() => CreateOutput(routing))) return;
+            if (_phase == Phase.Starting) _phase = Phase.Running;
         }
         else if (_output is EdgeOutput edges && routing.Downstream is not null)
         {
             edges.Reroute(routing.Downstream);
         }
+        _hold?.Cancel();
         _hold = null;
         Work();
     }
 
-    private void ReceiveRescale()
+    /// <summary>The output; with exactly_once it starts from the snapshot's outstanding batches and seqs, then the
+    /// replayed rounds' outputs are cut again (same batches, same seqs) and queued to be resent.</summary>
+    private void CreateOutput(Routing routing)
     {
-        Receive<RescaleProtocol.Hold>(_ =>
+        if (_spec.IsLast)
         {
-            _hold = new HoldState(Sender);
-            (_output as EdgeOutput)?.FlushAll();
-            Work();
-        });
-        Receive<RescaleProtocol.Retire>(_ =>
+            var sink = _sinkFactory!(Context);
+            if (_restored is not null && sink is DurableSink durable) durable.Restore(_restored.Appends, _restored.SinkSeq);
+            _output = sink;
+            if (routing.Follow) sink.Handle(new SetFollow(true));
+        }
+        else
         {
-            _log.Info("Task {0} leaves its stage (rescale): finishing", _spec.Id);
-            _inbound.EndAll();
-            Work();
-        });
-        Receive<RescaleProtocol.ExpectUpstream>(expect =>
-        {
-            _inbound.Forget((expect.Forget ?? []).Select(InboundEdge));
-            _inbound.Expect(expect.UpstreamTasks.Select(InboundEdge));
-            Sender.Tell(new RescaleProtocol.UpstreamExpected(_spec.Id));
-        });
-        Receive<RescaleProtocol.HandOff>(handOff =>
-        {
-            var groups = handOff.KeyGroups.ToHashSet();
-            var state = Stateful?.Snapshot(groups) ?? new Dictionary<int, byte[]>();
-            Stateful?.Remove(groups);
-            Sender.Tell(new RescaleProtocol.HandedOff(_spec.Id, state));
-        });
-        Receive<RescaleProtocol.TakeOver>(takeOver =>
-        {
-            if (takeOver.State.Count > 0) Stateful?.Restore(takeOver.State);
-            Sender.Tell(new RescaleProtocol.TookOver(_spec.Id));
-        });
+            var edges = EdgeOutput.For(_spec, routing.Downstream!, _transport, Self);
+            if (_restored is not null) edges.Edges.Restore(_restored.Outstanding, _restored.NextSeqs, _restored.Finishing);
+            _output = edges;
+        }
+        foreach (var outputs in _replayed) Emit(outputs);
+        _replayed.Clear();
+        _restored = null;
     }
-
-    private IStatefulOperator? Stateful => _operator as IStatefulOperator;
-
-    private Edge InboundEdge(int upstreamTask) => new(_spec.Id.EdgeJobId, _spec.Id.Stage - 1, upstreamTask, _spec.Id.Index);
 
     private void OnBatch(TupleBatch batch)
     {
@@ -158,65 +284,212 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers
     private void Work()
     {
         using var busy = _meter.Busy();
-        if (_output is null || _completed) return;
+        if (_output is null || _phase is Phase.Completed or Phase.Failed) return;
         if (_hold is not null)
         {
-            _hold.AnswerOnce(_output is not EdgeOutput { Idle: false }, _spec.Id);
+            AnswerHold();
             return;
         }
-        while (_queue.Count > 0 && _output.HasRoom)
+        while (_queue.Count > 0 && _output.HasRoom && (_durability?.CanStartRound ?? true))
         {
-            var (batch, sender) = _queue.Dequeue();
-            if (batch.Tuples.Length > 0 && !Guard(() => Process(batch))) return;
-            _inbound.Complete(batch.Edge, batch.Seq, batch.EndOfStream);
-            sender.Tell(new BatchAck(batch.Edge, batch.Seq));
+            if (!Guard(RunRound)) return;
         }
-        if (!_finishing && _queue.Count == 0 && _inbound.AllEnded)
+        if (_durability is { InFlight: > 0 }) return;
+        if (_phase == Phase.Running && _queue.Count == 0 && _inbound.AllEnded)
         {
-            _finishing = true;
+            _phase = Phase.Draining;
             if (!Guard(() => _output.Finish())) return;
         }
-        if (_finishing && _output.Drained)
+        if (_phase == Phase.Draining && _output.Drained)
         {
-            _completed = true;
-            _log.Info("Task {0} completed: {1} tuples in, {2} tuples out", _spec.Id, _meter.TuplesIn, _meter.TuplesOut);
+            _phase = Phase.Completed;
+            _log.Info("Task {0} completed: {1} tuples in, {2} tuples out{3}", _spec.Id, _meter.TuplesIn, _meter.TuplesOut,
+                _durability is null ? "" : "; " + _rounds.Describe("input batches"));
             RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskCompleted(_spec.Id, _meter.TuplesIn, _meter.TuplesOut));
         }
     }
 
-    private bool Process(TupleBatch batch)
+    /// <summary>Runs the operator on the next queued batch (at-least-once: settled at once), or on up to
+    /// max-batches-per-round of them as one journal round (exactly_once: settled once durable; rounds are pipelined
+    /// and settle in order; a retry of a batch in a round under way is still Pending in the dedup marks and dropped).</summary>
+    private void RunRound()
     {
+        if (_durability is null)
+        {
+            var (batch, sender) = _queue.Dequeue();
+            _outputs.Clear();
+            if (batch.Tuples.Length > 0) _operator!.Process(batch.Tuples, _outputs);
+            Settle(batch.Tuples.Length, _outputs);
+            Acknowledge(new InputMark(batch.Edge, batch.Seq, batch.EndOfStream), sender);
+            return;
+        }
+        var inputs = new List<InputMark>();
+        var senders = new List<IActorRef>();
+        long tuplesIn = 0;
         _outputs.Clear();
-        _operator!.Process(batch.Tuples, _outputs);
-        _meter.CountIn(batch.Tuples.Length);
-        _meter.CountOut(_outputs.Count);
+        var outputChars = 0L;
+        var settings = _durability.Settings;
+        while (_queue.Count > 0 && inputs.Count < settings.MaxBatchesPerRound && outputChars < settings.MaxRoundChars)
+        {
+            var (batch, sender) = _queue.Dequeue();
+            var before = _outputs.Count;
+            if (batch.Tuples.Length > 0) _operator!.Process(batch.Tuples, _outputs);
+            for (var i = before; i < _outputs.Count; i++) outputChars += _outputs[i].Key.Length + _outputs[i].Value.Length + 8;
+            tuplesIn += batch.Tuples.Length;
+            inputs.Add(new InputMark(batch.Edge, batch.Seq, batch.EndOfStream));
+            senders.Add(sender);
+        }
+        var round = new TaskRound(inputs.ToArray(), Stateful?.TakeDelta(), _outputs.ToArray(), tuplesIn);
+        var startedAt = Environment.TickCount64;
+        _durability.Append(round, () =>
+        {
+            _rounds.Persisted(round.Inputs.Length, startedAt);
+            if (!Guard(() => Settle(round.TuplesIn, round.Outputs))) return;
+            for (var i = 0; i < round.Inputs.Length; i++) Acknowledge(round.Inputs[i], senders[i]);
+            // A snapshot must cover exactly the journal up to its sequence number: only with no round under way.
+            if (++_roundsSinceSnapshot >= _durability.Settings.SnapshotEvery && _durability.InFlight == 0) SaveSnapshot();
+            Work();
+        });
+    }
+
+    /// <summary>A round's effects take place: counted, and its outputs handed to the output.</summary>
+    private void Settle(long tuplesIn, IReadOnlyCollection<StreamTuple> outputs)
+    {
+        _meter.CountIn((int)tuplesIn);
+        _meter.CountOut(outputs.Count);
+        Emit(outputs);
+    }
+
+    private void Acknowledge(InputMark input, IActorRef sender)
+    {
+        _inbound.Complete(input.Edge, input.Seq, input.EndOfStream);
+        sender.Tell(new BatchAck(input.Edge, input.Seq));
+    }
+
+    /// <summary>Hands outputs to the output; with exactly_once each round's outputs become their own batches (a replay
+    /// cuts them alike, so they keep their seqs).</summary>
+    private void Emit(IReadOnlyCollection<StreamTuple> outputs)
+    {
+        if (outputs.Count == 0) return;
+        if (!ReferenceEquals(outputs, _outputs))
+        {
+            _outputs.Clear();
+            _outputs.AddRange(outputs);
+        }
         _output!.Emit(_outputs);
-        return true;
+        if (_durability is not null && _output is EdgeOutput edges) edges.Edges.Flush(force: true);
+        if (_firstOutputSent) return;
+        _firstOutputSent = true;
+        Context.Parent.Tell(new FirstOutput(_spec.Id));
+    }
+
+    /// <summary>exactly_once: everything the task needs to continue without its older journal events. Only with no
+    /// round under way.</summary>
+    private void SaveSnapshot(Action? saved = null)
+    {
+        _roundsSinceSnapshot = 0;
+        var sink = _output as DurableSink;
+        var edges = (_output as EdgeOutput)?.Edges;
+        _durability!.Save(new TaskSnapshot(
+            _inbound.Marks().ToArray(),
+            Stateful?.Snapshot() ?? new Dictionary<int, byte[]>(),
+            edges?.Outstanding().ToArray() ?? [],
+            edges?.NextSeqs ?? [],
+            edges?.Finishing ?? false,
+            sink?.Outstanding() ?? [],
+            sink?.Seq ?? 0,
+            _meter.TuplesIn, _meter.TuplesOut), saved);
+    }
+
+    /// <summary>Runs <paramref name="then"/> once what the task did so far is in its journal as one snapshot (so a
+    /// replay never crosses a rescale), at once for an at-least-once task.</summary>
+    private void Fenced(Action then)
+    {
+        if (_durability is null) then();
+        else SaveSnapshot(then);
+    }
+
+    // ---- rescale -------------------------------------------------------------------------------------------------
+
+    private void ReceiveRescale()
+    {
+        Receive<RescaleProtocol.Hold>(hold =>
+        {
+            _hold = new HoldState(Sender, hold.Rescale);
+            (_output as EdgeOutput)?.FlushAll();
+            Work();
+        });
+        Receive<RescaleProtocol.Retire>(_ =>
+        {
+            _log.Info("Task {0} leaves its stage (rescale): finishing", _spec.Id);
+            _inbound.EndAll();
+            Work();
+        });
+        Receive<RescaleProtocol.ExpectUpstream>(expect =>
+        {
+            var master = Sender;
+            var forgotten = _inbound.Forget((expect.Forget ?? []).Select(InboundEdge));
+            _inbound.Expect(expect.UpstreamTasks.Select(InboundEdge));
+            var answer = new RescaleProtocol.UpstreamExpected(_spec.Id, expect.Rescale);
+            if (_durability is null || forgotten.Count == 0) master.Tell(answer);
+            else _durability.Append(new EdgesForgotten(forgotten.ToArray()), () => master.Tell(answer));
+            Work();
+        });
+        Receive<RescaleProtocol.HandOff>(handOff =>
+        {
+            var master = Sender;
+            var state = Stateful?.Snapshot(handOff.KeyGroups.ToHashSet()) ?? new Dictionary<int, byte[]>();
+            WhenSettled(() => Fenced(() => master.Tell(new RescaleProtocol.HandedOff(_spec.Id, state, handOff.Rescale))));
+        });
+        Receive<RescaleProtocol.TakeOver>(takeOver =>
+        {
+            var master = Sender;
+            if (takeOver.State.Count > 0 && !Guard(() => Stateful?.Restore(takeOver.State))) return;
+            WhenSettled(() => Fenced(() => master.Tell(new RescaleProtocol.TookOver(_spec.Id, takeOver.Rescale))));
+        });
+        Receive<RescaleProtocol.Release>(release => Stateful?.Remove(release.KeyGroups.ToHashSet()));
+    }
+
+    /// <summary>Runs <paramref name="then"/> now, or (exactly_once) once the rounds under way are in the journal.</summary>
+    private void WhenSettled(Action then)
+    {
+        if (_durability is { InFlight: > 0 }) _durability.AfterAppends(() => WhenSettled(then));
+        else then();
+    }
+
+    /// <summary>A held task answers once its output is empty (everything it sent acknowledged) and, exactly_once, its
+    /// journal holds a snapshot of that point (no replay will resend a batch from before the rescale).</summary>
+    private void AnswerHold()
+    {
+        var hold = _hold!;
+        if (hold.Step != HoldStep.Emptying) return;
+        if (_output is EdgeOutput { Idle: false } || _durability is { InFlight: > 0 }) return;
+        hold.Step = HoldStep.Fencing;
+        Fenced(() => hold.Answer(_spec.Id));
     }
 
     /// <summary>Runs a step that may fail because of the operator or the output; a failure fails the task cleanly.</summary>
-    private bool Guard(Func<bool> step)
+    private bool Guard(Action step)
     {
         try
         {
-            return step();
+            step();
+            return true;
         }
-        catch (Exception e) when (!_completed)
+        catch (Exception e) when (_phase is not (Phase.Completed or Phase.Failed))
         {
             Fail(e);
             return false;
         }
     }
 
-    private bool Guard(Action step) => Guard(() => { step(); return true; });
-
     private void Fail(Exception e)
     {
         var reason = e is OperatorException or HyDfsSinkException ? e.Message : $"{e.GetType().Name}: {e.Message}";
         _log.Error("Task {0} ({1}) failed: {2}", _spec.Id, _spec.Operator!.Op, reason);
         Context.Parent.Tell(new TaskFailed(_spec.Id, $"task {_spec.Id} ({_spec.Operator!.Op}) failed: {reason}"));
-        _completed = true;
+        _phase = Phase.Failed;
         Context.Stop(Self);
     }
 }

@@ -52,9 +52,9 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
             _log.Info("Task {0}: input rate set to {1} tuples/s", _spec.Id, rate.TuplesPerSecond);
             Emit();
         });
-        Receive<RescaleProtocol.Hold>(_ =>
+        Receive<RescaleProtocol.Hold>(hold =>
         {
-            _hold = new HoldState(Sender);
+            _hold = new HoldState(Sender, hold.Rescale);
             _output?.FlushAll();
             Emit();
         });
@@ -115,6 +115,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         {
             _output.Reroute(routing.Downstream!);
         }
+        _hold?.Cancel();
         _hold = null;
         Emit();
     }

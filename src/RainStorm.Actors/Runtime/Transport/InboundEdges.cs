@@ -28,6 +28,7 @@ public sealed class InboundEdges
         public readonly HashSet<long> DoneAbove = [];
         public readonly HashSet<long> Pending = [];
         public bool Ended;
+        public bool Unused => DoneUpTo == 0 && DoneAbove.Count == 0 && Pending.Count == 0 && !Ended;
     }
 
     private readonly Dictionary<Edge, EdgeState> _edges = new();
@@ -49,11 +50,14 @@ public sealed class InboundEdges
         foreach (var edge in edges) _edges.TryAdd(edge, new EdgeState());
     }
 
-    /// <summary>Drops these edges once they ended (their senders left the job).</summary>
-    public void Forget(IEnumerable<Edge> edges)
+    /// <summary>Drops these edges if they ended (their senders left the job) or never carried a batch (a rescale that
+    /// would have added their senders was rolled back); returns the edges dropped.</summary>
+    public IReadOnlyList<Edge> Forget(IEnumerable<Edge> edges)
     {
+        var dropped = new List<Edge>();
         foreach (var edge in edges)
-            if (_edges.TryGetValue(edge, out var state) && state.Ended) _edges.Remove(edge);
+            if (_edges.TryGetValue(edge, out var state) && (state.Ended || state.Unused) && _edges.Remove(edge)) dropped.Add(edge);
+        return dropped;
     }
 
     /// <summary>The task leaves its stage (a rescale shrank it): its senders hold nothing more for it, so every edge
@@ -87,16 +91,25 @@ public sealed class InboundEdges
         if (endOfStream) state.Ended = true;
     }
 
+    /// <summary>A journaled round is replayed: like <see cref="Complete"/>, but an edge not expected now is known again
+    /// (its sender left the stage later; a journaled <see cref="Forget"/> drops it again).</summary>
+    public void Replay(Edge edge, long seq, bool endOfStream)
+    {
+        _edges.TryAdd(edge, new EdgeState());
+        Complete(edge, seq, endOfStream);
+    }
+
     /// <summary>The dedup marks of every edge (for exactly-once snapshots): processed up to, processed above, ended.</summary>
     public IReadOnlyList<EdgeMark> Marks() =>
         _edges.Select(p => new EdgeMark(p.Key, p.Value.DoneUpTo, p.Value.DoneAbove.Order().ToArray(), p.Value.Ended)).ToList();
 
-    /// <summary>Restores marks taken by <see cref="Marks"/>; edges not named keep their state.</summary>
+    /// <summary>Restores marks taken by <see cref="Marks"/>; edges not named keep their state, edges not expected now
+    /// are known again (their senders may still be finishing).</summary>
     public void Restore(IEnumerable<EdgeMark> marks)
     {
         foreach (var mark in marks)
         {
-            if (!_edges.TryGetValue(mark.Edge, out var state)) continue;
+            if (!_edges.TryGetValue(mark.Edge, out var state)) _edges[mark.Edge] = state = new EdgeState();
             state.DoneUpTo = mark.DoneUpTo;
             state.DoneAbove.Clear();
             state.DoneAbove.UnionWith(mark.DoneAbove);

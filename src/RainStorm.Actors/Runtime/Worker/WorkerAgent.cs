@@ -163,7 +163,7 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
         var recovery = RecoverySettings.Create(Context.System);
         var transport = _transport.ForExactlyOnce();
         if (spec.IsSource) return DurableSourceTask.Props(spec, transport, recovery, hyDfs);
-        var props = DurableOperatorTask.Props(spec, transport, recovery, context => new DurableSink(spec, _settings, hyDfs, context));
+        var props = OperatorTask.Props(spec, transport, context => new DurableSink(spec, _settings, hyDfs, context), recovery);
         return OperatorFactory.IsBuiltIn(spec.Operator!.Op) ? props : props.WithDispatcher(UserOperatorDispatcher);
     }
 

@@ -3,6 +3,7 @@ using Akka.TestKit.Xunit2;
 using RainStorm.Actors.HyDfs;
 using RainStorm.Actors.Runtime;
 using RainStorm.Actors.Runtime.Recovery;
+using RainStorm.Actors.Runtime.Tasks;
 using RainStorm.Actors.Runtime.Transport;
 using RainStorm.Actors.Tests.Support;
 using RainStorm.Operators.Contract;
@@ -27,8 +28,8 @@ public sealed class DurableOperatorTaskSpec : TestKit
         StageTasks: 1, UpstreamTasks: [0], operatorDir);
 
     private static Props TaskProps(ActorSystem system, TaskSpec spec) =>
-        DurableOperatorTask.Props(spec, Transport, RecoverySettings.Create(system),
-            context => new DurableSink(spec, RuntimeSettings.Create(system), HyDfsClient.For(system), context));
+        OperatorTask.Props(spec, Transport,
+            context => new DurableSink(spec, RuntimeSettings.Create(system), HyDfsClient.For(system), context), RecoverySettings.Create(system));
 
     [Fact]
     public async Task A_restarted_task_resends_the_same_output_batch_drops_the_retried_input_and_keeps_its_counts()
