@@ -15,9 +15,12 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
 {
     public const int SerializerId = 4714;
 
-    /// <summary>Version 1: JobAccepted(id, line, block bytes, key group tables, idempotency key); JobEnded(id, status, reason, in, out);
-    /// StageRescaled(id, stage, width).</summary>
+    /// <summary>Version 1: JobAccepted(id, command line, source block bytes, key group tables, idempotency key),
+    /// JobEnded(id, status, reason, tuples in, tuples out), StageRescaled(id, stage, width).</summary>
     private const byte Version1 = 1;
+
+    /// <summary>Version 2: StageRescaled also has its key group table, task generations and routing epoch.</summary>
+    private const byte Version2 = 2;
 
     public override int Identifier => SerializerId;
 
@@ -34,7 +37,7 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
         using var stream = new MemoryStream();
         using (var w = new BinaryWriter(stream))
         {
-            w.Write(Version1);
+            w.Write(Version2);
             switch (obj)
             {
                 case JobJournal.JobAccepted a:
@@ -55,6 +58,9 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
                     w.Write(s.JobId);
                     w.Write(s.Stage);
                     w.Write(s.Width);
+                    WriteInts(w, s.Table);
+                    WriteInts(w, s.Generations);
+                    w.Write(s.Epoch);
                     break;
                 default:
                     throw new ArgumentException($"{nameof(JobTableSerializer)} cannot serialize {obj.GetType()}.");
@@ -67,13 +73,14 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
     {
         using var r = new BinaryReader(new MemoryStream(bytes));
         var version = r.ReadByte();
-        if (version != Version1)
-            throw new System.Runtime.Serialization.SerializationException($"leader job table record of version {version}: this node reads version {Version1} (written by a newer RainStorm?)");
+        if (version is not (Version1 or Version2))
+            throw new System.Runtime.Serialization.SerializationException($"leader job table record of version {version}: this node reads up to version {Version2} (written by a newer RainStorm?)");
         return manifest switch
         {
             "A" => new JobJournal.JobAccepted(r.ReadString(), r.ReadString(), r.ReadInt32(), ReadTables(r), ReadOptional(r)),
             "E" => new JobJournal.JobEnded(r.ReadString(), r.ReadString(), ReadOptional(r), r.ReadInt64(), r.ReadInt64()),
-            "W" => new JobJournal.StageRescaled(r.ReadString(), r.ReadInt32(), r.ReadInt32()),
+            "W" when version == Version1 => new JobJournal.StageRescaled(r.ReadString(), r.ReadInt32(), r.ReadInt32()),
+            "W" => new JobJournal.StageRescaled(r.ReadString(), r.ReadInt32(), r.ReadInt32(), ReadInts(r), ReadInts(r), r.ReadInt32()),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown leader job table record '{manifest}'"),
         };
     }
@@ -89,11 +96,7 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
     private static void WriteTables(BinaryWriter w, int[]?[]? tables)
     {
         w.Write(tables?.Length ?? -1);
-        foreach (var table in tables ?? [])
-        {
-            w.Write(table?.Length ?? -1);
-            foreach (var task in table ?? []) w.Write(task);
-        }
+        foreach (var table in tables ?? []) WriteInts(w, table);
     }
 
     private static int[]?[]? ReadTables(BinaryReader r)
@@ -101,14 +104,23 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
         var count = r.ReadInt32();
         if (count < 0) return null;
         var tables = new int[]?[count];
-        for (var i = 0; i < count; i++)
-        {
-            var length = r.ReadInt32();
-            if (length < 0) continue;
-            var table = new int[length];
-            for (var g = 0; g < length; g++) table[g] = r.ReadInt32();
-            tables[i] = table;
-        }
+        for (var i = 0; i < count; i++) tables[i] = ReadInts(r);
         return tables;
+    }
+
+    /// <summary>Length (-1 = null), then the values.</summary>
+    private static void WriteInts(BinaryWriter w, int[]? values)
+    {
+        w.Write(values?.Length ?? -1);
+        foreach (var value in values ?? []) w.Write(value);
+    }
+
+    private static int[]? ReadInts(BinaryReader r)
+    {
+        var length = r.ReadInt32();
+        if (length < 0) return null;
+        var values = new int[length];
+        for (var i = 0; i < length; i++) values[i] = r.ReadInt32();
+        return values;
     }
 }

@@ -50,7 +50,15 @@ public sealed class JobTableSerializerSpec()
         }
         var ended = new JobJournal.JobEnded("job-1", "COMPLETED", null, 5, 4);
         Assert.Equal(ended, Serializer.FromBinary(Serializer.ToBinary(ended), "E"));
-        Assert.Equal(Convert.FromHexString(EndedV1), Serializer.ToBinary(new JobJournal.JobEnded("job-3", "FAILED", "a task failed", 1200, 37)));
+        // Version 2 changed only StageRescaled: a JobEnded is the version 1 layout behind the new version byte.
+        Assert.Equal(Convert.FromHexString(EndedV1)[1..], Serializer.ToBinary(new JobJournal.JobEnded("job-3", "FAILED", "a task failed", 1200, 37))[1..]);
+        var rescaled = new JobJournal.StageRescaled("job-1", 2, 4, [0, 1, 2, 3, 0], [0, 3, 3, 3], 3);
+        var rescaledBack = (JobJournal.StageRescaled)Serializer.FromBinary(Serializer.ToBinary(rescaled), "W");
+        Assert.Equal((rescaled.JobId, rescaled.Stage, rescaled.Width, rescaled.Epoch), (rescaledBack.JobId, rescaledBack.Stage, rescaledBack.Width, rescaledBack.Epoch));
+        Assert.Equal(rescaled.Table, rescaledBack.Table);
+        Assert.Equal(rescaled.Generations, rescaledBack.Generations);
+        var plain = (JobJournal.StageRescaled)Serializer.FromBinary(Serializer.ToBinary(new JobJournal.StageRescaled("job-1", 1, 2)), "W");
+        Assert.Equal((null, null, 0), (plain.Table, plain.Generations, plain.Epoch));
     }
 
     [Fact]
@@ -59,6 +67,6 @@ public sealed class JobTableSerializerSpec()
         var bytes = Convert.FromHexString(EndedV1);
         bytes[0] = 9;
         var error = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => Serializer.FromBinary(bytes, "E"));
-        Assert.Equal("leader job table record of version 9: this node reads version 1 (written by a newer RainStorm?)", error.Message);
+        Assert.Equal("leader job table record of version 9: this node reads up to version 2 (written by a newer RainStorm?)", error.Message);
     }
 }

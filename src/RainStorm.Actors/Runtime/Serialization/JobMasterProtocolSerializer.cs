@@ -6,12 +6,15 @@ namespace RainStorm.Actors.Runtime.Serialization;
 
 /// <summary>Leader ↔ job master messages (<see cref="Jobs.JobMasterProtocol"/>). Both live on the leader's node today;
 /// the codecs keep them off any polymorphic serializer should that change (and under <c>serialize-messages</c>).</summary>
-public sealed class JobMasterProtocolSerializer(ExtendedActorSystem system) : ProtocolSerializer(system, "job master", Version1, Codecs)
+public sealed class JobMasterProtocolSerializer(ExtendedActorSystem system) : ProtocolSerializer(system, "job master", Version2, Codecs)
 {
     public const int SerializerId = 4725;
 
     /// <summary>Version 1: the fields of each record in declaration order.</summary>
     public const byte Version1 = 1;
+
+    /// <summary>Version 2: <see cref="WidthChanged"/> carries the stage's key group table, task generations and epoch.</summary>
+    public const byte Version2 = 2;
 
     public override int Identifier => SerializerId;
 
@@ -24,7 +27,10 @@ public sealed class JobMasterProtocolSerializer(ExtendedActorSystem system) : Pr
         Codec.Empty<AskWorkers>("ask-workers"),
         Codec.Of<TaskSlot>("slot", (w, m) => w.TaskSlot(m), r => r.TaskSlot()),
         Codec.Of<JobView>("view", (w, m) => JobView(w, m), JobView),
-        Codec.Of<WidthChanged>("width", (w, m) => { w.Str(m.JobId); w.Int(m.Stage); w.Int(m.Width); }, r => new WidthChanged(r.Str(), r.Int(), r.Int())),
+        Codec.Of<WidthChanged>("width", (w, m) => { w.Str(m.JobId); w.Int(m.Stage); w.Int(m.Width); w.Optional(m.Table, w.Ints); w.Ints(m.Generations); w.Int(m.Epoch); },
+            r => r.Version >= Version2
+                ? new WidthChanged(r.Str(), r.Int(), r.Int(), r.Optional(r.Ints), r.Ints(), r.Int())
+                : new WidthChanged(r.Str(), r.Int(), r.Int(), null, [], 0)),
         Codec.Of<JobFinished>("finished", (w, m) => { w.JobEnded(m.Record); JobView(w, m.Final); }, r => new JobFinished(r.JobEnded(), JobView(r))),
     ];
 
