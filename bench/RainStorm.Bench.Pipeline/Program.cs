@@ -17,6 +17,7 @@ var dashboard = false;
 var repeat = 1;
 var rescales = 0;
 var rescaleRate = 4000;
+var autoscaleRounds = 0;
 string[] appNames = ["App 2", "App 1"];
 bool[] exactlyOnceModes = [false, true];
 for (var i = 0; i < args.Length; i += 2)
@@ -33,13 +34,14 @@ for (var i = 0; i < args.Length; i += 2)
         case "--repeat": repeat = int.Parse(args[i + 1]); break;
         case "--rescale": rescales = int.Parse(args[i + 1]); break;
         case "--rate": rescaleRate = int.Parse(args[i + 1]); break;
+        case "--autoscale": autoscaleRounds = int.Parse(args[i + 1]); break;
         case "--only-exactly-once": exactlyOnceModes = [true]; i--; break;
         case "--app": appNames = [$"App {args[i + 1]}"]; break;
         case "--hocon": hocon = args[i + 1]; break;
         case "--lines": lines = long.Parse(args[i + 1]); break;
         case "--nodes": nodes = int.Parse(args[i + 1]); break;
         case "--tasks": tasks = int.Parse(args[i + 1]); break;
-        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-processes, --no-exactly-once, --only-exactly-once, --app 1|2, --memory, --keep-data, --hocon TEXT, --no-local, --dashboard, --repeat N, --rescale N [--rate tuples/s])"); return 2;
+        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-processes, --no-exactly-once, --only-exactly-once, --app 1|2, --memory, --keep-data, --hocon TEXT, --no-local, --dashboard, --repeat N, --rescale N [--rate tuples/s], --autoscale N)"); return 2;
     }
 }
 
@@ -68,6 +70,13 @@ if (rescales > 0)
 {
     // Rescale mode: the pause per live rescale, stateless and stateful (RescalePause.cs).
     await RescalePause.RunAsync(source, rescales, rescaleRate, hocon);
+    return 0;
+}
+
+if (autoscaleRounds > 0)
+{
+    // Autoscale mode: how fast the autoscaler puts a new task to work (AutoscaleReaction.cs).
+    await AutoscaleReaction.RunAsync(source, autoscaleRounds, hocon);
     return 0;
 }
 
