@@ -52,7 +52,7 @@ public sealed partial class HyDfsNameFuzzSpec : IAsyncLifetime
         foreach (var name in accepted) Assert.Equal(name, Encoding.UTF8.GetString(await client.GetAsync(name)));
         var stored = Directory.GetFiles(store);
         Assert.All(stored, f => Assert.Matches(DiskFile(), Path.GetFileName(f)));
-        Assert.Equal(accepted.Count * 3, stored.Length); // data, metadata log and block checksums of each
+        Assert.Equal(accepted.Count * 3, stored.Length); // data, metadata log, block checksums
         // Outside the store nothing new appeared under the node's root (logs may grow, but no file was added).
         var after = AllFiles(_cluster.Root).Where(f => !f.StartsWith(store, StringComparison.Ordinal)).ToHashSet();
         Assert.Empty(after.Except(before).Where(f => f.Contains("escape", StringComparison.Ordinal)));

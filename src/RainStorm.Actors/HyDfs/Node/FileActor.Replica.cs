@@ -151,7 +151,8 @@ internal sealed partial class FileActor
             return;
         }
         _handOff[reply.Node] = reply;
-        if (_replicas.Contains(_self) || _file is null) return;
+        // No replicas: the ring is empty (every node is leaving); there is no owner to hand to.
+        if (_replicas.Count == 0 || _replicas.Contains(_self) || _file is null) return;
         var replies = _replicas.Select(r => _handOff.GetValueOrDefault(r)).ToList();
         if (replies.Any(r => r is null || !r.Owner || !r.Exists)) return;
         var primaryLength = replies[0]!.Length;

@@ -58,7 +58,16 @@ public sealed class HyDfsNodeActor : ReceiveActor
         HyDfsMetrics.For(Context.System).Track(_index);
         foreach (var meta in Directory.EnumerateFiles(_directory, "*.meta"))
         {
-            var file = LocalFile.Open(meta, _settings.Fsync);
+            LocalFile? file;
+            try
+            {
+                file = LocalFile.Open(meta, _settings.Fsync);
+            }
+            catch (InvalidDataException e)
+            {
+                _log.Error("hydfs: {0} is not served and left as it is on disk", e.Message);
+                continue;
+            }
             if (file is null) continue;
             _index.Set(file.Name, file.Length);
             Spawn(file.Name, file);

@@ -9,9 +9,12 @@ namespace RainStorm.Actors.HyDfs.Storage;
 /// highest append sequence number applied (for idempotent appends). Records are framed
 /// [length][crc32][payload]; a torn or corrupt tail is ignored when the log is read back.
 /// </summary>
+/// <remarks>The header record carries the log's layout version (kind 4, then the version byte, then the name). Logs
+/// written before it start with a kind-1 header (version 0) and read the same; a log of a newer version is refused.</remarks>
 internal sealed class MetaLog : IDisposable
 {
-    private const byte HeaderKind = 1, CommitKind = 2, ResetKind = 3;
+    private const byte LegacyHeaderKind = 1, CommitKind = 2, ResetKind = 3, HeaderKind = 4;
+    public const byte Version1 = 1;
 
     private readonly string _path;
     private SafeFileHandle _handle;
@@ -33,6 +36,7 @@ internal sealed class MetaLog : IDisposable
     }
 
     /// <summary>Reads the log back. Null when the log has no valid header (a file whose creation was torn).</summary>
+    /// <exception cref="InvalidDataException">The log was written in a newer layout version (nothing is changed on disk).</exception>
     public static (MetaLog Log, string Name, long Committed, Dictionary<string, long> Dedup)? Open(string path)
     {
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
@@ -52,7 +56,16 @@ internal sealed class MetaLog : IDisposable
             using var reader = new BinaryReader(new MemoryStream(payload));
             switch (reader.ReadByte())
             {
-                case HeaderKind: name = reader.ReadString(); break;
+                case LegacyHeaderKind: name = reader.ReadString(); break;
+                case HeaderKind:
+                    var version = reader.ReadByte();
+                    if (version > Version1)
+                    {
+                        handle.Dispose();
+                        throw new InvalidDataException($"HyDFS metadata log {path} has layout version {version}: this node reads up to version {Version1} (written by a newer RainStorm?)");
+                    }
+                    name = reader.ReadString();
+                    break;
                 case CommitKind: committed = ReadEntries(reader, dedup, reset: false); break;
                 case ResetKind: committed = ReadEntries(reader, dedup, reset: true); break;
             }
@@ -125,6 +138,7 @@ internal sealed class MetaLog : IDisposable
         using var stream = new MemoryStream();
         using var writer = new BinaryWriter(stream);
         writer.Write(HeaderKind);
+        writer.Write(Version1);
         writer.Write(name);
         writer.Flush();
         return stream.ToArray();

@@ -8,19 +8,25 @@ using static RainStorm.Actors.Runtime.Transport.TupleTransport;
 namespace RainStorm.Actors.Runtime.Recovery;
 
 /// <summary>Compact binary format of the exactly-once journal events and snapshots (they carry many tuples: no Hyperion).</summary>
+/// <remarks>Records start with a layout version byte under the manifests <c>round</c>, <c>snapshot</c>,
+/// <c>source-round</c>, <c>source-snapshot</c> and <c>edges-forgotten</c>. Journals written before the version byte carry the one-letter
+/// manifests <c>R</c>, <c>S</c>, <c>r</c>, <c>s</c>: those records are read as version 0 (the same fields, no version byte).</remarks>
 public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int SerializerId = 4712;
+
+    /// <summary>Version 1: version 0's fields after the version byte.</summary>
+    public const byte Version1 = 1;
 
     public override int Identifier => SerializerId;
 
     public override string Manifest(object o) => o switch
     {
-        TaskRound => "R",
-        TaskSnapshot => "S",
-        SourceRound => "r",
-        SourceSnapshot => "s",
-        EdgesForgotten => "F",
+        TaskRound => "round",
+        TaskSnapshot => "snapshot",
+        SourceRound => "source-round",
+        SourceSnapshot => "source-snapshot",
+        EdgesForgotten => "edges-forgotten",
         _ => throw new ArgumentException($"{nameof(RecoveryRecordSerializer)} cannot serialize {o.GetType()}."),
     };
 
@@ -29,6 +35,7 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
         using var stream = new MemoryStream();
         using (var w = new BinaryWriter(stream))
         {
+            w.Write(Version1);
             switch (obj)
             {
                 case TaskRound round:
@@ -69,7 +76,20 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
     public override object FromBinary(byte[] bytes, string manifest)
     {
         using var r = new BinaryReader(new MemoryStream(bytes));
-        return manifest switch
+        var kind = manifest switch
+        {
+            "R" or "S" or "r" or "s" => manifest,
+            "round" => "R",
+            "snapshot" => "S",
+            "source-round" => "r",
+            "source-snapshot" => "s",
+            "edges-forgotten" => "F",
+            _ => throw new System.Runtime.Serialization.SerializationException($"{nameof(RecoveryRecordSerializer)}: unknown manifest '{manifest}'."),
+        };
+        if (manifest.Length > 1 && r.ReadByte() is var version && version > Version1)
+            throw new System.Runtime.Serialization.SerializationException(
+                $"task journal record '{manifest}' of layout version {version}: this node reads up to version {Version1} (written by a newer RainStorm?)");
+        return kind switch
         {
             "R" => new TaskRound(
                 ReadArray(r, () => new InputMark(ReadEdge(r), r.ReadInt64(), r.ReadBoolean())),
@@ -82,9 +102,8 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
                 ReadArray(r, () => new SinkAppend(r.ReadInt64(), ReadBytes(r)!)),
                 r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
             "r" => new SourceRound(r.ReadInt32()),
-            "s" => new SourceSnapshot(r.ReadInt64(), ReadLongs(r), ReadArray(r, r.ReadInt32)),
             "F" => new EdgesForgotten(ReadArray(r, () => ReadEdge(r))),
-            _ => throw new System.Runtime.Serialization.SerializationException($"{nameof(RecoveryRecordSerializer)}: unknown manifest '{manifest}'."),
+            _ => new SourceSnapshot(r.ReadInt64(), ReadLongs(r), ReadArray(r, r.ReadInt32)),
         };
     }
 
