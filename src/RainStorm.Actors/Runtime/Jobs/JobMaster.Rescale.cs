@@ -91,6 +91,9 @@ public sealed partial class JobMaster
         });
         Receive<TaskStarted>(started =>
         {
+            // exactly_once jobs have their workers re-report every task now and then: a task re-reported as it runs
+            // gets no routing while the rescale runs (that would end a hold before its stage is quiet).
+            if (_job.Tasks.TryGetValue(started.Id, out var known) && known.State == TaskRunStatus.Running && Equals(known.Actor, started.Task)) return;
             var task = Attach(started);
             if (task is null) return;
             if (_rescale!.Step == RescaleStep.Starting && task.Id.Stage == _rescale.Stage && task.Id.Index >= _rescale.From)
