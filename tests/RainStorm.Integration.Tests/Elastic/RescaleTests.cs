@@ -7,9 +7,10 @@ using static RainStorm.Actors.Runtime.Protocol.JobCommands;
 
 namespace RainStorm.Integration.Tests.Elastic;
 
-/// <summary>Live rescales of an at-least-once job's stages on a 3-node embedded cluster: the output is exact (nothing
-/// lost, nothing twice, AggregateByKey's counts carried over with the key groups that move), and every bad request is
-/// refused with one sentence and changes nothing.</summary>
+/// <summary>Live rescales of a job's stages on a 3-node embedded cluster, at-least-once and exactly_once (through a
+/// kill_task that rolls a rescale back): the output is exact (nothing lost, nothing twice, AggregateByKey's counts
+/// carried over with the key groups that move), and every bad request is refused with one sentence and changes
+/// nothing.</summary>
 /// <summary>The runtime cluster with 8 task slots per worker (24 on its 3 workers), so the slots bound a rescale.</summary>
 public sealed class RescaleClusterFixture() : RuntimeClusterFixture("rainstorm.scaling.task-slots-per-worker = 8");
 
