@@ -69,7 +69,7 @@ void Report(string app, string runner, long n, long outputs, TimeSpan elapsed)
 if (rescales > 0)
 {
     // Rescale mode: the pause per live rescale, stateless and stateful (RescalePause.cs).
-    await RescalePause.RunAsync(source, rescales, rescaleRate, hocon);
+    await RescalePause.RunAsync(source, rescales, rescaleRate, hocon, exactlyOnceModes);
     return 0;
 }
 

@@ -15,15 +15,22 @@ public static class RescalePause
 {
     private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(300);
 
-    public static async Task RunAsync(string source, int rescales, int rate, string hocon)
+    /// <param name="exactlyOnceModes">The delivery modes to measure each case in (false: at-least-once).</param>
+    public static async Task RunAsync(string source, int rescales, int rate, string hocon, bool[] exactlyOnceModes)
     {
         var data = Path.Combine(Path.GetTempPath(), "rainstorm-bench", $"rescale-{Environment.ProcessId}");
         await using var cluster = await LocalCluster.StartAsync(3, data, extraHocon: "rainstorm.log.console-level = ERROR\n" + hocon);
         var name = Path.GetFileName(source);
         await JobRunner.EnsureSourceAsync(cluster.HyDfs, name, source);
         // Filter "," keeps every line, so the sink's output is as continuous as the input.
-        await MeasureAsync(cluster, "stateless (Filter, stage 1)", $"RainStorm 2 3 Filter \",\" Transform 0-2 {name} pause_stateless false false {rate} 0 0", 1, rescales);
-        await MeasureAsync(cluster, "stateful (AggregateByKey, stage 2)", $"RainStorm 2 3 Filter \",\" AggregateByKey 8 {name} pause_stateful false false {rate} 0 0", 2, rescales);
+        foreach (var exactlyOnce in exactlyOnceModes)
+        {
+            var (mode, flag) = exactlyOnce ? (", exactly_once", "true") : ("", "false");
+            await MeasureAsync(cluster, $"stateless (Filter, stage 1){mode}",
+                $"RainStorm 2 3 Filter \",\" Transform 0-2 {name} pause_stateless_{flag} {flag} false {rate} 0 0", 1, rescales);
+            await MeasureAsync(cluster, $"stateful (AggregateByKey, stage 2){mode}",
+                $"RainStorm 2 3 Filter \",\" AggregateByKey 8 {name} pause_stateful_{flag} {flag} false {rate} 0 0", 2, rescales);
+        }
         try { Directory.Delete(data, recursive: true); } catch (IOException) { }
     }
 

@@ -61,6 +61,51 @@ public sealed class ExactlyOnceRescaleProcessTests(ITestOutputHelper output)
         ExactlyOnceChecks.AssertApp1Exact(lines, ExactlyOnceChecks.App1Expected(run.Source));
     }
 
+    [Fact]
+    public async Task Exactly_once_App1_counts_exactly_when_the_leaders_node_dies_right_after_a_shrink_and_the_new_leader_rescales_on()
+    {
+        var run = await FailureScenario.StartAsync(output,
+            $"RainStorm 2 3 Filter \"{ExactlyOnceChecks.App1Pattern}\" AggregateByKey 8 Traffic_Signs.csv eo_rescale_leader_out true false 250 0 0");
+        await using var cluster = run.Cluster;
+        await UntilRescalableAsync(cluster, run.JobId);
+        Assert.IsType<StageRescaled>(await RescaleAsync(cluster, run.JobId, 5, null));
+        await UntilRescalableAsync(cluster, run.JobId);
+        // The shrink's three leaving tasks finish what they hold after its commit: the leader's node dies meanwhile.
+        Assert.IsType<StageRescaled>(await RescaleAsync(cluster, run.JobId, 2, null));
+        var leaderNode = cluster.Nodes[0];
+        leaderNode.Kill();
+        output.WriteLine($"kill -9 of the leader's node {leaderNode.Address} at {DateTime.UtcNow:HH:mm:ss.fff}, right after the shrink 5 -> 2");
+
+        await Poll.UntilAsync(async () =>
+        {
+            try
+            {
+                await cluster.Leader.Ask<JobList>(new ListJobs(), TimeSpan.FromSeconds(3));
+                return true;
+            }
+            catch (AskTimeoutException)
+            {
+                return false; // no leader yet: the singleton is moving
+            }
+        }, TimeSpan.FromMinutes(1), "the new leader to answer", 250);
+        var widths = (await cluster.Leader.Ask<JobList>(new ListJobs(), Ask)).Jobs.Single(j => j.JobId == run.JobId).Widths!;
+        Assert.Equal(2, widths[2]);
+
+        // The new leader rescales the job on (its epoch and task generations come from the job table).
+        foreach (var width in new[] { 4, 3 })
+        {
+            await UntilRescalableAsync(cluster, run.JobId);
+            var answer = await RescaleAsync(cluster, run.JobId, width, null);
+            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} stage 2 -> {width} under the new leader: {answer}");
+            Assert.IsType<StageRescaled>(answer);
+        }
+
+        var job = await JobRunner.WaitAsync(cluster.Client, cluster.Leader, run.JobId).WaitAsync(TimeSpan.FromMinutes(3));
+        Assert.Equal("COMPLETED", job.Status);
+        var lines = Encoding.UTF8.GetString(await cluster.HyDfs.GetAsync("eo_rescale_leader_out")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        ExactlyOnceChecks.AssertApp1Exact(lines, ExactlyOnceChecks.App1Expected(run.Source));
+    }
+
     /// <summary>Asks for the rescale (with <paramref name="victim"/> killed right behind the request), again while tasks
     /// that left in the previous one still finish or a task restarts; the answer, a rescale or a roll back.</summary>
     private async Task<object> RescaleAsync(ProcessCluster cluster, string jobId, int tasks, TaskInfo? victim)

@@ -18,7 +18,11 @@ public static class ExactlyOnceChecks
     public static void AssertApp1Exact(IReadOnlyList<string> lines, Dictionary<string, long> expected)
     {
         var perKey = lines.Select(ReferenceCsv.KeyCount).GroupBy(o => o.Key).ToDictionary(g => g.Key, g => g.Select(o => o.Count).ToList());
-        Assert.Equal(expected.Keys.Order(), perKey.Keys.Order());
+        var missingKeys = expected.Keys.Except(perKey.Keys).Order().ToList();
+        var extraKeys = perKey.Keys.Except(expected.Keys).Order().ToList();
+        if (missingKeys.Count + extraKeys.Count > 0)
+            Assert.Fail($"keys missing from the output: [{string.Join(", ", missingKeys.Select(k => $"'{k}' (n = {expected[k]})"))}]; " +
+                        $"keys not expected: [{string.Join(", ", extraKeys.Select(k => $"'{k}' ({perKey[k].Count} lines)"))}]");
         foreach (var (key, counts) in perKey)
         {
             var want = Enumerable.Range(1, (int)expected[key]).Select(i => (long)i).ToList();

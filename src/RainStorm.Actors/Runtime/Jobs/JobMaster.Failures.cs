@@ -99,7 +99,7 @@ public sealed partial class JobMaster
     }
 
     private List<TaskState> Unreported() =>
-        _job.Tasks.Values.Where(t => t.Actor is null && t.State == TaskRunStatus.Recovering).OrderBy(t => t.Id.Stage).ThenBy(t => t.Id.Index).ToList();
+        _job.Tasks.Values.Concat(_job.Retiring.Values).Where(t => t.Actor is null && t.State == TaskRunStatus.Recovering).OrderBy(t => t.Id.Stage).ThenBy(t => t.Id.Index).ToList();
 
     private void RestartUnreported(IReadOnlyList<TaskState> tasks, string why)
     {

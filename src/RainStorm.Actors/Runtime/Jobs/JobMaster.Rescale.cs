@@ -91,6 +91,9 @@ public sealed partial class JobMaster
         });
         Receive<TaskStarted>(started =>
         {
+            // exactly_once jobs have their workers re-report every task now and then: a task re-reported as it runs
+            // gets no routing while the rescale runs (that would end a hold before its stage is quiet).
+            if (_job.Tasks.TryGetValue(started.Id, out var known) && known.State == TaskRunStatus.Running && Equals(known.Actor, started.Task)) return;
             var task = Attach(started);
             if (task is null) return;
             if (_rescale!.Step == RescaleStep.Starting && task.Id.Stage == _rescale.Stage && task.Id.Index >= _rescale.From)
@@ -216,7 +219,9 @@ public sealed partial class JobMaster
     {
         var run = _rescale!;
         run.Begin(RescaleStep.Committing, []);
-        Context.Parent.Tell(new WidthChanged(_job.Id, run.Stage, run.To, run.NewTable, _job.GenerationsOf(run.Stage), _job.Epoch));
+        var leaving = _job.StageTasks(run.Stage).Where(t => t.Id.Index >= run.To).Select(t => t.Id.Generation).ToArray();
+        Context.Parent.Tell(new WidthChanged(_job.Id, run.Stage, run.To, run.NewTable, _job.GenerationsOf(run.Stage), _job.Epoch,
+            leaving.Length == 0 ? null : leaving));
         Timers.StartSingleTimer("rescale-commit", new RescaleTimeout(RescaleStep.Committing, _job.Epoch), _settings.TaskStartTimeout);
     }
 
@@ -259,6 +264,7 @@ public sealed partial class JobMaster
     {
         if (_job.Retired(completed.Id, completed.TuplesOut) is not { } task) return false;
         _log.Info("Job {0}: task {1} left stage {2} ({3} in, {4} out)", _job.Id, task.Id, task.Id.Stage, completed.TuplesIn, completed.TuplesOut);
+        Context.Parent.Tell(new JobJournal.TaskRetired(_job.Id, task.Id.Stage, task.Id.Index, task.Id.Generation));
         if (_workers.TryGetValue(task.Node, out var worker)) worker.Tell(new StopTask(task.Id));
         if (task.Id.Stage < _job.StageCount)
             foreach (var next in _job.StageTasks(task.Id.Stage + 1).Where(t => t.Actor is not null))

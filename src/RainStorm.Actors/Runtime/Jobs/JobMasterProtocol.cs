@@ -45,7 +45,7 @@ public static class JobMasterProtocol
     /// <summary>Master → leader: a rescale gives <see cref="Stage"/> its new width, key group table and task generations
     /// at routing epoch <see cref="Epoch"/>: journal it (a new leader re-attaches to it), then answer
     /// <see cref="JobJournal.RescaleJournaled"/> (the commit point of the rescale).</summary>
-    public sealed record WidthChanged(string JobId, int Stage, int Width, int[]? Table, int[] Generations, int Epoch);
+    public sealed record WidthChanged(string JobId, int Stage, int Width, int[]? Table, int[] Generations, int Epoch, int[]? Leaving = null);
 
     /// <summary>Master → leader: the job ended (record it in the job table); the master stops after this.</summary>
     public sealed record JobFinished(JobJournal.JobEnded Record, JobView Final);

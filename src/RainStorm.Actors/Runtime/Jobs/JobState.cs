@@ -160,6 +160,12 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
             Rebalanced[stage.Stage - 1] = true;
             if (stage.Stage < StageCount) Rebalanced[stage.Stage] = true;
             Epoch = Math.Max(Epoch, stage.Epoch);
+            for (var i = 0; i < (stage.Leaving?.Length ?? 0); i++)
+            {
+                if (stage.Leaving![i] < 0) continue;
+                var id = new TaskId(Id, stage.Stage, stage.Width + i, Generation: stage.Leaving[i]);
+                Retiring[id] = new TaskState(id, OperatorOf(stage.Stage), "?") { State = TaskRunStatus.Recovering };
+            }
         }
     }
 
@@ -190,6 +196,7 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
         var tasks = Tasks.Values.Select(t => new TaskState(t.Id with { Attempt = attempt }, t.Op, "?") { State = TaskRunStatus.Recovering }).ToList();
         Attempt = attempt;
         Tasks.Clear();
+        Retiring.Clear();
         foreach (var task in tasks) Tasks[task.Id] = task;
     }
 

@@ -50,7 +50,8 @@ public sealed partial class LeaderActor
             PushCluster();
         });
         Receive<WidthChanged>(changed => _journal?.Tell(new JobJournal.StageRescaled(changed.JobId, changed.Stage, changed.Width,
-            changed.Table, changed.Generations, changed.Epoch)));
+            changed.Table, changed.Generations, changed.Epoch, changed.Leaving)));
+        Receive<JobJournal.TaskRetired>(retired => _journal?.Tell(retired));
         Receive<JobJournal.RescaleJournaled>(journaled =>
         {
             if (_masters.TryGetValue(journaled.JobId, out var master)) master.Tell(journaled);

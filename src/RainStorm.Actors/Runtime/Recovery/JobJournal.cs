@@ -24,8 +24,14 @@ public sealed class JobJournal : ReceivePersistentActor
     /// <summary>A rescale gave operator stage <see cref="Stage"/> of a running job <see cref="Width"/> tasks (its commit:
     /// journaled before the new routing goes out). Table: the stage's key group → task table when stateful;
     /// Generations: each task's generation (<see cref="Protocol.TaskProtocol.TaskId.Generation"/>); Epoch: the job's
-    /// routing epoch, so a leader taking over re-attaches to the very tasks that run and numbers new ones after them.</summary>
-    public sealed record StageRescaled(string JobId, int Stage, int Width, int[]? Table = null, int[]? Generations = null, int Epoch = 0);
+    /// routing epoch, so a leader taking over re-attaches to the very tasks that run and numbers new ones after them.
+    /// Leaving: the generations of the tasks that leave the stage (indices Width, Width + 1, ...), -1 once one finished
+    /// (<see cref="TaskRetired"/>): a leader taking over lets the others finish.</summary>
+    public sealed record StageRescaled(string JobId, int Stage, int Width, int[]? Table = null, int[]? Generations = null, int Epoch = 0,
+        int[]? Leaving = null);
+
+    /// <summary>A task that left its stage in a rescale finished what it held and stopped.</summary>
+    public sealed record TaskRetired(string JobId, int Stage, int Index, int Generation);
 
     /// <summary>Journal → leader: the rescale is journaled (its routing may go out).</summary>
     public sealed record RescaleJournaled(string JobId, int Stage, int Epoch);
@@ -55,6 +61,7 @@ public sealed class JobJournal : ReceivePersistentActor
         Recover<JobAccepted>(_accepted.Add);
         Recover<JobEnded>(ended => _ended[ended.JobId] = ended);
         Recover<StageRescaled>(Apply);
+        Recover<TaskRetired>(Apply);
         Recover<RecoveryCompleted>(_ =>
         {
             _clock.Stop();
@@ -70,6 +77,7 @@ public sealed class JobJournal : ReceivePersistentActor
             Context.Parent.Tell(new Journaled(persisted.JobId));
         }));
         Command<JobEnded>(ended => PersistAsync(ended, e => _ended[e.JobId] = e));
+        Command<TaskRetired>(retired => PersistAsync(retired, Apply));
         Command<StageRescaled>(rescaled => PersistAsync(rescaled, persisted =>
         {
             Apply(persisted);
@@ -81,6 +89,16 @@ public sealed class JobJournal : ReceivePersistentActor
     {
         if (!_rescaled.TryGetValue(rescaled.JobId, out var stages)) _rescaled[rescaled.JobId] = stages = new Dictionary<int, StageRescaled>();
         stages[rescaled.Stage] = rescaled;
+    }
+
+    private void Apply(TaskRetired retired)
+    {
+        if (_rescaled.GetValueOrDefault(retired.JobId)?.GetValueOrDefault(retired.Stage) is not { Leaving: { } leaving } rescaled) return;
+        var at = retired.Index - rescaled.Width;
+        if (at < 0 || at >= leaving.Length || leaving[at] != retired.Generation) return;
+        var left = leaving.ToArray();
+        left[at] = -1;
+        _rescaled[retired.JobId][retired.Stage] = rescaled with { Leaving = left };
     }
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)

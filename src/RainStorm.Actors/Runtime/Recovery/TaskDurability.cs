@@ -1,5 +1,4 @@
 using Akka.Actor;
-using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
 
 namespace RainStorm.Actors.Runtime.Recovery;
 
@@ -65,7 +64,7 @@ public sealed class TaskDurability(IActorRef journal, RecoverySettings settings)
 
     /// <summary>Saves <paramref name="snapshot"/>, which must cover every append (none under way);
     /// <paramref name="saved"/> runs once it is stored.</summary>
-    public void Save(TaskSnapshot snapshot, Action? saved = null)
+    public void Save(IRecoveryRecord snapshot, Action? saved = null)
     {
         if (_appending.Count > 0) throw new InvalidOperationException("A snapshot was taken while a journal append was under way.");
         _saving.Enqueue(saved);

@@ -9,7 +9,7 @@ using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
 namespace RainStorm.Actors.Runtime.Recovery;
 
 /// <summary>
-/// The journal of one exactly_once operator task (persistence id <c>task/job/stage/index</c>, on HyDFS), a child of
+/// The journal of one exactly_once task, operator or source (persistence id <c>task/job/stage/index</c>, on HyDFS), a child of
 /// the task: it replays the latest snapshot and the events after it to its parent once (<see cref="Recovered"/>), then
 /// appends the events its parent hands it in order and answers each with <see cref="Appended"/> once it is durable,
 /// and saves the snapshots it is given (<see cref="SnapshotSaved"/>). It stops when an append fails; the task watches
@@ -17,20 +17,21 @@ namespace RainStorm.Actors.Runtime.Recovery;
 /// </summary>
 public sealed class TaskJournal : ReceivePersistentActor
 {
-    /// <summary>Task → journal: append <see cref="Event"/> (a <see cref="TaskRound"/> or <see cref="EdgesForgotten"/>).</summary>
+    /// <summary>Task → journal: append <see cref="Event"/> (a <see cref="TaskRound"/>, <see cref="EdgesForgotten"/> or
+    /// <see cref="SourceRound"/>).</summary>
     public sealed record Append(IRecoveryRecord Event);
 
     /// <summary>Journal → task: the oldest append not yet answered is durable.</summary>
     public sealed record Appended(IRecoveryRecord Event);
 
     /// <summary>Task → journal: save this snapshot; it covers every event appended so far (the task has none under way).</summary>
-    public sealed record Save(TaskSnapshot Snapshot);
+    public sealed record Save(IRecoveryRecord Snapshot);
 
     public sealed record SnapshotSaved(long SequenceNr);
     public sealed record SnapshotFailed(string Reason);
 
     /// <summary>Journal → task, once: the latest snapshot (or null) and the events after it, oldest first.</summary>
-    public sealed record Recovered(TaskSnapshot? Snapshot, IReadOnlyList<IRecoveryRecord> Events, TimeSpan Took);
+    public sealed record Recovered(IRecoveryRecord? Snapshot, IReadOnlyList<IRecoveryRecord> Events, TimeSpan Took);
 
     public const string Name = "journal";
 
@@ -38,7 +39,7 @@ public sealed class TaskJournal : ReceivePersistentActor
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<IRecoveryRecord> _events = [];
     private readonly TaskId _task;
-    private TaskSnapshot? _snapshot;
+    private IRecoveryRecord? _snapshot;
 
     public override string PersistenceId { get; }
 
@@ -51,7 +52,7 @@ public sealed class TaskJournal : ReceivePersistentActor
         JournalPluginId = HyDfsPersistenceHostingExtensions.JournalPluginId;
         SnapshotPluginId = HyDfsPersistenceHostingExtensions.SnapshotPluginId;
 
-        Recover<SnapshotOffer>(offer => _snapshot = (TaskSnapshot)offer.Snapshot);
+        Recover<SnapshotOffer>(offer => _snapshot = (IRecoveryRecord)offer.Snapshot);
         Recover<IRecoveryRecord>(_events.Add);
         Recover<RecoveryCompleted>(_ =>
         {

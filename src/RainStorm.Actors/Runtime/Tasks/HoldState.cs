@@ -32,10 +32,4 @@ public sealed class HoldState(IActorRef master, int rescale)
 
     /// <summary>The hold ended (new routing) before it was answered: it is never answered.</summary>
     public void Cancel() => Step = HoldStep.Answered;
-
-    /// <summary>Answers at once when <paramref name="outputEmpty"/> (a task that journals nothing).</summary>
-    public void AnswerOnce(bool outputEmpty, TaskId task)
-    {
-        if (Step == HoldStep.Emptying && outputEmpty) Answer(task);
-    }
 }

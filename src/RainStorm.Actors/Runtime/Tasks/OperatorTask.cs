@@ -138,7 +138,7 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers, IWithUnboundedStas
     private void Restore(TaskJournal.Recovered recovered)
     {
         _phase = Phase.Starting;
-        if (recovered.Snapshot is { } snapshot)
+        if (recovered.Snapshot is TaskSnapshot snapshot)
         {
             _restored = snapshot;
             _inbound.Restore(snapshot.Marks);
@@ -164,7 +164,7 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers, IWithUnboundedStas
         }
         if (recovered.Snapshot is null && recovered.Events.Count == 0) return;
         _roundsSinceSnapshot = recovered.Events.Count;
-        var tuples = _replayed.Sum(r => (long)r.Length) + (recovered.Snapshot?.Outstanding.Sum(b => (long)b.Tuples.Length) ?? 0);
+        var tuples = _replayed.Sum(r => (long)r.Length) + ((recovered.Snapshot as TaskSnapshot)?.Outstanding.Sum(b => (long)b.Tuples.Length) ?? 0);
         _log.Info("Task {0} recovered from its journal in {1} ms: snapshot {2}, {3} events replayed, {4} outputs to resend",
             _spec.Id, (long)recovered.Took.TotalMilliseconds, recovered.Snapshot is null ? "none" : "loaded", recovered.Events.Count, tuples);
         Context.Parent.Tell(new TaskRecovered(_spec.Id, recovered.Events.Count, recovered.Snapshot is not null, tuples, recovered.Took));

@@ -1,50 +1,172 @@
 using Akka.Actor;
 using Akka.Event;
-using RainStorm.Actors.Runtime.Metrics;
 using RainStorm.Actors.HyDfs;
+using RainStorm.Actors.Runtime.Metrics;
 using RainStorm.Actors.Runtime.Protocol;
+using RainStorm.Actors.Runtime.Recovery;
 using RainStorm.Actors.Runtime.Transport;
-using RainStorm.Operators;
 using RainStorm.Operators.Contract;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
+using static RainStorm.Actors.Runtime.Recovery.RecoveryProtocol;
+using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
 
 namespace RainStorm.Actors.Runtime.Tasks;
 
 /// <summary>
-/// A source task: streams the job's HyDFS source chunk by chunk, emits the lines it owns as tuples
-/// <c>&lt;file:line, line&gt;</c>, paced at its share of the job's input rate and held back by the credit windows of
-/// its edges, then ends its edges and completes once everything is acknowledged. Holds one chunk at a time.
+/// A source task, for every delivery mode: streams the job's HyDFS source chunk by chunk (<see cref="SourceFeed"/>),
+/// emits the lines it owns as tuples <c>&lt;file:line, line&gt;</c> in rounds, paced at its share of the job's input
+/// rate and held back by the credit windows of its edges, then ends its edges and completes once everything is
+/// acknowledged. Routing, holds, ticks, reports and completion are written once here.
+/// <para>With exactly_once the task owns a <see cref="TaskDurability"/>, and that is all that differs: a round is only
+/// its size in the <see cref="TaskJournal"/>, journaled before its lines are read and sent; its lines are cut into
+/// batches deterministically (a forced seal per round), so after a crash the source skips the lines acknowledged
+/// downstream, regenerates the unacknowledged rounds with the same batch seqs (downstream drops what it already has),
+/// then continues. A snapshot of the acknowledged progress bounds the replay, and a held source journals one before
+/// it answers (no replay crosses a rescale).</para>
 /// </summary>
-public sealed class SourceTask : ReceiveActor, IWithTimers
+public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
-    private const int TuplesPerStep = 2048;
+    /// <summary>Lines per round of an at-least-once source (nothing is journaled, so rounds only bound a step).</summary>
+    private const int PlainRoundLines = 2048;
+
+    private enum Phase
+    {
+        /// <summary>exactly_once: its journal is being replayed (messages wait).</summary>
+        Recovering,
+        /// <summary>Waiting for its routing (then it opens the source).</summary>
+        Starting,
+        Running,
+        Completed,
+        Failed,
+    }
 
     private readonly TaskSpec _spec;
     private readonly TransportSettings _transport;
+    private readonly RecoverySettings? _exactlyOnce;
     private readonly HyDfsClient _client;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SourceFeed _feed;
-    private RatePacer _pacer;
     private readonly RateMeter _meter = new();
-    private readonly List<StreamTuple> _tuples = new(TuplesPerStep);
+    private readonly RoundStats _rounds = new();
     private readonly CancellationTokenSource _stop = new();
+    /// <summary>Rounds (their line counts) decided (and journaled) but not yet sent.</summary>
+    private readonly Queue<int> _toSend = new();
+    /// <summary>exactly_once: rounds sent and not yet acknowledged on every edge, with the seqs after them.</summary>
+    private readonly Queue<(int Count, long[] SeqsAfter)> _sent = new();
+    private readonly List<StreamTuple> _round = [];
+    private readonly List<StreamTuple> _skipped = [];
+    private RatePacer _pacer;
     private EdgeOutput? _output;
-    private bool _completed;
+    private TaskDurability? _durability;
+    private Phase _phase;
+    /// <summary>exactly_once, after recovery: owned lines to skip (acknowledged before the crash).</summary>
+    private long _skip;
+    private long _ackedTuples;
+    private long[] _ackedSeqs = [];
+    private int _roundsSinceSnapshot;
+    private bool _firstOutputSent;
+    /// <summary>The job master holding this source for a rescale (it emits nothing until the next routing).</summary>
     private HoldState? _hold;
 
     public ITimerScheduler Timers { get; set; } = null!;
+    public IStash Stash { get; set; } = null!;
 
-    public static Props Props(TaskSpec spec, TransportSettings transport, HyDfsClient client) =>
-        Akka.Actor.Props.Create(() => new SourceTask(spec, transport, client));
+    /// <param name="exactlyOnce">The recovery settings of an exactly_once source (it then journals its rounds); null
+    /// for an at-least-once one.</param>
+    public static Props Props(TaskSpec spec, TransportSettings transport, HyDfsClient client, RecoverySettings? exactlyOnce = null) =>
+        Akka.Actor.Props.Create(() => new SourceTask(spec, transport, client, exactlyOnce));
 
-    public SourceTask(TaskSpec spec, TransportSettings transport, HyDfsClient client)
+    public SourceTask(TaskSpec spec, TransportSettings transport, HyDfsClient client, RecoverySettings? exactlyOnce)
     {
         _spec = spec;
         _transport = transport;
         _client = client;
+        _exactlyOnce = exactlyOnce;
         _feed = new SourceFeed(spec, Self, _stop.Token);
         _pacer = new RatePacer(spec.Plan.InputRate / spec.StageTasks);
+        _phase = exactlyOnce is null ? Phase.Starting : Phase.Recovering;
+        if (exactlyOnce is null) Become(Active);
+        else Become(Recovering);
+    }
 
+    private int RoundLines => _exactlyOnce?.SourceRoundLines ?? PlainRoundLines;
+
+    private int RoundsAhead => _exactlyOnce?.SourceRoundsInFlight ?? 1;
+
+    private TaskPhase Reported => _phase switch
+    {
+        Phase.Recovering or Phase.Starting => TaskPhase.Starting,
+        Phase.Running when _feed.EndOfFile && _toSend.Count == 0 => TaskPhase.Draining,
+        Phase.Running => TaskPhase.Running,
+        _ => TaskPhase.Completed,
+    };
+
+    protected override void PreStart()
+    {
+        if (_exactlyOnce is null)
+        {
+            StartTimers();
+            return;
+        }
+        _durability = new TaskDurability(Context.Watch(Context.ActorOf(TaskJournal.Props(_spec.Id), TaskJournal.Name)), _exactlyOnce);
+    }
+
+    protected override void PostStop()
+    {
+        _stop.Cancel();
+        _stop.Dispose();
+    }
+
+    private void StartTimers()
+    {
+        Timers.StartPeriodicTimer("flush", TaskTicks.Flush.Instance, _transport.FlushInterval);
+        Timers.StartPeriodicTimer("report", TaskTicks.Report.Instance, TimeSpan.FromSeconds(1));
+    }
+
+    // ---- exactly_once: recovery from the journal ---------------------------------------------------------------
+
+    private void Recovering()
+    {
+        Receive<TaskJournal.Recovered>(recovered =>
+        {
+            Restore(recovered);
+            StartTimers();
+            Stash.UnstashAll();
+            Become(Active);
+        });
+        ReceiveJournalDeath();
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Restore(TaskJournal.Recovered recovered)
+    {
+        _phase = Phase.Starting;
+        if (recovered.Snapshot is SourceSnapshot snapshot)
+        {
+            _skip = _ackedTuples = snapshot.SkipTuples;
+            _ackedSeqs = snapshot.NextSeqs;
+            foreach (var count in snapshot.PendingRounds) _toSend.Enqueue(count);
+        }
+        foreach (var round in recovered.Events.OfType<SourceRound>()) _toSend.Enqueue(round.Count);
+        if (recovered.Snapshot is null && recovered.Events.Count == 0) return;
+        _meter.CountIn((int)_skip);
+        _meter.CountOut((int)_skip);
+        _roundsSinceSnapshot = recovered.Events.Count;
+        var tuples = _toSend.Sum(c => (long)c);
+        _log.Info("Task {0} recovered from its journal in {1} ms: {2} lines acknowledged, {3} events replayed, {4} lines to resend",
+            _spec.Id, (long)recovered.Took.TotalMilliseconds, _skip, recovered.Events.Count, tuples);
+        Context.Parent.Tell(new TaskRecovered(_spec.Id, recovered.Events.Count, recovered.Snapshot is not null, tuples, recovered.Took));
+    }
+
+    private void ReceiveJournalDeath() => Receive<Terminated>(terminated =>
+    {
+        if (_durability is not null && terminated.ActorRef.Equals(_durability.Journal)) Fail("its journal stopped (an append to HyDFS failed)");
+    });
+
+    // ---- the lifecycle -------------------------------------------------------------------------------------------
+
+    private void Active()
+    {
         Receive<Routing>(OnRouting);
         Receive<SetRate>(rate =>
         {
@@ -73,6 +195,11 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         Receive<TaskTicks.Flush>(_ =>
         {
             _meter.Sample(_output is { HasRoom: false });
+            if (_durability is { Stuck: true })
+            {
+                Fail($"a journal append has not completed within {_durability.Settings.StuckAfter.TotalSeconds:0} s");
+                return;
+            }
             _output?.Tick();
             Emit();
         });
@@ -80,28 +207,32 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         {
             _meter.Roll();
             RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
-            Context.Parent.Tell(new TaskReport(_spec.Id, State, _meter.TuplesIn, _meter.TuplesOut,
+            Context.Parent.Tell(new TaskReport(_spec.Id, Reported, _meter.TuplesIn, _meter.TuplesOut,
                 _meter.InPerSecond, _meter.OutPerSecond, _meter.Backpressure, null));
         });
+        Receive<TaskJournal.Appended>(_ =>
+        {
+            if (_phase != Phase.Failed) _durability!.Appended();
+        });
+        Receive<TaskJournal.SnapshotSaved>(_ =>
+        {
+            _durability!.SnapshotAnswered(stored: true);
+            Emit();
+        });
+        Receive<TaskJournal.SnapshotFailed>(failed =>
+        {
+            if (!_durability!.SnapshotAnswered(stored: false)) Fail($"the snapshot a rescale needs could not be saved: {failed.Reason}");
+        });
+        ReceiveJournalDeath();
         ReceiveAny(message =>
         {
-            if (_output is not null && _output.Handle(message)) Emit();
+            if (_output is not null && _output.Handle(message))
+            {
+                if (_durability is not null) TrimAcknowledged();
+                Emit();
+            }
             else Unhandled(message);
         });
-    }
-
-    private TaskPhase State => _completed ? TaskPhase.Completed : _feed.EndOfFile ? TaskPhase.Draining : _output is null ? TaskPhase.Starting : TaskPhase.Running;
-
-    protected override void PreStart()
-    {
-        Timers.StartPeriodicTimer("flush", TaskTicks.Flush.Instance, _transport.FlushInterval);
-        Timers.StartPeriodicTimer("report", TaskTicks.Report.Instance, TimeSpan.FromSeconds(1));
-    }
-
-    protected override void PostStop()
-    {
-        _stop.Cancel();
-        _stop.Dispose();
     }
 
     private void OnRouting(Routing routing)
@@ -109,7 +240,10 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         if (_output is null)
         {
             _output = EdgeOutput.For(_spec, routing.Downstream!, _transport, Self);
+            if (_ackedSeqs.Length == 0) _ackedSeqs = _output.Edges.NextSeqs;
+            else _output.Edges.Restore([], _ackedSeqs, finishing: false);
             _feed.Open(Context.System, _client);
+            _phase = Phase.Running;
         }
         else
         {
@@ -120,53 +254,140 @@ public sealed class SourceTask : ReceiveActor, IWithTimers
         Emit();
     }
 
-    /// <summary>Emits what the pace and the credit windows allow (the feed reads one chunk ahead).</summary>
+    /// <summary>Skips the acknowledged lines (after a recovery), then sends the rounds decided (replayed ones first) as
+    /// the credit windows allow and decides the next ones as the pace allows (exactly_once: journaled first, so a
+    /// round is journaled before its lines are read and no round waits in memory for its append); ends the edges at
+    /// the end of the file and completes once everything is acknowledged.</summary>
     private void Emit()
     {
         using var busy = _meter.Busy();
-        if (_output is null || _completed || !_feed.IsOpen) return;
+        if (_output is null || _phase != Phase.Running || !_feed.IsOpen) return;
         if (_hold is not null)
         {
-            _hold.AnswerOnce(_output.Idle, _spec.Id);
+            AnswerHold();
             return;
         }
-        var allowance = _pacer.Allowance();
-        while (allowance > 0 && _output.HasRoom && !_feed.Exhausted)
+        while (_skip > 0)
         {
-            _tuples.Clear();
-            var ready = _feed.Fill(_tuples, (int)Math.Min(allowance, TuplesPerStep), out _);
-            Send(_tuples.Count);
-            allowance -= _tuples.Count;
-            if (!ready) break;
+            _skipped.Clear();
+            var done = _feed.Fill(_skipped, (int)Math.Min(_skip, RoundLines), out var filled);
+            _skip -= _skipped.Count;
+            if (!done) return;
+            if (!filled) _skip = 0;
         }
-        if (_feed.Exhausted && !_output.Edges.Finishing)
+        var allowance = _pacer.Allowance();
+        while (true)
+        {
+            // A round being filled when a chunk is still being read stays in _round until the chunk arrives.
+            while (_toSend.Count > 0 && _output.HasRoom)
+            {
+                if (!_feed.Fill(_round, _toSend.Peek(), out _)) return;
+                _toSend.Dequeue();
+                Send(_round);
+            }
+            var decided = false;
+            while (!_feed.Exhausted && allowance > 0 && (_durability?.InFlight ?? 0) + _toSend.Count < RoundsAhead)
+            {
+                var count = (int)Math.Min(allowance, RoundLines);
+                allowance -= count;
+                _pacer.Used(count);
+                Decide(count);
+                decided = true;
+            }
+            if (!decided || _durability is not null || !_output.HasRoom) break;
+        }
+        if (_feed.Exhausted && _durability is not { InFlight: > 0 } && _toSend.Count == 0 && !_output.Edges.Finishing)
         {
             _output.Finish();
-            _log.Info("Task {0} read all of '{1}' and emitted its {2} lines", _spec.Id, _spec.Plan.Source, _meter.TuplesOut);
+            _log.Info("Task {0} read all of '{1}': {2} lines, {3} of them emitted here", _spec.Id, _spec.Plan.Source, _feed.LinesSeen, _meter.TuplesOut);
         }
-        if (_output.Edges.Finishing && _output.Drained && !_completed)
+        if (_output.Edges.Finishing && _output.Drained)
         {
-            _completed = true;
-            _log.Info("Task {0} completed: {1} tuples emitted", _spec.Id, _meter.TuplesOut);
+            _phase = Phase.Completed;
+            _log.Info("Task {0} completed: {1} tuples emitted{2}", _spec.Id, _meter.TuplesOut, _durability is null ? "" : "; " + _rounds.Describe("lines"));
             RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskCompleted(_spec.Id, _meter.TuplesIn, _meter.TuplesOut));
         }
     }
 
-    private void Send(int taken)
+    /// <summary>A round of <paramref name="count"/> lines is decided: it may be sent at once, or (exactly_once) once it is
+    /// in the journal. A snapshot is taken only with no round in flight, so it covers exactly the journal up to its
+    /// sequence number. Rounds journaled past the end of the file are empty.</summary>
+    private void Decide(int count)
     {
-        if (taken == 0) return;
-        _pacer.Used(taken);
-        _meter.CountIn(taken);
-        _meter.CountOut(taken);
-        _output!.Emit(_tuples);
+        if (_durability is null)
+        {
+            _toSend.Enqueue(count);
+            return;
+        }
+        var startedAt = Environment.TickCount64;
+        _durability.Append(new SourceRound(count), () =>
+        {
+            _rounds.Persisted(count, startedAt);
+            _toSend.Enqueue(count);
+            if (++_roundsSinceSnapshot >= _durability.Settings.SnapshotEvery && _durability.InFlight == 0) SaveSnapshot();
+            Emit();
+        });
+    }
+
+    private void Send(List<StreamTuple> tuples)
+    {
+        if (tuples.Count == 0) return;
+        _meter.CountIn(tuples.Count);
+        _meter.CountOut(tuples.Count);
+        _output!.Emit(tuples);
+        if (_durability is not null)
+        {
+            _output.Edges.Flush(force: true);
+            _sent.Enqueue((tuples.Count, _output.Edges.NextSeqs));
+        }
+        tuples.Clear();
+        if (_firstOutputSent) return;
+        _firstOutputSent = true;
+        Context.Parent.Tell(new FirstOutput(_spec.Id));
+    }
+
+    /// <summary>exactly_once: rounds whose every batch is acknowledged move into the acknowledged progress.</summary>
+    private void TrimAcknowledged()
+    {
+        var edges = _output!.Edges;
+        while (_sent.TryPeek(out var round) && Enumerable.Range(0, Math.Min(round.SeqsAfter.Length, edges.Destinations))
+                   .All(d => round.SeqsAfter[d] < edges.LowestOutstanding(d)))
+        {
+            _sent.Dequeue();
+            _ackedTuples += round.Count;
+            _ackedSeqs = round.SeqsAfter;
+        }
+    }
+
+    private void SaveSnapshot(Action? saved = null)
+    {
+        _roundsSinceSnapshot = 0;
+        TrimAcknowledged();
+        _durability!.Save(new SourceSnapshot(_ackedTuples, _ackedSeqs, _sent.Select(r => r.Count).Concat(_toSend).ToArray()), saved);
+    }
+
+    /// <summary>A held source answers once everything it sent is acknowledged and, exactly_once, no round is being
+    /// journaled and a snapshot of that point is in its journal: a replay never resends a batch cut for the routing
+    /// before the rescale.</summary>
+    private void AnswerHold()
+    {
+        var hold = _hold!;
+        if (hold.Step != HoldStep.Emptying || !_output!.Idle || _durability is { InFlight: > 0 }) return;
+        if (_durability is null)
+        {
+            hold.Answer(_spec.Id);
+            return;
+        }
+        hold.Step = HoldStep.Fencing;
+        SaveSnapshot(() => hold.Answer(_spec.Id));
     }
 
     private void Fail(string reason)
     {
         _log.Error("Task {0} (source) failed: {1}", _spec.Id, reason);
         Context.Parent.Tell(new TaskFailed(_spec.Id, $"task {_spec.Id} (source) failed: {reason}"));
-        _completed = true;
+        _phase = Phase.Failed;
         Context.Stop(Self);
     }
 }

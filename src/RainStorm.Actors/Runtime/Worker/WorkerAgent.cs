@@ -162,7 +162,7 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
     {
         var recovery = RecoverySettings.Create(Context.System);
         var transport = _transport.ForExactlyOnce();
-        if (spec.IsSource) return DurableSourceTask.Props(spec, transport, recovery, hyDfs);
+        if (spec.IsSource) return SourceTask.Props(spec, transport, hyDfs, recovery);
         var props = OperatorTask.Props(spec, transport, context => new DurableSink(spec, _settings, hyDfs, context), recovery);
         return OperatorFactory.IsBuiltIn(spec.Operator!.Op) ? props : props.WithDispatcher(UserOperatorDispatcher);
     }

@@ -21,6 +21,8 @@ public sealed class JobJournalSpec : TestKit
         {
             var journal = Context.ActorOf(JobJournal.Props(), JobJournal.Name);
             Receive<JobJournal.JobAccepted>(accepted => journal.Tell(accepted));
+            Receive<JobJournal.StageRescaled>(rescaled => journal.Tell(rescaled));
+            Receive<JobJournal.TaskRetired>(retired => journal.Tell(retired));
             ReceiveAny(listener.Tell);
         }
     }
@@ -50,6 +52,37 @@ public sealed class JobJournalSpec : TestKit
         Assert.Equal(accepted.CommandLine, job.CommandLine);
         Assert.Equal(accepted.SourceBlockBytes, job.SourceBlockBytes);
         Assert.Null(ended);
+    }
+
+    [Fact]
+    public async Task A_rescale_is_answered_once_journaled_and_a_new_leader_gets_its_shape_and_the_tasks_still_leaving()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, roles: ["hydfs"], extra: b => b.WithHyDfsPersistence());
+        var first = cluster[1];
+        var probe = CreateTestProbe(first.System);
+        var leader = first.System.ActorOf(Props.Create(() => new Parent(probe.Ref)), "leader");
+        probe.ExpectMsg<JobJournal.Recovered>(Wait);
+        leader.Tell(new JobJournal.JobAccepted("job-1", "RainStorm 2 3 Filter x AggregateByKey 0 signs.csv out true false 0 0 0", 4096));
+        probe.ExpectMsg<JobJournal.Journaled>(Wait);
+
+        var table = Enumerable.Range(0, 128).Select(g => g % 2).ToArray();
+        leader.Tell(new JobJournal.StageRescaled("job-1", 2, 2, table, [0, 0], 3, Leaving: [0, 2, 3]));
+        Assert.Equal(new JobJournal.RescaleJournaled("job-1", 2, 3), probe.ExpectMsg<JobJournal.RescaleJournaled>(Wait));
+        leader.Tell(new JobJournal.TaskRetired("job-1", 2, 3, 2));
+        leader.Tell(new JobJournal.TaskRetired("job-1", 2, 4, 99)); // not one of the leaving tasks: changes nothing
+        leader.Tell(new JobJournal.StageRescaled("job-1", 1, 3, null, [0, 0, 0], 3)); // journaled after the two above
+        probe.ExpectMsg<JobJournal.RescaleJournaled>(Wait);
+        probe.Watch(leader);
+        first.System.Stop(leader);
+        probe.ExpectTerminated(leader, Wait);
+
+        var probe2 = CreateTestProbe(cluster[2].System);
+        cluster[2].System.ActorOf(Props.Create(() => new Parent(probe2.Ref)), "leader");
+        var recovered = probe2.ExpectMsg<JobJournal.Recovered>(Wait);
+        var rescaled = recovered.Rescaled!["job-1"][2];
+        Assert.Equal((2, 3), (rescaled.Width, rescaled.Epoch));
+        Assert.Equal(table, rescaled.Table);
+        Assert.Equal([0, -1, 3], rescaled.Leaving);
     }
 
     [Fact]
