@@ -19,7 +19,8 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
     /// JobEnded(id, status, reason, tuples in, tuples out), StageRescaled(id, stage, width).</summary>
     private const byte Version1 = 1;
 
-    /// <summary>Version 2: StageRescaled also has its key group table, task generations and routing epoch.</summary>
+    /// <summary>Version 2: StageRescaled also has its key group table, task generations, routing epoch and leaving
+    /// tasks; TaskRetired(id, stage, index, generation).</summary>
     private const byte Version2 = 2;
 
     public override int Identifier => SerializerId;
@@ -29,6 +30,7 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
         JobJournal.JobAccepted => "A",
         JobJournal.JobEnded => "E",
         JobJournal.StageRescaled => "W",
+        JobJournal.TaskRetired => "T",
         _ => throw new ArgumentException($"{nameof(JobTableSerializer)} cannot serialize {o.GetType()}."),
     };
 
@@ -61,6 +63,13 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
                     WriteInts(w, s.Table);
                     WriteInts(w, s.Generations);
                     w.Write(s.Epoch);
+                    WriteInts(w, s.Leaving);
+                    break;
+                case JobJournal.TaskRetired t:
+                    w.Write(t.JobId);
+                    w.Write(t.Stage);
+                    w.Write(t.Index);
+                    w.Write(t.Generation);
                     break;
                 default:
                     throw new ArgumentException($"{nameof(JobTableSerializer)} cannot serialize {obj.GetType()}.");
@@ -80,7 +89,8 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
             "A" => new JobJournal.JobAccepted(r.ReadString(), r.ReadString(), r.ReadInt32(), ReadTables(r), ReadOptional(r)),
             "E" => new JobJournal.JobEnded(r.ReadString(), r.ReadString(), ReadOptional(r), r.ReadInt64(), r.ReadInt64()),
             "W" when version == Version1 => new JobJournal.StageRescaled(r.ReadString(), r.ReadInt32(), r.ReadInt32()),
-            "W" => new JobJournal.StageRescaled(r.ReadString(), r.ReadInt32(), r.ReadInt32(), ReadInts(r), ReadInts(r), r.ReadInt32()),
+            "W" => new JobJournal.StageRescaled(r.ReadString(), r.ReadInt32(), r.ReadInt32(), ReadInts(r), ReadInts(r), r.ReadInt32(), ReadInts(r)),
+            "T" => new JobJournal.TaskRetired(r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32()),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown leader job table record '{manifest}'"),
         };
     }

@@ -52,13 +52,16 @@ public sealed class JobTableSerializerSpec()
         Assert.Equal(ended, Serializer.FromBinary(Serializer.ToBinary(ended), "E"));
         // Version 2 changed only StageRescaled: a JobEnded is the version 1 layout behind the new version byte.
         Assert.Equal(Convert.FromHexString(EndedV1)[1..], Serializer.ToBinary(new JobJournal.JobEnded("job-3", "FAILED", "a task failed", 1200, 37))[1..]);
-        var rescaled = new JobJournal.StageRescaled("job-1", 2, 4, [0, 1, 2, 3, 0], [0, 3, 3, 3], 3);
+        var rescaled = new JobJournal.StageRescaled("job-1", 2, 4, [0, 1, 2, 3, 0], [0, 3, 3, 3], 3, [2, -1]);
         var rescaledBack = (JobJournal.StageRescaled)Serializer.FromBinary(Serializer.ToBinary(rescaled), "W");
         Assert.Equal((rescaled.JobId, rescaled.Stage, rescaled.Width, rescaled.Epoch), (rescaledBack.JobId, rescaledBack.Stage, rescaledBack.Width, rescaledBack.Epoch));
         Assert.Equal(rescaled.Table, rescaledBack.Table);
         Assert.Equal(rescaled.Generations, rescaledBack.Generations);
+        Assert.Equal(rescaled.Leaving, rescaledBack.Leaving);
+        var retired = new JobJournal.TaskRetired("job-1", 2, 4, 3);
+        Assert.Equal(retired, Serializer.FromBinary(Serializer.ToBinary(retired), Serializer.Manifest(retired)));
         var plain = (JobJournal.StageRescaled)Serializer.FromBinary(Serializer.ToBinary(new JobJournal.StageRescaled("job-1", 1, 2)), "W");
-        Assert.Equal((null, null, 0), (plain.Table, plain.Generations, plain.Epoch));
+        Assert.Equal((null, null, 0, null), (plain.Table, plain.Generations, plain.Epoch, plain.Leaving));
     }
 
     [Fact]

@@ -22,8 +22,10 @@ public sealed class HyDfsKillReplicaTest(ITestOutputHelper output)
         var noStore = await Assert.ThrowsAsync<HyDfsException>(() => client.ListStoreAsync());
         Assert.Contains("no hydfs role", noStore.Message);
         await client.CreateAsync("kill.log", Encoding.UTF8.GetBytes("start\n"));
-        var replicas = (await client.LsAsync("kill.log")).Replicas.Select(r => r.Node).ToList();
-        Assert.Equal(3, replicas.Count);
+        // ls asks each replica in turn; on a loaded machine one may answer late, so ask until all three do.
+        List<string> replicas = [];
+        await Poll.UntilAsync(async () => (replicas = (await client.LsAsync("kill.log")).Replicas.Select(r => r.Node).ToList()).Count == 3,
+            TimeSpan.FromSeconds(60), "ls listing 3 replicas of the new file");
         // the primary is the hardest case (a new primary must take over the file); the seed is kept alive
         var victim = nodes.Skip(1).FirstOrDefault(n => n.Address == replicas[0]) ?? nodes.Skip(1).First(n => replicas.Contains(n.Address));
 

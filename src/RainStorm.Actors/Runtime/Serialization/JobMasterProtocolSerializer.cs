@@ -13,7 +13,8 @@ public sealed class JobMasterProtocolSerializer(ExtendedActorSystem system) : Pr
     /// <summary>Version 1: the fields of each record in declaration order.</summary>
     public const byte Version1 = 1;
 
-    /// <summary>Version 2: <see cref="WidthChanged"/> carries the stage's key group table, task generations and epoch.</summary>
+    /// <summary>Version 2: <see cref="WidthChanged"/> carries the stage's key group table, task generations, epoch and
+    /// leaving tasks.</summary>
     public const byte Version2 = 2;
 
     public override int Identifier => SerializerId;
@@ -27,9 +28,9 @@ public sealed class JobMasterProtocolSerializer(ExtendedActorSystem system) : Pr
         Codec.Empty<AskWorkers>("ask-workers"),
         Codec.Of<TaskSlot>("slot", (w, m) => w.TaskSlot(m), r => r.TaskSlot()),
         Codec.Of<JobView>("view", (w, m) => JobView(w, m), JobView),
-        Codec.Of<WidthChanged>("width", (w, m) => { w.Str(m.JobId); w.Int(m.Stage); w.Int(m.Width); w.Optional(m.Table, w.Ints); w.Ints(m.Generations); w.Int(m.Epoch); },
+        Codec.Of<WidthChanged>("width", (w, m) => { w.Str(m.JobId); w.Int(m.Stage); w.Int(m.Width); w.Optional(m.Table, w.Ints); w.Ints(m.Generations); w.Int(m.Epoch); w.Optional(m.Leaving, w.Ints); },
             r => r.Version >= Version2
-                ? new WidthChanged(r.Str(), r.Int(), r.Int(), r.Optional(r.Ints), r.Ints(), r.Int())
+                ? new WidthChanged(r.Str(), r.Int(), r.Int(), r.Optional(r.Ints), r.Ints(), r.Int(), r.Optional(r.Ints))
                 : new WidthChanged(r.Str(), r.Int(), r.Int(), null, [], 0)),
         Codec.Of<JobFinished>("finished", (w, m) => { w.JobEnded(m.Record); JobView(w, m.Final); }, r => new JobFinished(r.JobEnded(), JobView(r))),
     ];

@@ -57,7 +57,7 @@ public sealed class JobJournalSpec : TestKit
     [Fact]
     public async Task A_rescale_is_answered_once_journaled_and_a_new_leader_gets_its_shape_and_the_tasks_still_leaving()
     {
-        await using var cluster = await TestCluster.StartAsync(3, roles: ["hydfs"], extra: b => b.WithHyDfsPersistence());
+        await using var cluster = await TestCluster.StartAsync(3, roles: ["hydfs"], configure: b => b.WithHyDfsPersistence());
         var first = cluster[1];
         var probe = CreateTestProbe(first.System);
         var leader = first.System.ActorOf(Props.Create(() => new Parent(probe.Ref)), "leader");
