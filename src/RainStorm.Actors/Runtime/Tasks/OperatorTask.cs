@@ -28,7 +28,7 @@ namespace RainStorm.Actors.Runtime.Tasks;
 /// edges) is in the journal before it is answered. After a crash the journal restores state, dedup marks and
 /// outputs; the outputs are resent with their original seqs, and downstream drops those it already has.</para>
 /// </summary>
-public sealed class OperatorTask : ReceiveActor, IWithTimers, IWithUnboundedStash
+public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     /// <summary>Where the task is in its life (its <see cref="TaskPhase"/> in reports).</summary>
     private enum Phase
@@ -119,62 +119,6 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers, IWithUnboundedStas
     }
 
     private Edge InboundEdge(int upstreamTask) => new(_spec.Id.EdgeJobId, _spec.Id.Stage - 1, upstreamTask, _spec.Id.Index);
-
-    // ---- exactly_once: recovery from the journal ---------------------------------------------------------------
-
-    private void Recovering()
-    {
-        Receive<TaskJournal.Recovered>(recovered =>
-        {
-            if (!Guard(() => Restore(recovered))) return;
-            StartTimers();
-            Stash.UnstashAll();
-            Become(Active);
-        });
-        ReceiveJournalDeath();
-        ReceiveAny(_ => Stash.Stash());
-    }
-
-    private void Restore(TaskJournal.Recovered recovered)
-    {
-        _phase = Phase.Starting;
-        if (recovered.Snapshot is TaskSnapshot snapshot)
-        {
-            _restored = snapshot;
-            _inbound.Restore(snapshot.Marks);
-            if (snapshot.State.Count > 0) Stateful?.Restore(snapshot.State);
-            _meter.CountIn((int)Math.Min(int.MaxValue, snapshot.TuplesIn));
-            _meter.CountOut((int)Math.Min(int.MaxValue, snapshot.TuplesOut));
-        }
-        foreach (var record in recovered.Events)
-        {
-            switch (record)
-            {
-                case TaskRound round:
-                    if (round.Delta is not null) Stateful?.ApplyDelta(round.Delta);
-                    foreach (var input in round.Inputs) _inbound.Replay(input.Edge, input.Seq, input.EndOfStream);
-                    _meter.CountIn((int)round.TuplesIn);
-                    _meter.CountOut(round.Outputs.Length);
-                    _replayed.Add(round.Outputs);
-                    break;
-                case EdgesForgotten forgotten:
-                    _inbound.Forget(forgotten.Edges);
-                    break;
-            }
-        }
-        if (recovered.Snapshot is null && recovered.Events.Count == 0) return;
-        _roundsSinceSnapshot = recovered.Events.Count;
-        var tuples = _replayed.Sum(r => (long)r.Length) + ((recovered.Snapshot as TaskSnapshot)?.Outstanding.Sum(b => (long)b.Tuples.Length) ?? 0);
-        _log.Info("Task {0} recovered from its journal in {1} ms: snapshot {2}, {3} events replayed, {4} outputs to resend",
-            _spec.Id, (long)recovered.Took.TotalMilliseconds, recovered.Snapshot is null ? "none" : "loaded", recovered.Events.Count, tuples);
-        Context.Parent.Tell(new TaskRecovered(_spec.Id, recovered.Events.Count, recovered.Snapshot is not null, tuples, recovered.Took));
-    }
-
-    private void ReceiveJournalDeath() => Receive<Terminated>(terminated =>
-    {
-        if (_durability is not null && terminated.ActorRef.Equals(_durability.Journal))
-            Fail(new HyDfsSinkException("its journal stopped (an append to HyDFS failed)"));
-    });
 
     // ---- the lifecycle -------------------------------------------------------------------------------------------
 
@@ -408,80 +352,6 @@ public sealed class OperatorTask : ReceiveActor, IWithTimers, IWithUnboundedStas
     {
         if (_durability is null) then();
         else SaveSnapshot(then);
-    }
-
-    // ---- rescale -------------------------------------------------------------------------------------------------
-
-    private void ReceiveRescale()
-    {
-        Receive<RescaleProtocol.Hold>(hold =>
-        {
-            _hold = new HoldState(Sender, hold.Rescale);
-            (_output as EdgeOutput)?.FlushAll();
-            Work();
-        });
-        Receive<RescaleProtocol.Retire>(_ =>
-        {
-            _log.Info("Task {0} leaves its stage (rescale): finishing", _spec.Id);
-            _inbound.EndAll();
-            Work();
-        });
-        Receive<RescaleProtocol.ExpectUpstream>(expect =>
-        {
-            var master = Sender;
-            var forgotten = _inbound.Forget((expect.Forget ?? []).Select(InboundEdge));
-            _inbound.Expect(expect.UpstreamTasks.Select(InboundEdge));
-            var answer = new RescaleProtocol.UpstreamExpected(_spec.Id, expect.Rescale);
-            if (_durability is null || forgotten.Count == 0) master.Tell(answer);
-            else _durability.Append(new EdgesForgotten(forgotten.ToArray()), () => master.Tell(answer));
-            Work();
-        });
-        Receive<RescaleProtocol.HandOff>(handOff =>
-        {
-            var master = Sender;
-            var state = Stateful?.Snapshot(handOff.KeyGroups.ToHashSet()) ?? new Dictionary<int, byte[]>();
-            WhenSettled(() => Fenced(() => master.Tell(new RescaleProtocol.HandedOff(_spec.Id, state, handOff.Rescale))));
-        });
-        Receive<RescaleProtocol.TakeOver>(takeOver =>
-        {
-            var master = Sender;
-            if (takeOver.State.Count > 0 && !Guard(() => Stateful?.Restore(takeOver.State))) return;
-            WhenSettled(() => Fenced(() => master.Tell(new RescaleProtocol.TookOver(_spec.Id, takeOver.Rescale))));
-        });
-        Receive<RescaleProtocol.Release>(release => Stateful?.Remove(release.KeyGroups.ToHashSet()));
-    }
-
-    /// <summary>Runs <paramref name="then"/> now, or (exactly_once) once the rounds under way are in the journal.</summary>
-    private void WhenSettled(Action then)
-    {
-        if (_durability is { InFlight: > 0 }) _durability.AfterAppends(() => WhenSettled(then));
-        else then();
-    }
-
-    /// <summary>A held task answers once its output is empty (everything it sent acknowledged) and, exactly_once, its
-    /// journal holds a snapshot of that point (no replay will resend a batch from before the rescale).</summary>
-    private void AnswerHold()
-    {
-        var hold = _hold!;
-        if (hold.Step != HoldStep.Emptying) return;
-        if (_output is EdgeOutput { Idle: false } || _durability is { InFlight: > 0 }) return;
-        hold.Step = HoldStep.Fencing;
-        Fenced(() => hold.Answer(_spec.Id));
-    }
-
-    /// <summary>Runs a step that may fail because of the operator or the output; a failure fails the task cleanly.</summary>
-    private bool Guard(Action step)
-    {
-        try
-        {
-            step();
-            return true;
-        }
-        catch (Exception e) when (_phase is not (Phase.Completed or Phase.Failed))
-        {
-            Fail(e);
-            return false;
-        }
     }
 
     private void Fail(Exception e)

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using RainStorm.Actors.Runtime.Metrics;
+using RainStorm.Actors.Runtime.Protocol;
+using RainStorm.Actors.Runtime.Recovery;
+using RainStorm.Actors.Runtime.Transport;
+using RainStorm.Operators;
+using RainStorm.Operators.Contract;
+using RainStorm.Operators.UserOperators;
+using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
+using static RainStorm.Actors.Runtime.Recovery.RecoveryProtocol;
+using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
+using static RainStorm.Actors.Runtime.Transport.TupleTransport;
+
+namespace RainStorm.Actors.Runtime.Tasks;
+
+/// <summary>exactly_once: <see cref="OperatorTask"/> recovering from its journal before it takes input.</summary>
+public sealed partial class OperatorTask
+{
+    private void Recovering()
+    {
+        Receive<TaskJournal.Recovered>(recovered =>
+        {
+            if (!Guard(() => Restore(recovered))) return;
+            StartTimers();
+            Stash.UnstashAll();
+            Become(Active);
+        });
+        ReceiveJournalDeath();
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Restore(TaskJournal.Recovered recovered)
+    {
+        _phase = Phase.Starting;
+        if (recovered.Snapshot is TaskSnapshot snapshot)
+        {
+            _restored = snapshot;
+            _inbound.Restore(snapshot.Marks);
+            if (snapshot.State.Count > 0) Stateful?.Restore(snapshot.State);
+            _meter.CountIn((int)Math.Min(int.MaxValue, snapshot.TuplesIn));
+            _meter.CountOut((int)Math.Min(int.MaxValue, snapshot.TuplesOut));
+        }
+        foreach (var record in recovered.Events)
+        {
+            switch (record)
+            {
+                case TaskRound round:
+                    if (round.Delta is not null) Stateful?.ApplyDelta(round.Delta);
+                    foreach (var input in round.Inputs) _inbound.Replay(input.Edge, input.Seq, input.EndOfStream);
+                    _meter.CountIn((int)round.TuplesIn);
+                    _meter.CountOut(round.Outputs.Length);
+                    _replayed.Add(round.Outputs);
+                    break;
+                case EdgesForgotten forgotten:
+                    _inbound.Forget(forgotten.Edges);
+                    break;
+            }
+        }
+        if (recovered.Snapshot is null && recovered.Events.Count == 0) return;
+        _roundsSinceSnapshot = recovered.Events.Count;
+        var tuples = _replayed.Sum(r => (long)r.Length) + ((recovered.Snapshot as TaskSnapshot)?.Outstanding.Sum(b => (long)b.Tuples.Length) ?? 0);
+        _log.Info("Task {0} recovered from its journal in {1} ms: snapshot {2}, {3} events replayed, {4} outputs to resend",
+            _spec.Id, (long)recovered.Took.TotalMilliseconds, recovered.Snapshot is null ? "none" : "loaded", recovered.Events.Count, tuples);
+        Context.Parent.Tell(new TaskRecovered(_spec.Id, recovered.Events.Count, recovered.Snapshot is not null, tuples, recovered.Took));
+    }
+
+    private void ReceiveJournalDeath() => Receive<Terminated>(terminated =>
+    {
+        if (_durability is not null && terminated.ActorRef.Equals(_durability.Journal))
+            Fail(new HyDfsSinkException("its journal stopped (an append to HyDFS failed)"));
+    });
+}
