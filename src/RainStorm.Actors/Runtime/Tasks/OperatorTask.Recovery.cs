@@ -1,17 +1,8 @@
-using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
-using RainStorm.Actors.Runtime.Metrics;
-using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Actors.Runtime.Recovery;
-using RainStorm.Actors.Runtime.Transport;
-using RainStorm.Operators;
-using RainStorm.Operators.Contract;
-using RainStorm.Operators.UserOperators;
-using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 using static RainStorm.Actors.Runtime.Recovery.RecoveryProtocol;
 using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
-using static RainStorm.Actors.Runtime.Transport.TupleTransport;
 
 namespace RainStorm.Actors.Runtime.Tasks;
 
