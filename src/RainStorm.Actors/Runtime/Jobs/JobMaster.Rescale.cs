@@ -12,8 +12,9 @@ using static RainStorm.Actors.Runtime.Protocol.WorkerProtocol;
 namespace RainStorm.Actors.Runtime.Jobs;
 
 /// <summary>
-/// Live rescale of one operator stage (docs/elastic.md), the job master's rescaling phase: the stage in front holds until
-/// everything it sent is acknowledged (so the stage is quiet), new tasks start, the key groups that move (the fewest,
+/// Live rescale of one operator stage (docs/elastic.md), the job master's rescaling phase: the stage in front holds back
+/// the key groups that move until their old owners acknowledged everything sent to them (exactly_once: its whole output,
+/// until the stage is quiet), new tasks start, the key groups that move (the fewest,
 /// <see cref="KeyGroupMover"/>) go from their old owner to their new one with their state, the stages around expect
 /// their new edges, tasks that leave finish and stop, and the new routing (next epoch) releases the hold.
 /// </summary>
@@ -76,8 +77,21 @@ public sealed partial class JobMaster
         Become(Rescaling);
         var upstream = _job.StageTasks(stage - 1).ToList();
         _rescale.Begin(RescaleStep.Holding, upstream.Select(t => t.Id));
-        foreach (var task in upstream) task.Actor!.Tell(new Hold(task.Id, _rescale.Number));
+        foreach (var task in upstream) task.Actor!.Tell(new Hold(task.Id, _rescale.Number, HeldGroups(_rescale, task)));
         return null;
+    }
+
+    /// <summary>What task <paramref name="upstream"/> of the stage in front holds back: its whole output for an
+    /// exactly_once job (a replay must never cross the rescale); otherwise the tuples of the key groups that change
+    /// owner (stateful stage) or whose owner leaves (stateless stage), while the rest flows on. Over a forward edge a
+    /// task holds all of its output if the task it feeds leaves, else nothing. Asked before the new shape takes effect.</summary>
+    private int[]? HeldGroups(RescaleRun run, TaskState upstream)
+    {
+        if (_job.Plan.ExactlyOnce) return null;
+        if (Placement.ModeInto(_job, run.Stage) == RoutingMode.Forward) return upstream.Id.Index < run.To ? [] : null;
+        if (run.OldTable is not null) return KeyGroupMover.Moved(run.OldTable, run.NewTable!).ToArray();
+        var table = Placement.TableInto(_job, run.Stage);
+        return Enumerable.Range(0, table.Length).Where(g => table[g] >= run.To).ToArray();
     }
 
     private void Rescaling()

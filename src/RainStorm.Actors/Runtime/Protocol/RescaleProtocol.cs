@@ -3,8 +3,9 @@ using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 namespace RainStorm.Actors.Runtime.Protocol;
 
 /// <summary>
-/// Job master ↔ task messages of a live rescale of one stage (docs/elastic.md). The stage in front of the rescaled one is
-/// held until everything it sent is acknowledged, so the rescaled stage is quiet; tasks that leave finish and stop,
+/// Job master ↔ task messages of a live rescale of one stage (docs/elastic.md). The stage in front of the rescaled one
+/// holds back the tuples of the key groups that move (exactly_once: all of its output) until everything of theirs it sent
+/// is acknowledged, so their old owners are done with them while the other groups keep flowing; tasks that leave finish and stop,
 /// new tasks start, moving key groups carry their state from the old owner to the new one, the stages around learn
 /// their new edges, and the new routing (next epoch) releases the hold. Every message names its task; answers go to
 /// the sender (the job master), carrying the number of the rescale it belongs to (<c>Rescale</c>, counted per job
@@ -12,8 +13,11 @@ namespace RainStorm.Actors.Runtime.Protocol;
 /// </summary>
 public static class RescaleProtocol
 {
-    /// <summary>Stop taking input, send what is built, and answer <see cref="Held"/> once every batch sent is acknowledged.</summary>
-    public sealed record Hold(TaskId Task, int Rescale = 0);
+    /// <summary>Hold back output for the rescaled stage and answer <see cref="Held"/> once every batch sent before the hold
+    /// that it concerns is acknowledged. <see cref="Groups"/> null: the whole output (the task takes no input meanwhile);
+    /// otherwise only tuples of these key groups are kept aside (nothing, when empty) and everything else keeps flowing.
+    /// The next <see cref="TaskProtocol.Routing"/> ends the hold: what was kept aside goes out by the new routing.</summary>
+    public sealed record Hold(TaskId Task, int Rescale = 0, int[]? Groups = null);
     public sealed record Held(TaskId Task, int Rescale = 0);
 
     /// <summary>The task leaves its stage: nothing more comes in, so it finishes, ends its output edges and completes.</summary>

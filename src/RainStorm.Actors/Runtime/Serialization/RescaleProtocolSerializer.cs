@@ -5,7 +5,7 @@ using static RainStorm.Actors.Runtime.Protocol.RescaleProtocol;
 namespace RainStorm.Actors.Runtime.Serialization;
 
 /// <summary>Job master ↔ task messages of a live rescale (<see cref="Protocol.RescaleProtocol"/>).</summary>
-public sealed class RescaleProtocolSerializer(ExtendedActorSystem system) : ProtocolSerializer(system, "rescale", Version2, Codecs)
+public sealed class RescaleProtocolSerializer(ExtendedActorSystem system) : ProtocolSerializer(system, "rescale", Version3, Codecs)
 {
     public const int SerializerId = 4723;
 
@@ -16,11 +16,15 @@ public sealed class RescaleProtocolSerializer(ExtendedActorSystem system) : Prot
     /// read from version 1); <see cref="Release"/>.</summary>
     public const byte Version2 = 2;
 
+    /// <summary>Version 3: <see cref="Hold"/> names the key groups held back (absent: the whole output, as before).</summary>
+    public const byte Version3 = 3;
+
     public override int Identifier => SerializerId;
 
     public static readonly IReadOnlyList<Codec> Codecs =
     [
-        Codec.Of<Hold>("hold", (w, m) => { w.TaskId(m.Task); w.Int(m.Rescale); }, r => new Hold(r.TaskId(), Number(r))),
+        Codec.Of<Hold>("hold", (w, m) => { w.TaskId(m.Task); w.Int(m.Rescale); w.Optional(m.Groups, w.Ints); },
+            r => new Hold(r.TaskId(), Number(r), r.Version >= Version3 ? r.Optional(r.Ints) : null)),
         Codec.Of<Held>("held", (w, m) => { w.TaskId(m.Task); w.Int(m.Rescale); }, r => new Held(r.TaskId(), Number(r))),
         Codec.Of<Retire>("retire", (w, m) => w.TaskId(m.Task), r => new Retire(r.TaskId())),
         Codec.Of<ExpectUpstream>("expect-upstream", (w, m) => { w.TaskId(m.Task); w.Ints(m.UpstreamTasks); w.Optional(m.Forget, w.Ints); w.Int(m.Rescale); },

@@ -7,19 +7,28 @@ using static RainStorm.Actors.Runtime.Transport.TupleTransport;
 
 namespace RainStorm.Actors.Runtime.Tasks;
 
-/// <summary>Outputs to the next stage through the batched, credit-windowed transport.</summary>
+/// <summary>Outputs to the next stage through the batched, credit-windowed transport. During a partial hold (a rescale
+/// moving some key groups of the next stage) the tuples of those groups are kept aside, and go out by the new routing
+/// when it comes; the rest flows on.</summary>
 public sealed class EdgeOutput : ITaskOutput
 {
     private readonly OutboundEdges _edges;
     private readonly IOperator? _nextOperator;
     private readonly int _ownIndex;
+    private readonly long _keptAsideLimit;
     private Router _router;
+    private HashSet<int>? _heldGroups;
+    /// <summary>Destination → the last seq it must acknowledge before the held groups' old owners are done with them.</summary>
+    private Dictionary<int, long> _holdMarks = new();
+    private readonly List<StreamTuple> _keptAside = [];
+    private long _keptAsideBytes;
 
     public EdgeOutput(TaskId id, StageRouting routing, IOperator? nextOperator, TransportSettings settings, IActorRef self)
     {
         _ownIndex = id.Index;
         _nextOperator = nextOperator;
         _router = new Router(routing, id.Index, nextOperator);
+        _keptAsideLimit = (long)settings.Window * settings.MaxBatchBytes;
         _edges = new OutboundEdges(id.EdgeJobId, id.Stage, id.Index, routing.Tasks.Length, settings, self, Resolve);
     }
 
@@ -30,14 +39,46 @@ public sealed class EdgeOutput : ITaskOutput
 
     public OutboundEdges Edges => _edges;
 
-    public bool HasRoom => _edges.HasRoom;
+    /// <summary>Room for more output: the windows have credit and what a hold keeps aside is within one window's bytes.</summary>
+    public bool HasRoom => _edges.HasRoom && _keptAsideBytes < _keptAsideLimit;
 
     public bool Drained => _edges.Drained;
 
     public void Emit(List<StreamTuple> outputs)
     {
-        foreach (var tuple in outputs) _edges.Add(_router.Destination(tuple), tuple);
+        if (_heldGroups is null)
+        {
+            foreach (var tuple in outputs) _edges.Add(_router.Destination(tuple), tuple);
+        }
+        else
+        {
+            foreach (var tuple in outputs)
+            {
+                var group = _router.Group(tuple);
+                if (_heldGroups.Contains(group)) KeepAside(tuple);
+                else _edges.Add(_router.Routing.GroupToTask[group], tuple);
+            }
+        }
         _edges.Pump();
+    }
+
+    /// <summary>A partial hold: from now on tuples of <paramref name="groups"/> are kept aside; what was already built for
+    /// their owners is sent. Only over a key-group edge (a forward edge is held whole or not at all).</summary>
+    public void HoldGroups(IReadOnlyCollection<int> groups)
+    {
+        if (groups.Count == 0) return;
+        if (_router.Routing.Mode != RoutingMode.KeyGroups) throw new InvalidOperationException("Key groups were held on a forward edge.");
+        _heldGroups = groups.ToHashSet();
+        _holdMarks = _heldGroups.Select(g => _router.Routing.GroupToTask[g]).Distinct().ToDictionary(d => d, d => _edges.SealUpTo(d));
+    }
+
+    /// <summary>The old owners of the held groups acknowledged everything sent to them before the hold.</summary>
+    public bool HeldGroupsSettled => _holdMarks.All(m => _edges.AcknowledgedThrough(m.Key, m.Value));
+
+    private void KeepAside(in StreamTuple tuple)
+    {
+        _keptAside.Add(tuple);
+        _keptAsideBytes += tuple.Key.Length + tuple.Value.Length + 8;
     }
 
     public void Tick()
@@ -46,8 +87,13 @@ public sealed class EdgeOutput : ITaskOutput
         _edges.RetryDue();
     }
 
-    /// <summary>With forward routing only the task of the same index takes input from this one.</summary>
-    public void Finish() => _edges.Finish(_router.Routing.Mode == RoutingMode.Forward ? [_ownIndex] : null);
+    /// <summary>With forward routing only the task of the same index takes input from this one. Never during a hold
+    /// (what it keeps aside must go out first).</summary>
+    public void Finish()
+    {
+        if (_heldGroups is not null) throw new InvalidOperationException("The output was ended while key groups were held.");
+        _edges.Finish(_router.Routing.Mode == RoutingMode.Forward ? [_ownIndex] : null);
+    }
 
     public bool Handle(object message)
     {
@@ -64,16 +110,23 @@ public sealed class EdgeOutput : ITaskOutput
     /// <summary>Seals what is being built and sends it: a held task empties its edges this way.</summary>
     public void FlushAll() => _edges.Flush(force: true);
 
-    /// <summary>Nothing is being built, waiting or unacknowledged.</summary>
-    public bool Idle => _edges.Idle;
+    /// <summary>Nothing is being built, waiting, kept aside or unacknowledged.</summary>
+    public bool Idle => _edges.Idle && _keptAside.Count == 0;
 
-    /// <summary>The next stage's tasks moved, or it was rescaled (then only by an <see cref="Idle"/> output): resolve
-    /// again and resend what is unacknowledged.</summary>
+    /// <summary>The next stage's tasks moved, or it was rescaled (its dropped tasks with nothing under way to them):
+    /// resolve again, resend what is unacknowledged, and send what a hold kept aside by the new routing (the hold ends).</summary>
     public void Reroute(StageRouting routing)
     {
         _edges.Resize(routing.Tasks.Length);
         _router = new Router(routing, _ownIndex, _nextOperator);
+        _heldGroups = null;
+        _holdMarks.Clear();
         _edges.Reroute(Resolve);
+        if (_keptAside.Count == 0) return;
+        var keptAside = _keptAside.ToList();
+        _keptAside.Clear();
+        _keptAsideBytes = 0;
+        Emit(keptAside);
     }
 
     private IActorRef? Resolve(int task) => task < _router.Routing.Tasks.Length ? _router.Routing.Tasks[task] : null;

@@ -16,12 +16,31 @@ public enum HoldStep
 }
 
 /// <summary>A task held for a rescale by <see cref="Master"/>: it answers <see cref="RescaleProtocol.Held"/> once,
-/// as soon as its output is empty (everything it sent acknowledged) and, exactly_once, that point is journaled.</summary>
-public sealed class HoldState(IActorRef master, int rescale)
+/// as soon as what the hold concerns is acknowledged (everything it sent, or for a partial hold everything it sent to the
+/// old owners of the held key groups) and, exactly_once, that point is journaled.</summary>
+public sealed class HoldState(IActorRef master, int rescale, int[]? groups)
 {
     public IActorRef Master { get; } = master;
     public int Rescale { get; } = rescale;
+    /// <summary>The key groups held back, or null when the whole output is (the task then takes no input).</summary>
+    public int[]? Groups { get; } = groups;
+    public bool Whole => Groups is null;
     public HoldStep Step { get; set; } = HoldStep.Emptying;
+
+    /// <summary>What the hold concerns is acknowledged: the whole output is idle, or the held groups' old owners
+    /// acknowledged everything sent to them before the hold.</summary>
+    public bool Settled(EdgeOutput? output) => output is null || (Whole ? output.Idle : output.HeldGroupsSettled);
+
+    /// <summary>Starts holding <paramref name="output"/> for <paramref name="hold"/>: the whole output (sending what is
+    /// built) or only the named key groups. A task with a journal is always held whole: its replay after a crash must
+    /// cut the same batches, which only holds when no batch crosses the rescale.</summary>
+    public static HoldState Start(EdgeOutput? output, RescaleProtocol.Hold hold, IActorRef master, bool durable)
+    {
+        var groups = durable ? null : hold.Groups;
+        if (groups is null) output?.FlushAll();
+        else output?.HoldGroups(groups);
+        return new HoldState(master, hold.Rescale, groups);
+    }
 
     public void Answer(TaskId task)
     {

@@ -13,8 +13,7 @@ public sealed partial class OperatorTask
     {
         Receive<RescaleProtocol.Hold>(hold =>
         {
-            _hold = new HoldState(Sender, hold.Rescale);
-            (_output as EdgeOutput)?.FlushAll();
+            _hold = HoldState.Start(_output as EdgeOutput, hold, Sender, _durability is not null);
             Work();
         });
         Receive<RescaleProtocol.Retire>(_ =>
@@ -60,8 +59,7 @@ public sealed partial class OperatorTask
     private void AnswerHold()
     {
         var hold = _hold!;
-        if (hold.Step != HoldStep.Emptying) return;
-        if (_output is EdgeOutput { Idle: false } || _durability is { InFlight: > 0 }) return;
+        if (hold.Step != HoldStep.Emptying || !hold.Settled(_output as EdgeOutput) || _durability is { InFlight: > 0 }) return;
         hold.Step = HoldStep.Fencing;
         Fenced(() => hold.Answer(_spec.Id));
     }

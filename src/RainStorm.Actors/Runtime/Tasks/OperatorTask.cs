@@ -64,7 +64,8 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
     private TaskSnapshot? _restored;
     private readonly List<StreamTuple[]> _replayed = [];
     private int _roundsSinceSnapshot;
-    /// <summary>The job master holding this task for a rescale (it takes no input until the next routing).</summary>
+    /// <summary>The job master holding this task's output for a rescale (held whole, it takes no input until the next
+    /// routing; held partly, it keeps the moving key groups' tuples aside and the rest flows).</summary>
     private HoldState? _hold;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -232,14 +233,14 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
         if (_hold is not null)
         {
             AnswerHold();
-            return;
+            if (_hold.Whole) return;
         }
         while (_queue.Count > 0 && _output.HasRoom && (_durability?.CanStartRound ?? true))
         {
             if (!Guard(RunRound)) return;
         }
         if (_durability is { InFlight: > 0 }) return;
-        if (_phase == Phase.Running && _queue.Count == 0 && _inbound.AllEnded)
+        if (_phase == Phase.Running && _queue.Count == 0 && _inbound.AllEnded && _hold is null)
         {
             _phase = Phase.Draining;
             if (!Guard(() => _output.Finish())) return;

@@ -9,10 +9,9 @@ public sealed class Router(StageRouting routing, int ownIndex, IOperator? nextOp
 {
     public StageRouting Routing { get; } = routing;
 
-    public int Destination(in StreamTuple tuple)
-    {
-        if (Routing.Mode == RoutingMode.Forward) return ownIndex;
-        var key = nextOperator is null ? tuple.Key : nextOperator.PartitionKey(tuple);
-        return Routing.GroupToTask[KeyGroups.Of(key)];
-    }
+    public int Destination(in StreamTuple tuple) =>
+        Routing.Mode == RoutingMode.Forward ? ownIndex : Routing.GroupToTask[Group(tuple)];
+
+    /// <summary>The key group of <paramref name="tuple"/> in the next stage (by the next operator's partition key).</summary>
+    public int Group(in StreamTuple tuple) => KeyGroups.Of(nextOperator is null ? tuple.Key : nextOperator.PartitionKey(tuple));
 }

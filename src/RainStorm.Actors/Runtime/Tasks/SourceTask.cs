@@ -176,8 +176,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
         });
         Receive<RescaleProtocol.Hold>(hold =>
         {
-            _hold = new HoldState(Sender, hold.Rescale);
-            _output?.FlushAll();
+            _hold = HoldState.Start(_output, hold, Sender, _durability is not null);
             Emit();
         });
         Receive<SourceReader.Opened>(opened =>
@@ -265,7 +264,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
         if (_hold is not null)
         {
             AnswerHold();
-            return;
+            if (_hold.Whole) return;
         }
         while (_skip > 0)
         {
@@ -296,7 +295,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
             }
             if (!decided || _durability is not null || !_output.HasRoom) break;
         }
-        if (_feed.Exhausted && _durability is not { InFlight: > 0 } && _toSend.Count == 0 && !_output.Edges.Finishing)
+        if (_feed.Exhausted && _durability is not { InFlight: > 0 } && _toSend.Count == 0 && !_output.Edges.Finishing && _hold is null)
         {
             _output.Finish();
             _log.Info("Task {0} read all of '{1}': {2} lines, {3} of them emitted here", _spec.Id, _spec.Plan.Source, _feed.LinesSeen, _meter.TuplesOut);
@@ -373,7 +372,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
     private void AnswerHold()
     {
         var hold = _hold!;
-        if (hold.Step != HoldStep.Emptying || !_output!.Idle || _durability is { InFlight: > 0 }) return;
+        if (hold.Step != HoldStep.Emptying || !hold.Settled(_output) || _durability is { InFlight: > 0 }) return;
         if (_durability is null)
         {
             hold.Answer(_spec.Id);

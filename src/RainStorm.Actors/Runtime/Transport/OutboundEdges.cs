@@ -57,14 +57,29 @@ public sealed class OutboundEdges
     }
 
     /// <summary>Nothing is being built, waiting or unacknowledged on any edge.</summary>
-    public bool Idle => _building.All(b => b.Count == 0) && _ready.All(r => r.Count == 0) && _unacked.All(u => u.Count == 0);
+    public bool Idle => Enumerable.Range(0, _edges.Length).All(EdgeIdle);
+
+    private bool EdgeIdle(int d) => _building[d].Count == 0 && _ready[d].Count == 0 && _unacked[d].Count == 0;
+
+    /// <summary>Seals what is being built for <paramref name="destination"/> and returns the last seq used on its edge:
+    /// once <see cref="AcknowledgedThrough"/> that seq, the destination is done with everything added so far.</summary>
+    public long SealUpTo(int destination)
+    {
+        if (_building[destination].Count > 0) Seal(destination);
+        Pump(destination);
+        return _nextSeq[destination];
+    }
+
+    /// <summary>Every batch of edge <paramref name="destination"/> up to <paramref name="seq"/> is acknowledged.</summary>
+    public bool AcknowledgedThrough(int destination, long seq) => LowestOutstanding(destination) > seq;
 
     /// <summary>The next stage now has <paramref name="downstreamTasks"/> tasks: edges to new tasks start at seq 1;
-    /// edges to tasks that left are dropped, which only an <see cref="Idle"/> sender may do (nothing of theirs is lost).</summary>
+    /// edges to tasks that left are dropped, which only edges with nothing under way may be (nothing of theirs is lost).</summary>
     public void Resize(int downstreamTasks)
     {
         if (downstreamTasks == _edges.Length) return;
-        if (downstreamTasks < _edges.Length && !Idle) throw new InvalidOperationException("Edges were dropped while batches were under way on them.");
+        for (var d = downstreamTasks; d < _edges.Length; d++)
+            if (!EdgeIdle(d)) throw new InvalidOperationException($"The edge to task {d} was dropped while batches were under way on it.");
         var old = _edges.Length;
         var prototype = _edges[0];
         Array.Resize(ref _edges, downstreamTasks);
