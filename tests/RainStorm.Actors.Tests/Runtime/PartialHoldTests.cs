@@ -116,6 +116,26 @@ public sealed class PartialHoldTests() : TestKit(RuntimeTestConfig.Local()), IDi
         Assert.Equal([new StreamTuple("k2", "b,2")], owner.ExpectMsg<TupleBatch>().Tuples);
     }
 
+    [Fact]
+    public void A_task_over_a_key_group_edge_reports_the_tuples_it_sent_per_group_which_a_rescale_balances_by()
+    {
+        var parent = CreateTestProbe();
+        var upstream = CreateTestProbe();
+        var owner = CreateTestProbe();
+        var task = parent.ChildActorOf(OperatorTask.Props(Spec(), Transport, null));
+        task.Tell(new Routing(Id, new StageRouting(RoutingMode.KeyGroups, new int[KeyGroups.Count], [owner.Ref])));
+        var hot = KeyWhere(_ => true);
+        var cold = KeyWhere(_ => true, hot);
+        task.Tell(new TupleBatch(Input, 1, [new(hot, "a,1"), new(hot, "a,2"), new(hot, "a,3"), new(cold, "b,1")]), upstream.Ref);
+
+        var report = parent.FishForMessage<TaskReport>(r => r.GroupsOut?.Sum() > 0, TimeSpan.FromSeconds(5));
+        Assert.Equal(3, report.GroupsOut![KeyGroups.Of(hot)]);
+        Assert.Equal(1, report.GroupsOut[KeyGroups.Of(cold)]);
+        Assert.Equal(4, report.GroupsOut.Sum());
+        var next = parent.FishForMessage<TaskReport>(_ => true, TimeSpan.FromSeconds(5));
+        Assert.Equal(0, next.GroupsOut!.Sum()); // each report counts only what was sent since the one before
+    }
+
     void IDisposable.Dispose()
     {
         Directory.Delete(_operatorDir, recursive: true);

@@ -66,7 +66,7 @@ public sealed partial class JobMaster
         if (_job.StatefulStages[stage - 1])
         {
             oldTable = Placement.TableInto(_job, stage);
-            newTable = KeyGroupMover.Rebalance(oldTable, request.Tasks);
+            newTable = KeyGroupMover.Rebalance(oldTable, request.Tasks, _groupLoad.Weights(stage));
         }
         _rescale = new RescaleRun(++_rescales, stage, _job.Widths[stage], request.Tasks, requester, oldTable, newTable, _job.ShapeOf(stage));
         if (requester is not null)

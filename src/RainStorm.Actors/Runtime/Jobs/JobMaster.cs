@@ -33,6 +33,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
     private readonly RecoverySettings _recovery;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Start _start;
+    private readonly KeyGroupLoad _groupLoad = new();
     private IReadOnlyDictionary<string, IActorRef> _workers;
     private IReadOnlyDictionary<string, int> _otherLoad;
     private JobPhase _phase;
@@ -129,8 +130,11 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         Receive<WorkerReport>(report =>
         {
             foreach (var taskReport in report.Tasks)
-                if (_job.Tasks.TryGetValue(taskReport.Id, out var task) && task.State == TaskRunStatus.Running)
-                    task.Report = taskReport;
+            {
+                if (!_job.Tasks.TryGetValue(taskReport.Id, out var task) || task.State != TaskRunStatus.Running) continue;
+                task.Report = taskReport;
+                if (taskReport.GroupsOut is { } groupsOut) _groupLoad.Observe(taskReport.Id.Stage + 1, groupsOut);
+            }
         });
         Receive<OutputLines>(lines =>
         {

@@ -71,10 +71,12 @@ public static class TaskProtocol
     }
 
     /// <summary>Task → worker, every report interval. Backpressure is OK, LOW or HIGH. Backlog: input tuples queued
-    /// and not yet processed; BusyFraction: the share of the interval spent in the operator (the autoscaler's signals).</summary>
+    /// and not yet processed; BusyFraction: the share of the interval spent in the operator (the autoscaler's signals).
+    /// GroupsOut: over a key-group edge, the tuples sent to each key group of the next stage since the last report (what
+    /// a rescale balances the moving groups by); null otherwise.</summary>
     public sealed record TaskReport(
         TaskId Id, TaskPhase State, long TuplesIn, long TuplesOut, double InPerSecond, double OutPerSecond,
-        string Backpressure, int? OperatorPid, long Backlog = 0, double BusyFraction = 0);
+        string Backpressure, int? OperatorPid, long Backlog = 0, double BusyFraction = 0, long[]? GroupsOut = null);
 
     /// <summary>Job master → source tasks: emit at this many tuples per second from now on (0 = unpaced).</summary>
     public sealed record SetRate(double TuplesPerSecond);

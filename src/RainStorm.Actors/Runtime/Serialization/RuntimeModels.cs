@@ -57,10 +57,13 @@ public static class RuntimeModels
     {
         w.TaskId(t.Id); w.Enum(t.State); w.Long(t.TuplesIn); w.Long(t.TuplesOut); w.Double(t.InPerSecond); w.Double(t.OutPerSecond);
         w.Str(t.Backpressure); w.Optional(t.OperatorPid, w.Int); w.Long(t.Backlog); w.Double(t.BusyFraction);
+        w.Optional(t.GroupsOut, groups => w.List(groups, w.Long));
     }
 
-    public static TaskReport TaskReport(this WireReader r) => new(r.TaskId(), r.Enum<TaskPhase>(), r.Long(), r.Long(), r.Double(), r.Double(),
-        r.Str(), r.OptionalValue(r.Int), r.Long(), r.Double());
+    /// <param name="withGroups">The layout carries <see cref="TaskProtocol.TaskReport.GroupsOut"/> (task and worker
+    /// protocols since version 2).</param>
+    public static TaskReport TaskReport(this WireReader r, bool withGroups) => new(r.TaskId(), r.Enum<TaskPhase>(), r.Long(), r.Long(), r.Double(), r.Double(),
+        r.Str(), r.OptionalValue(r.Int), r.Long(), r.Double(), withGroups ? r.Optional(() => r.List(r.Long)) : null);
 
     public static void JobPlan(this WireWriter w, JobPlan p)
     {

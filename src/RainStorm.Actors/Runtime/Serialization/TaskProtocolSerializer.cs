@@ -5,12 +5,15 @@ using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 namespace RainStorm.Actors.Runtime.Serialization;
 
 /// <summary>Leader, worker and task messages about one task (<see cref="Protocol.TaskProtocol"/>).</summary>
-public sealed class TaskProtocolSerializer(ExtendedActorSystem system) : ProtocolSerializer(system, "task", Version1, Codecs)
+public sealed class TaskProtocolSerializer(ExtendedActorSystem system) : ProtocolSerializer(system, "task", Version2, Codecs)
 {
     public const int SerializerId = 4721;
 
     /// <summary>Version 1: the fields of each record in declaration order.</summary>
     public const byte Version1 = 1;
+
+    /// <summary>Version 2: <see cref="TaskReport"/> ends with the tuples sent per key group (optional).</summary>
+    public const byte Version2 = 2;
 
     public override int Identifier => SerializerId;
 
@@ -22,7 +25,7 @@ public sealed class TaskProtocolSerializer(ExtendedActorSystem system) : Protoco
         Codec.Of<Routing>("routing", (w, m) => { w.TaskId(m.Task); w.Optional(m.Downstream, w.StageRouting); w.Bool(m.Follow); },
             r => new Routing(r.TaskId(), r.Optional(r.StageRouting), r.Bool())),
         Codec.Of<SetFollow>("follow", (w, m) => w.Bool(m.On), r => new SetFollow(r.Bool())),
-        Codec.Of<TaskReport>("report", (w, m) => w.TaskReport(m), r => r.TaskReport()),
+        Codec.Of<TaskReport>("report", (w, m) => w.TaskReport(m), r => r.TaskReport(withGroups: r.Version >= Version2)),
         Codec.Of<SetRate>("rate", (w, m) => w.Double(m.TuplesPerSecond), r => new SetRate(r.Double())),
         Codec.Of<TaskCompleted>("completed", (w, m) => { w.TaskId(m.Id); w.Long(m.TuplesIn); w.Long(m.TuplesOut); },
             r => new TaskCompleted(r.TaskId(), r.Long(), r.Long())),

@@ -5,12 +5,15 @@ using static RainStorm.Actors.Runtime.Protocol.WorkerProtocol;
 namespace RainStorm.Actors.Runtime.Serialization;
 
 /// <summary>Leader ↔ worker agent messages (<see cref="Protocol.WorkerProtocol"/>).</summary>
-public sealed class WorkerProtocolSerializer(ExtendedActorSystem system) : ProtocolSerializer(system, "worker", Version1, Codecs)
+public sealed class WorkerProtocolSerializer(ExtendedActorSystem system) : ProtocolSerializer(system, "worker", Version2, Codecs)
 {
     public const int SerializerId = 4722;
 
     /// <summary>Version 1: the fields of each record in declaration order.</summary>
     public const byte Version1 = 1;
+
+    /// <summary>Version 2: the task reports in <see cref="WorkerReport"/> end with the tuples sent per key group.</summary>
+    public const byte Version2 = 2;
 
     public override int Identifier => SerializerId;
 
@@ -27,6 +30,6 @@ public sealed class WorkerProtocolSerializer(ExtendedActorSystem system) : Proto
         Codec.Empty<ListWorkers>("workers"),
         Codec.Of<WorkerList>("worker-list", (w, m) => w.Strings(m.Nodes), r => new WorkerList(r.Strings())),
         Codec.Of<WorkerReport>("report", (w, m) => { w.Str(m.Node); w.List(m.Tasks, w.TaskReport); },
-            r => new WorkerReport(r.Str(), r.List(r.TaskReport))),
+            r => new WorkerReport(r.Str(), r.List(() => r.TaskReport(withGroups: r.Version >= Version2)))),
     ];
 }

@@ -22,6 +22,8 @@ public sealed class EdgeOutput : ITaskOutput
     private Dictionary<int, long> _holdMarks = new();
     private readonly List<StreamTuple> _keptAside = [];
     private long _keptAsideBytes;
+    /// <summary>Tuples sent per key group of the next stage since <see cref="TakeGroupsOut"/> (key-group edges only).</summary>
+    private long[] _groupsOut = new long[KeyGroups.Count];
 
     public EdgeOutput(TaskId id, StageRouting routing, IOperator? nextOperator, TransportSettings settings, IActorRef self)
     {
@@ -46,17 +48,23 @@ public sealed class EdgeOutput : ITaskOutput
 
     public void Emit(List<StreamTuple> outputs)
     {
-        if (_heldGroups is null)
+        if (_router.Routing.Mode == RoutingMode.Forward)
         {
-            foreach (var tuple in outputs) _edges.Add(_router.Destination(tuple), tuple);
+            foreach (var tuple in outputs) _edges.Add(_ownIndex, tuple);
         }
         else
         {
+            var table = _router.Routing.GroupToTask;
             foreach (var tuple in outputs)
             {
                 var group = _router.Group(tuple);
-                if (_heldGroups.Contains(group)) KeepAside(tuple);
-                else _edges.Add(_router.Routing.GroupToTask[group], tuple);
+                if (_heldGroups is not null && _heldGroups.Contains(group))
+                {
+                    KeepAside(tuple);
+                    continue;
+                }
+                _groupsOut[group]++;
+                _edges.Add(table[group], tuple);
             }
         }
         _edges.Pump();
@@ -70,6 +78,15 @@ public sealed class EdgeOutput : ITaskOutput
         if (_router.Routing.Mode != RoutingMode.KeyGroups) throw new InvalidOperationException("Key groups were held on a forward edge.");
         _heldGroups = groups.ToHashSet();
         _holdMarks = _heldGroups.Select(g => _router.Routing.GroupToTask[g]).Distinct().ToDictionary(d => d, d => _edges.SealUpTo(d));
+    }
+
+    /// <summary>The tuples sent per key group since the last call, or null over a forward edge.</summary>
+    public long[]? TakeGroupsOut()
+    {
+        if (_router.Routing.Mode == RoutingMode.Forward) return null;
+        var taken = _groupsOut;
+        _groupsOut = new long[KeyGroups.Count];
+        return taken;
     }
 
     /// <summary>The old owners of the held groups acknowledged everything sent to them before the hold.</summary>

@@ -145,7 +145,7 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
             RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskReport(_spec.Id, Reported, _meter.TuplesIn, _meter.TuplesOut,
                 _meter.InPerSecond, _meter.OutPerSecond, _meter.Backpressure, (_operator as UserOperator)?.CurrentPid,
-                _queue.Sum(q => (long)q.Batch.Tuples.Length), _meter.BusyFraction));
+                _queue.Sum(q => (long)q.Batch.Tuples.Length), _meter.BusyFraction, (_output as EdgeOutput)?.TakeGroupsOut()));
         });
         Receive<TaskJournal.Appended>(_ =>
         {

@@ -207,7 +207,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
             _meter.Roll();
             RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskReport(_spec.Id, Reported, _meter.TuplesIn, _meter.TuplesOut,
-                _meter.InPerSecond, _meter.OutPerSecond, _meter.Backpressure, null));
+                _meter.InPerSecond, _meter.OutPerSecond, _meter.Backpressure, null, GroupsOut: _output?.TakeGroupsOut()));
         });
         Receive<TaskJournal.Appended>(_ =>
         {
