@@ -16,6 +16,46 @@ public sealed class TupleBatchSerializerTests() : TestKit(RuntimeTestConfig.Loca
         var serialization = Sys.Serialization;
         Assert.IsType<TupleBatchSerializer>(serialization.FindSerializerFor(new TupleBatch(AnEdge, 1, [])));
         Assert.IsType<TupleBatchSerializer>(serialization.FindSerializerFor(new BatchAck(AnEdge, 1)));
+        Assert.IsType<TupleBatchSerializer>(serialization.FindSerializerFor(new BatchRefused(AnEdge, 1, 2)));
+    }
+
+    [Fact]
+    public void A_batch_carries_its_routing_epoch_and_a_refusal_round_trips()
+    {
+        var batch = RoundTrip(new TupleBatch(AnEdge, 3, [new("k", "v")], Epoch: 17));
+        Assert.Equal(17, batch.Epoch);
+        Assert.Equal([new StreamTuple("k", "v")], batch.Tuples);
+
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new BatchRefused(AnEdge, 1, 2));
+        var refused = new BatchRefused(AnEdge, 12, 5);
+        Assert.Equal(refused, serializer.FromBinary(serializer.ToBinary(refused), serializer.Manifest(refused)));
+    }
+
+    [Fact]
+    public void A_batch_in_the_layout_before_epochs_is_read_as_epoch_0()
+    {
+        // Layout "B" as written before epochs: edge | seq | endOfStream | count | lengths | text.
+        var job = "job-7"u8.ToArray();
+        var text = "kv"u8.ToArray();
+        var bytes = new List<byte>();
+        bytes.AddRange(BitConverter.GetBytes(job.Length));
+        bytes.AddRange(job);
+        bytes.AddRange(BitConverter.GetBytes(1)); // from stage
+        bytes.AddRange(BitConverter.GetBytes(2)); // from task
+        bytes.AddRange(BitConverter.GetBytes(0)); // to task
+        bytes.AddRange(BitConverter.GetBytes(4L)); // seq
+        bytes.Add(0);                             // not the end of stream
+        bytes.AddRange(BitConverter.GetBytes(1)); // one tuple
+        bytes.AddRange(BitConverter.GetBytes(1)); // key bytes
+        bytes.AddRange(BitConverter.GetBytes(1)); // value bytes
+        bytes.AddRange(text);
+
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new TupleBatch(AnEdge, 1, []));
+        var batch = (TupleBatch)serializer.FromBinary(bytes.ToArray(), "B");
+
+        Assert.Equal(new TupleBatch(AnEdge, 4, batch.Tuples), batch);
+        Assert.Equal([new StreamTuple("k", "v")], batch.Tuples);
+        Assert.Equal(0, batch.Epoch);
     }
 
     [Fact]

@@ -182,6 +182,13 @@ public sealed partial class JobMaster
                 var leaving = _job.Retiring.Keys.Where(t => t.Stage == stage - 1).Select(t => t.Index);
                 task.Actor.Tell(new RescaleProtocol.ExpectUpstream(task.Id, upstream,
                     Enumerable.Range(0, ScalingConfig.MaxTasksPerStage).Except(upstream).Except(leaving).ToArray()));
+                // State of key groups the task does not own by the journaled table (handed over in a rescale whose
+                // release the old leader never sent, or taken over in one it never committed) is dropped.
+                if (_job.StatefulStages[stage - 1])
+                {
+                    var table = Placement.TableInto(_job, stage);
+                    task.Actor.Tell(new RescaleProtocol.Release(task.Id, Enumerable.Range(0, table.Length).Where(g => table[g] != task.Id.Index).ToArray()));
+                }
             }
         }
         var recovery = _recoveries.LastOrDefault(r => r.Id == task.Id);

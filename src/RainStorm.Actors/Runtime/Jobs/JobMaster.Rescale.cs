@@ -41,7 +41,7 @@ public sealed partial class JobMaster
                    $"the rest taken by running tasks), not {request.Tasks}";
         if (request.Tasks == _job.Widths[request.Stage])
             return $"stage {request.Stage} of {_job.Id} already has {request.Tasks} task{(request.Tasks == 1 ? "" : "s")}";
-        if (_job.Retiring.Count > 0)
+        if (_job.Retiring.Count > 0 || _retiredUnjournaled.Count > 0)
             return $"tasks of {_job.Id} that left in the last rescale are still finishing; try again in a moment";
         var around = _job.Tasks.Values.Where(t => t.Id.Stage == 0 || t.Id.Stage == request.Stage - 1 || t.Id.Stage == request.Stage);
         if (around.Any(t => t.State != TaskRunStatus.Running || t.Report is { State: TaskPhase.Draining or TaskPhase.Completed }))
@@ -137,10 +137,18 @@ public sealed partial class JobMaster
         });
         Receive<RescaleTimeout>(timeout =>
         {
-            if (timeout.Step == _rescale!.Step && timeout.Epoch == _job.Epoch)
-                RollBackRescale(timeout.Step == RescaleStep.Starting
-                    ? $"not every new task started within {_settings.TaskStartTimeout.TotalSeconds:0} s"
-                    : $"the leader's job table did not journal it within {_settings.TaskStartTimeout.TotalSeconds:0} s");
+            if (timeout.Step != _rescale!.Step || timeout.Epoch != _job.Epoch) return;
+            if (timeout.Step == RescaleStep.Starting)
+            {
+                RollBackRescale($"not every new task started within {_settings.TaskStartTimeout.TotalSeconds:0} s");
+                return;
+            }
+            // The commit is never rolled back once asked for: the job table may still write it, and a leader taking
+            // over would then find the new shape while the tasks ran the old one. The width is asked for again (the
+            // table's journal may have restarted and lost it); journaling the same shape twice is harmless.
+            _log.Warning("Job {0}: the job table has not journaled the rescale of stage {1} within {2} s; asking again",
+                _job.Id, _rescale.Stage, _settings.TaskStartTimeout.TotalSeconds);
+            JournalRescale();
         });
         // exactly_once: a task or node failure before the commit rolls the rescale back (nothing moved yet: old owners
         // keep their key groups until the commit), then the failure is handled as in the running phase.
@@ -228,7 +236,8 @@ public sealed partial class JobMaster
 
     /// <summary>The commit point: the leader journals the stage's new width, table and task generations, and only then
     /// does the new routing go out, so a leader taking over finds either the old shape (the rescale is rolled back: the
-    /// tasks it added are unknown and stopped, the held ones get the old routing) or the new one (it resumes).</summary>
+    /// tasks it added are unknown and stopped, the held ones get the old routing) or the new one (it resumes). Once
+    /// asked for, the commit is never rolled back.</summary>
     private void JournalRescale()
     {
         var run = _rescale!;
@@ -272,19 +281,43 @@ public sealed partial class JobMaster
         Become(Running);
     }
 
-    /// <summary>A task that left its stage completed: it stops, and the next stage forgets its ended edge (a later
-    /// task of that index starts a fresh one). True when <paramref name="completed"/> was such a task.</summary>
+    /// <summary>Tasks that left their stage and completed, until their end is journaled.</summary>
+    private readonly Dictionary<TaskId, TaskState> _retiredUnjournaled = new();
+
+    /// <summary>A task that left its stage completed: its end goes to the job table first (<see cref="OnRetireJournaled"/>
+    /// stops it). True when <paramref name="completed"/> was such a task.</summary>
     private bool OnRetired(TaskCompleted completed)
     {
         if (_job.Retired(completed.Id, completed.TuplesOut) is not { } task) return false;
         _log.Info("Job {0}: task {1} left stage {2} ({3} in, {4} out)", _job.Id, task.Id, task.Id.Stage, completed.TuplesIn, completed.TuplesOut);
-        Context.Parent.Tell(new JobJournal.TaskRetired(_job.Id, task.Id.Stage, task.Id.Index, task.Id.Generation));
+        _retiredUnjournaled[task.Id] = task;
+        JournalRetired(task.Id);
+        if (_job.AllCompleted) EndJob(JobStatus.Completed, null);
+        return true;
+    }
+
+    private sealed record RetireUnjournaled(TaskId Task);
+
+    /// <summary>Asks the job table to journal the task's end, again every few seconds until it did (its journal may be
+    /// restarting).</summary>
+    private void JournalRetired(TaskId id)
+    {
+        Context.Parent.Tell(new JobJournal.TaskRetired(_job.Id, id.Stage, id.Index, id.Generation));
+        Timers.StartSingleTimer($"retire-{id}", new RetireUnjournaled(id), TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>A retired task's end is journaled: it stops, and the next stage forgets its ended edge (a later task of
+    /// that index starts a fresh one). Not before: a leader taking over in between finds the task still there, completed,
+    /// rather than restarting it from its journal to send its end of stream again on an edge already forgotten.</summary>
+    private void OnRetireJournaled(JobJournal.RetireJournaled journaled)
+    {
+        var id = _retiredUnjournaled.Keys.FirstOrDefault(t => t.Stage == journaled.Stage && t.Index == journaled.Index && t.Generation == journaled.Generation);
+        if (id is null || !_retiredUnjournaled.Remove(id, out var task)) return;
+        Timers.Cancel($"retire-{id}");
         if (_workers.TryGetValue(task.Node, out var worker)) worker.Tell(new StopTask(task.Id));
         if (task.Id.Stage < _job.StageCount)
             foreach (var next in _job.StageTasks(task.Id.Stage + 1).Where(t => t.Actor is not null))
                 next.Actor!.Tell(new ExpectUpstream(next.Id, Placement.Upstream(_job, next.Id.Stage, next.Id.Index), [task.Id.Index]));
-        if (_job.AllCompleted) EndJob(JobStatus.Completed, null);
-        return true;
     }
 
     /// <summary>The rescale fails before its commit: the tasks it added stop, the stage takes its old shape back, the
@@ -301,11 +334,7 @@ public sealed partial class JobMaster
             if (_workers.TryGetValue(task.Node, out var worker)) worker.Tell(new StopTask(task.Id));
         }
         var widest = Math.Max(run.From, run.To);
-        var journaling = run.Step == RescaleStep.Committing;
         _job.Reshape(run.Stage, run.Before);
-        // The journal may still write the new shape after all: the old one is journaled after it.
-        if (journaling)
-            Context.Parent.Tell(new WidthChanged(_job.Id, run.Stage, run.From, run.Before.Table, _job.GenerationsOf(run.Stage), _job.Epoch));
         var receivers = _job.StageTasks(run.Stage).Concat(run.Stage < _job.StageCount ? _job.StageTasks(run.Stage + 1) : []);
         foreach (var task in receivers.Where(t => t.Actor is not null))
         {

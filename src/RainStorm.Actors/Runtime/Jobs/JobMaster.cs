@@ -126,6 +126,11 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         });
         Receive<WorkerGone>(OnWorkerGoneMessage);
         Receive<TaskCompleted>(OnTaskCompleted);
+        Receive<JobJournal.RetireJournaled>(OnRetireJournaled);
+        Receive<RetireUnjournaled>(unjournaled =>
+        {
+            if (_retiredUnjournaled.ContainsKey(unjournaled.Task)) JournalRetired(unjournaled.Task);
+        });
         Receive<TaskFailed>(OnTaskFailed);
         Receive<WorkerReport>(report =>
         {
@@ -191,7 +196,8 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         new(id, _job.Plan, _job.Widths[id.Stage], id.Stage == 0 ? [] : Placement.Upstream(_job, id.Stage, id.Index), _operatorDir, _job.SourceBlockBytes);
 
     private Routing RoutingOf(TaskState task) =>
-        new(task.Id, task.Id.Stage < _job.StageCount ? Placement.RoutingInto(_job, task.Id.Stage + 1) : null, _job.Followers.Count > 0);
+        new(task.Id, task.Id.Stage < _job.StageCount ? Placement.RoutingInto(_job, task.Id.Stage + 1) : null, _job.Followers.Count > 0,
+            Placement.OwnedBy(_job, task.Id));
 
     /// <summary>Takes a worker's TaskStarted: the task it names, now attached; null when it is not one of the job's
     /// current tasks (stopped) or was attached already.</summary>

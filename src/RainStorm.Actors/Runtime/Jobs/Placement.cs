@@ -41,6 +41,14 @@ public static class Placement
     public static int[] TableInto(JobState job, int stage) =>
         job.StatefulStages[stage - 1] && job.KeyGroupTables[stage - 1] is { } table ? table : KeyGroupTable(job.Widths[stage]);
 
+    /// <summary>The key groups task <paramref name="task"/> of a stateful stage owns now; null for other stages.</summary>
+    public static KeyGroupsOwned? OwnedBy(JobState job, TaskId task)
+    {
+        if (task.Stage == 0 || !job.StatefulStages[task.Stage - 1]) return null;
+        var table = TableInto(job, task.Stage);
+        return new KeyGroupsOwned(job.Epoch, Enumerable.Range(0, table.Length).Where(g => table[g] == task.Index).ToArray());
+    }
+
     public static StageRouting RoutingInto(JobState job, int stage) => new(
         ModeInto(job, stage), TableInto(job, stage), job.StageTasks(stage).Select(t => t.Actor!).ToArray(), job.Epoch);
 }

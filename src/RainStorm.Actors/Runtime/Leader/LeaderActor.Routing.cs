@@ -56,6 +56,10 @@ public sealed partial class LeaderActor
         {
             if (_masters.TryGetValue(journaled.JobId, out var master)) master.Tell(journaled);
         });
+        Receive<JobJournal.RetireJournaled>(journaled =>
+        {
+            if (_masters.TryGetValue(journaled.JobId, out var master)) master.Tell(journaled);
+        });
         Receive<AskWorkers>(_ =>
         {
             foreach (var worker in _workers.Values) worker.Tell(new RecoveryProtocol.ReportTasks());

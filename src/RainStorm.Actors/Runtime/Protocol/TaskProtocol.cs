@@ -51,10 +51,15 @@ public static class TaskProtocol
         public string Name => Id.ActorName;
     }
 
+    /// <summary>The key groups a task of a stateful stage owns as of routing epoch <see cref="Epoch"/>.</summary>
+    public sealed record KeyGroupsOwned(int Epoch, int[] Groups);
+
     /// <summary>Leader → task: where the next stage lives (null for the last stage). Sent once all tasks started, and
     /// again whenever a task moves; the task then resends what is unacknowledged. <see cref="Follow"/>: someone follows
-    /// the job's output already (for the last stage; later changes come as <see cref="SetFollow"/>).</summary>
-    public sealed record Routing(TaskId Task, StageRouting? Downstream, bool Follow = false);
+    /// the job's output already (for the last stage; later changes come as <see cref="SetFollow"/>). <see cref="Own"/>:
+    /// for a task of a stateful stage, the key groups it owns; it refuses a batch cut under an older epoch that holds
+    /// tuples of other groups (<see cref="Transport.TupleTransport.BatchRefused"/>).</summary>
+    public sealed record Routing(TaskId Task, StageRouting? Downstream, bool Follow = false, KeyGroupsOwned? Own = null);
 
     /// <summary>Leader → last-stage tasks: whether someone follows the job's output.</summary>
     public sealed record SetFollow(bool On);

@@ -33,6 +33,10 @@ public sealed class JobJournal : ReceivePersistentActor
     /// <summary>A task that left its stage in a rescale finished what it held and stopped.</summary>
     public sealed record TaskRetired(string JobId, int Stage, int Index, int Generation);
 
+    /// <summary>Journal → leader: the task's end is journaled (only now is it stopped and its edge forgotten, so a
+    /// leader taking over never restarts a task whose end edge the next stage no longer knows).</summary>
+    public sealed record RetireJournaled(string JobId, int Stage, int Index, int Generation);
+
     /// <summary>Journal → leader: the rescale is journaled (its routing may go out).</summary>
     public sealed record RescaleJournaled(string JobId, int Stage, int Epoch);
 
@@ -77,7 +81,11 @@ public sealed class JobJournal : ReceivePersistentActor
             Context.Parent.Tell(new Journaled(persisted.JobId));
         }));
         Command<JobEnded>(ended => PersistAsync(ended, e => _ended[e.JobId] = e));
-        Command<TaskRetired>(retired => PersistAsync(retired, Apply));
+        Command<TaskRetired>(retired => PersistAsync(retired, persisted =>
+        {
+            Apply(persisted);
+            Context.Parent.Tell(new RetireJournaled(persisted.JobId, persisted.Stage, persisted.Index, persisted.Generation));
+        }));
         Command<StageRescaled>(rescaled => PersistAsync(rescaled, persisted =>
         {
             Apply(persisted);

@@ -53,6 +53,13 @@ public static class RuntimeModels
     public static RecoveryProtocol.RecoveryInfo RecoveryInfo(this WireReader r) => new(r.Str(), r.Str(), r.Str(), r.Str(), r.Date(),
         r.OptionalValue(r.Time), r.OptionalValue(r.Time), r.Long(), r.Time());
 
+    public static void KeyGroupsOwned(this WireWriter w, KeyGroupsOwned o)
+    {
+        w.Int(o.Epoch); w.Ints(o.Groups);
+    }
+
+    public static KeyGroupsOwned KeyGroupsOwned(this WireReader r) => new(r.Int(), r.Ints());
+
     public static void TaskReport(this WireWriter w, TaskReport t)
     {
         w.TaskId(t.Id); w.Enum(t.State); w.Long(t.TuplesIn); w.Long(t.TuplesOut); w.Double(t.InPerSecond); w.Double(t.OutPerSecond);

@@ -12,7 +12,8 @@ public sealed class TaskProtocolSerializer(ExtendedActorSystem system) : Protoco
     /// <summary>Version 1: the fields of each record in declaration order.</summary>
     public const byte Version1 = 1;
 
-    /// <summary>Version 2: <see cref="TaskReport"/> ends with the tuples sent per key group (optional).</summary>
+    /// <summary>Version 2: <see cref="TaskReport"/> ends with the tuples sent per key group (optional), <see cref="Routing"/>
+    /// with the key groups the task owns (optional); <see cref="KeyGroupsOwned"/>.</summary>
     public const byte Version2 = 2;
 
     public override int Identifier => SerializerId;
@@ -22,8 +23,9 @@ public sealed class TaskProtocolSerializer(ExtendedActorSystem system) : Protoco
         Codec.Of<TaskId>("id", (w, m) => w.TaskId(m), r => r.TaskId()),
         Codec.Of<StageRouting>("stage-routing", (w, m) => w.StageRouting(m), r => r.StageRouting()),
         Codec.Of<TaskSpec>("spec", (w, m) => w.TaskSpec(m), r => r.TaskSpec()),
-        Codec.Of<Routing>("routing", (w, m) => { w.TaskId(m.Task); w.Optional(m.Downstream, w.StageRouting); w.Bool(m.Follow); },
-            r => new Routing(r.TaskId(), r.Optional(r.StageRouting), r.Bool())),
+        Codec.Of<Routing>("routing", (w, m) => { w.TaskId(m.Task); w.Optional(m.Downstream, w.StageRouting); w.Bool(m.Follow); w.Optional(m.Own, w.KeyGroupsOwned); },
+            r => new Routing(r.TaskId(), r.Optional(r.StageRouting), r.Bool(), r.Version >= Version2 ? r.Optional(r.KeyGroupsOwned) : null)),
+        Codec.Of<KeyGroupsOwned>("owned", (w, m) => w.KeyGroupsOwned(m), r => r.KeyGroupsOwned()),
         Codec.Of<SetFollow>("follow", (w, m) => w.Bool(m.On), r => new SetFollow(r.Bool())),
         Codec.Of<TaskReport>("report", (w, m) => w.TaskReport(m), r => r.TaskReport(withGroups: r.Version >= Version2)),
         Codec.Of<SetRate>("rate", (w, m) => w.Double(m.TuplesPerSecond), r => new SetRate(r.Double())),

@@ -8,14 +8,18 @@ using static RainStorm.Actors.Runtime.Transport.TupleTransport;
 namespace RainStorm.Actors.Runtime.Serialization;
 
 /// <summary>
-/// Binary format for <see cref="TupleBatch"/> and <see cref="BatchAck"/>: a small header, then every key and value
-/// length, then all strings as UTF-8 packed in one buffer. Roughly twice Hyperion's hop throughput (docs/architecture.md §8).
+/// Binary format for <see cref="TupleBatch"/>, <see cref="BatchAck"/> and <see cref="BatchRefused"/>: a small header,
+/// then every key and value length, then all strings as UTF-8 packed in one buffer. Roughly twice Hyperion's hop
+/// throughput (docs/architecture.md §8). Batches are written with manifest "E" (the header carries the routing epoch);
+/// "B", the layout before epochs, is still read (epoch 0).
 /// </summary>
 public sealed class TupleBatchSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int SerializerId = 4711;
-    private const string BatchManifest = "B";
+    private const string BatchWithoutEpochManifest = "B";
+    private const string BatchManifest = "E";
     private const string AckManifest = "A";
+    private const string RefusedManifest = "R";
     private static readonly UTF8Encoding Utf8 = new(false, false);
 
     public override int Identifier => SerializerId;
@@ -24,6 +28,7 @@ public sealed class TupleBatchSerializer(ExtendedActorSystem system) : Serialize
     {
         TupleBatch => BatchManifest,
         BatchAck => AckManifest,
+        BatchRefused => RefusedManifest,
         _ => throw new ArgumentException($"{nameof(TupleBatchSerializer)} cannot serialize {o.GetType()}."),
     };
 
@@ -31,13 +36,16 @@ public sealed class TupleBatchSerializer(ExtendedActorSystem system) : Serialize
     {
         TupleBatch batch => WriteBatch(batch),
         BatchAck ack => WriteAck(ack),
+        BatchRefused refused => WriteRefused(refused),
         _ => throw new ArgumentException($"{nameof(TupleBatchSerializer)} cannot serialize {obj.GetType()}."),
     };
 
     public override object FromBinary(byte[] bytes, string manifest) => manifest switch
     {
-        BatchManifest => ReadBatch(bytes),
+        BatchManifest => ReadBatch(bytes, withEpoch: true),
+        BatchWithoutEpochManifest => ReadBatch(bytes, withEpoch: false),
         AckManifest => ReadAck(bytes),
+        RefusedManifest => ReadRefused(bytes),
         _ => throw new System.Runtime.Serialization.SerializationException($"{nameof(TupleBatchSerializer)}: unknown manifest '{manifest}'."),
     };
 
@@ -80,11 +88,27 @@ public sealed class TupleBatchSerializer(ExtendedActorSystem system) : Serialize
         return new BatchAck(edge, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(at)));
     }
 
-    // Layout: edge | seq:int64 | endOfStream:byte | count:int32 | (keyBytes:int32, valueBytes:int32) * count | utf8 blob
+    private static byte[] WriteRefused(BatchRefused refused)
+    {
+        var bytes = new byte[EdgeSize(refused.Edge) + 12];
+        var at = WriteEdge(bytes, refused.Edge);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(at), refused.Seq);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at + 8), refused.Epoch);
+        return bytes;
+    }
+
+    private static BatchRefused ReadRefused(byte[] bytes)
+    {
+        var edge = ReadEdge(bytes, out var at);
+        return new BatchRefused(edge, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(at)), BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at + 8)));
+    }
+
+    // Layout "E": edge | seq:int64 | endOfStream:byte | count:int32 | epoch:int32 | (keyBytes:int32, valueBytes:int32) * count | utf8 blob
+    // Layout "B" is the same without the epoch.
     private static byte[] WriteBatch(TupleBatch batch)
     {
         var tuples = batch.Tuples;
-        var headerSize = EdgeSize(batch.Edge) + 13;
+        var headerSize = EdgeSize(batch.Edge) + 17;
         var textSize = 0;
         foreach (var t in tuples)
             textSize += Utf8.GetByteCount(t.Key) + Utf8.GetByteCount(t.Value);
@@ -94,6 +118,7 @@ public sealed class TupleBatchSerializer(ExtendedActorSystem system) : Serialize
         BinaryPrimitives.WriteInt64LittleEndian(span[at..], batch.Seq);
         span[at + 8] = batch.EndOfStream ? (byte)1 : (byte)0;
         BinaryPrimitives.WriteInt32LittleEndian(span[(at + 9)..], tuples.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(at + 13)..], batch.Epoch);
         var lengths = span.Slice(headerSize, tuples.Length * 8);
         var text = span[(headerSize + tuples.Length * 8)..];
         var textAt = 0;
@@ -109,14 +134,15 @@ public sealed class TupleBatchSerializer(ExtendedActorSystem system) : Serialize
         return bytes;
     }
 
-    private static TupleBatch ReadBatch(byte[] bytes)
+    private static TupleBatch ReadBatch(byte[] bytes, bool withEpoch)
     {
         ReadOnlySpan<byte> span = bytes;
         var edge = ReadEdge(span, out var at);
         var seq = BinaryPrimitives.ReadInt64LittleEndian(span[at..]);
         var endOfStream = span[at + 8] == 1;
         var count = BinaryPrimitives.ReadInt32LittleEndian(span[(at + 9)..]);
-        var lengthsAt = at + 13;
+        var epoch = withEpoch ? BinaryPrimitives.ReadInt32LittleEndian(span[(at + 13)..]) : 0;
+        var lengthsAt = at + (withEpoch ? 17 : 13);
         var textAt = lengthsAt + count * 8;
         var tuples = new StreamTuple[count];
         for (var i = 0; i < count; i++)
@@ -129,6 +155,6 @@ public sealed class TupleBatchSerializer(ExtendedActorSystem system) : Serialize
             textAt += valueBytes;
             tuples[i] = new StreamTuple(key, value);
         }
-        return new TupleBatch(edge, seq, tuples, endOfStream);
+        return new TupleBatch(edge, seq, tuples, endOfStream, epoch);
     }
 }

@@ -22,6 +22,8 @@ public sealed class EdgeOutput : ITaskOutput
     private Dictionary<int, long> _holdMarks = new();
     private readonly List<StreamTuple> _keptAside = [];
     private long _keptAsideBytes;
+    /// <summary>Batches refused under an epoch newer than this output's routing: cut again when that routing comes.</summary>
+    private readonly List<BatchRefused> _refusedAhead = [];
     /// <summary>Tuples sent per key group of the next stage since <see cref="TakeGroupsOut"/> (key-group edges only).</summary>
     private long[] _groupsOut = new long[KeyGroups.Count];
 
@@ -31,7 +33,7 @@ public sealed class EdgeOutput : ITaskOutput
         _nextOperator = nextOperator;
         _router = new Router(routing, id.Index, nextOperator);
         _keptAsideLimit = (long)settings.Window * settings.MaxBatchBytes;
-        _edges = new OutboundEdges(id.EdgeJobId, id.Stage, id.Index, routing.Tasks.Length, settings, self, Resolve);
+        _edges = new OutboundEdges(id.EdgeJobId, id.Stage, id.Index, routing.Tasks.Length, settings, self, Resolve) { Epoch = routing.Epoch };
     }
 
     /// <summary>The output of task <paramref name="spec"/> into the next stage; a partitioned edge routes by the next
@@ -119,6 +121,12 @@ public sealed class EdgeOutput : ITaskOutput
             case BatchAck ack:
                 _edges.OnAck(ack);
                 return true;
+            case BatchRefused refused when refused.Epoch > _router.Routing.Epoch:
+                _refusedAhead.Add(refused);
+                return true;
+            case BatchRefused refused:
+                Recut(refused);
+                return true;
             default:
                 return false;
         }
@@ -138,12 +146,26 @@ public sealed class EdgeOutput : ITaskOutput
         _router = new Router(routing, _ownIndex, _nextOperator);
         _heldGroups = null;
         _holdMarks.Clear();
+        _edges.Epoch = routing.Epoch;
         _edges.Reroute(Resolve);
+        foreach (var refused in _refusedAhead.Where(r => r.Epoch <= routing.Epoch).ToList())
+        {
+            _refusedAhead.Remove(refused);
+            Recut(refused);
+        }
         if (_keptAside.Count == 0) return;
         var keptAside = _keptAside.ToList();
         _keptAside.Clear();
         _keptAsideBytes = 0;
         Emit(keptAside);
+    }
+
+    /// <summary>A refused batch is cut again by the current routing: what still goes to its destination keeps its seq,
+    /// the rest is routed anew.</summary>
+    private void Recut(BatchRefused refused)
+    {
+        var moves = _edges.Recut(refused.Edge, refused.Seq, t => _router.Destination(t) == refused.Edge.ToTask);
+        if (moves.Count > 0) Emit(moves.ToList());
     }
 
     private IActorRef? Resolve(int task) => task < _router.Routing.Tasks.Length ? _router.Routing.Tasks[task] : null;

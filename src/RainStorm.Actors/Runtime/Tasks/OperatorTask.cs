@@ -67,6 +67,8 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
     /// <summary>The job master holding this task's output for a rescale (held whole, it takes no input until the next
     /// routing; held partly, it keeps the moving key groups' tuples aside and the rest flows).</summary>
     private HoldState? _hold;
+    /// <summary>Stateful stage: the key groups this task owns and the epoch of that ownership.</summary>
+    private (int Epoch, HashSet<int> Groups)? _own;
 
     public ITimerScheduler Timers { get; set; } = null!;
     public IStash Stash { get; set; } = null!;
@@ -171,6 +173,7 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
 
     private void OnRouting(Routing routing)
     {
+        if (routing.Own is { } own) _own = (own.Epoch, own.Groups.ToHashSet());
         if (_output is null)
         {
             if (!Guard(() => CreateOutput(routing))) return;
@@ -216,6 +219,10 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
         }
         switch (_inbound.Receive(batch.Edge, batch.Seq))
         {
+            case Arrival.New when NotMine(batch):
+                _inbound.Refuse(batch.Edge, batch.Seq);
+                Sender.Tell(new BatchRefused(batch.Edge, batch.Seq, _own!.Value.Epoch));
+                break;
             case Arrival.New:
                 _queue.Enqueue((batch, Sender));
                 Work();
@@ -224,6 +231,16 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
                 Sender.Tell(new BatchAck(batch.Edge, batch.Seq));
                 break;
         }
+    }
+
+    /// <summary>The batch was cut under an older routing epoch than this task's ownership and holds a tuple of a key
+    /// group the task does not own: processing it would count that tuple where the group's state is not.</summary>
+    private bool NotMine(TupleBatch batch)
+    {
+        if (_own is not { } own || batch.Epoch >= own.Epoch || _operator is null) return false;
+        foreach (var tuple in batch.Tuples)
+            if (!own.Groups.Contains(KeyGroups.Of(_operator.PartitionKey(tuple)))) return true;
+        return false;
     }
 
     private void Work()

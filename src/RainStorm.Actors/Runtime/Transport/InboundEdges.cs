@@ -74,6 +74,9 @@ public sealed class InboundEdges
         return state.Pending.Add(seq) ? Arrival.New : Arrival.Pending;
     }
 
+    /// <summary>The batch was refused unprocessed ("not mine"): it is not marked, and its seq may arrive again.</summary>
+    public void Refuse(Edge edge, long seq) => State(edge).Pending.Remove(seq);
+
     /// <summary>The batch is processed; an end-of-stream batch also ends its edge.</summary>
     public void Complete(Edge edge, long seq, bool endOfStream)
     {

@@ -39,6 +39,9 @@ public sealed class OutboundEdges
     }
 
     public int Destinations => _edges.Length;
+
+    /// <summary>The routing epoch batches are cut under from now on (<see cref="TupleBatch.Epoch"/>).</summary>
+    public int Epoch { get; set; }
     public bool Finishing { get; private set; }
     public long TuplesSent { get; private set; }
     public long BatchesSent { get; private set; }
@@ -176,6 +179,20 @@ public sealed class OutboundEdges
         for (var d = 0; d < _edges.Length; d++) Pump(d);
     }
 
+    /// <summary>Batch <paramref name="seq"/> of edge <paramref name="destination"/> was refused as cut under an older epoch
+    /// ("not mine"): it is cut again under <see cref="Epoch"/>, keeping under the same seq the tuples that
+    /// <paramref name="staysHere"/> and returning the others to be routed anew, then sent again. Nothing when the batch
+    /// is no longer outstanding, or was cut under this epoch already (a second refusal of the same one).</summary>
+    public IReadOnlyList<StreamTuple> Recut(Edge edge, long seq, Func<StreamTuple, bool> staysHere)
+    {
+        var destination = edge.ToTask;
+        if (destination < 0 || destination >= _edges.Length || !_edges[destination].Equals(edge) || !_unacked[destination].TryGetValue(seq, out var sent) || sent.Batch.Epoch >= Epoch) return [];
+        var stays = sent.Batch.Tuples.Where(staysHere).ToArray();
+        var moves = sent.Batch.Tuples.Where(t => !staysHere(t)).ToList();
+        Resend(destination, sent.Batch with { Tuples = stays, Epoch = Epoch }, Environment.TickCount64);
+        return moves;
+    }
+
     /// <summary>Resends every batch unacknowledged for longer than the retry timeout, re-resolving its destination.</summary>
     public int RetryDue()
     {
@@ -203,7 +220,7 @@ public sealed class OutboundEdges
 
     private void Seal(int d)
     {
-        _ready[d].Enqueue(new TupleBatch(_edges[d], ++_nextSeq[d], _building[d].ToArray()));
+        _ready[d].Enqueue(new TupleBatch(_edges[d], ++_nextSeq[d], _building[d].ToArray(), Epoch: Epoch));
         _building[d].Clear();
         _buildingBytes[d] = 0;
     }

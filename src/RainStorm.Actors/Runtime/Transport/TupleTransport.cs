@@ -18,9 +18,15 @@ public static class TupleTransport
     }
 
     /// <summary>Batch number <see cref="Seq"/> (from 1, consecutive per edge). The last batch of an edge has
-    /// <see cref="EndOfStream"/> set and no tuples.</summary>
-    public sealed record TupleBatch(Edge Edge, long Seq, StreamTuple[] Tuples, bool EndOfStream = false);
+    /// <see cref="EndOfStream"/> set and no tuples. <see cref="Epoch"/>: the routing epoch it was cut under.</summary>
+    public sealed record TupleBatch(Edge Edge, long Seq, StreamTuple[] Tuples, bool EndOfStream = false, int Epoch = 0);
 
     /// <summary>The receiver is done with batch <see cref="Seq"/> of <see cref="Edge"/>.</summary>
     public sealed record BatchAck(Edge Edge, long Seq);
+
+    /// <summary>"Not mine": the batch was cut under a routing epoch older than the receiver's <see cref="Epoch"/> and
+    /// holds tuples of key groups the receiver does not own in it. The receiver neither processed nor marked it; the
+    /// sender cuts it again by a routing of that epoch (tuples that still belong here stay under the same seq) and
+    /// sends it again.</summary>
+    public sealed record BatchRefused(Edge Edge, long Seq, int Epoch);
 }
