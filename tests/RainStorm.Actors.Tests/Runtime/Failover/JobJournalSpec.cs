@@ -71,6 +71,9 @@ public sealed class JobJournalSpec : TestKit
         leader.Tell(new JobJournal.TaskRetired("job-1", 2, 3, 2));
         leader.Tell(new JobJournal.TaskRetired("job-1", 2, 4, 99)); // not one of the leaving tasks: changes nothing
         leader.Tell(new JobJournal.StageRescaled("job-1", 1, 3, null, [0, 0, 0], 3)); // journaled after the two above
+        // Each end is answered once journaled (the job master stops a retired task only then).
+        Assert.Equal(new JobJournal.RetireJournaled("job-1", 2, 3, 2), probe.ExpectMsg<JobJournal.RetireJournaled>(Wait));
+        Assert.Equal(new JobJournal.RetireJournaled("job-1", 2, 4, 99), probe.ExpectMsg<JobJournal.RetireJournaled>(Wait));
         probe.ExpectMsg<JobJournal.RescaleJournaled>(Wait);
         probe.Watch(leader);
         first.System.Stop(leader);
