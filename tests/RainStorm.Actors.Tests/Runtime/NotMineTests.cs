@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
 using RainStorm.Actors.Runtime.Tasks;
 using RainStorm.Actors.Runtime.Transport;
 using RainStorm.Operators.Contract;
@@ -12,14 +11,8 @@ namespace RainStorm.Actors.Tests.Runtime;
 /// <summary>Versioned routing: a task of a stateful stage refuses ("not mine") a batch cut under an older epoch that
 /// holds a tuple of a key group it does not own, neither processing nor marking it; the sender cuts the batch again by
 /// the newer routing, keeping under the same seq what still belongs there, and sends the rest to the new owner.</summary>
-public sealed class NotMineTests() : TestKit(RuntimeTestConfig.Local()), IDisposable
+public sealed class NotMineTests : TaskTestKit
 {
-    private static readonly TransportSettings Transport = new(4096, TimeSpan.FromMilliseconds(5), 4, TimeSpan.FromSeconds(30), 2);
-    private readonly string _operatorDir = Directory.CreateTempSubdirectory("rainstorm-ops-").FullName;
-
-    private static string KeyWhere(Func<int, bool> wanted, string? not = null) => Enumerable.Range(0, 10_000).Select(i => $"k{i}")
-        .First(k => wanted(KeyGroups.Of(k)) && (not is null || KeyGroups.Of(k) != KeyGroups.Of(not)));
-
     /// <summary>Stage 1 Transform, stage 2 AggregateByKey (partitioned by column 0), stage 3 Transform.</summary>
     private JobPlan Plan() => new([new("Transform", "0"), new("AggregateByKey", "0"), new("Transform", "0")], 1, "src.csv", "out.txt", false, false, 0, 0, 0);
 
@@ -30,7 +23,7 @@ public sealed class NotMineTests() : TestKit(RuntimeTestConfig.Local()), IDispos
         var upstream = CreateTestProbe();
         var downstream = CreateTestProbe();
         var id = new TaskId("job-1", 2, 0);
-        var spec = new TaskSpec(id, Plan(), StageTasks: 2, UpstreamTasks: [0], _operatorDir);
+        var spec = new TaskSpec(id, Plan(), StageTasks: 2, UpstreamTasks: [0], OperatorDir);
         var task = parent.ChildActorOf(OperatorTask.Props(spec, Transport, null));
         var mine = KeyWhere(g => g % 2 == 0);
         var other = KeyWhere(g => g % 2 == 1);
@@ -62,7 +55,7 @@ public sealed class NotMineTests() : TestKit(RuntimeTestConfig.Local()), IDispos
         var owner0 = CreateTestProbe();
         var owner1 = CreateTestProbe();
         var id = new TaskId("job-1", 1, 0);
-        var spec = new TaskSpec(id, Plan(), StageTasks: 1, UpstreamTasks: [0], _operatorDir);
+        var spec = new TaskSpec(id, Plan(), StageTasks: 1, UpstreamTasks: [0], OperatorDir);
         var task = parent.ChildActorOf(OperatorTask.Props(spec, Transport, null));
         var moving = KeyWhere(g => g % 2 == 0);
         var staying = KeyWhere(g => g % 2 == 0, moving);
@@ -91,11 +84,5 @@ public sealed class NotMineTests() : TestKit(RuntimeTestConfig.Local()), IDispos
         // A second refusal of the batch already cut under epoch 5 changes nothing.
         task.Tell(new BatchRefused(sent.Edge, sent.Seq, 5), owner0.Ref);
         owner1.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-    }
-
-    void IDisposable.Dispose()
-    {
-        Directory.Delete(_operatorDir, recursive: true);
-        base.Dispose();
     }
 }

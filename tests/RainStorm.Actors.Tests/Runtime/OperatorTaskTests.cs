@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
 using RainStorm.Actors.Runtime.Tasks;
 using RainStorm.Actors.Runtime.Transport;
 using RainStorm.Operators.Contract;
@@ -9,15 +8,12 @@ using static RainStorm.Actors.Runtime.Transport.TupleTransport;
 
 namespace RainStorm.Actors.Tests.Runtime;
 
-public sealed class OperatorTaskTests() : TestKit(RuntimeTestConfig.Local()), IDisposable
+public sealed class OperatorTaskTests : TaskTestKit
 {
-    private static readonly TransportSettings Transport = new(4096, TimeSpan.FromMilliseconds(5), 4, TimeSpan.FromSeconds(30), 2);
-    private readonly string _operatorDir = Directory.CreateTempSubdirectory("rainstorm-ops-").FullName;
-
     private TaskSpec Spec(params StageSpec[] stages) => new(
         new TaskId("job-1", 1, 0),
         new JobPlan(stages, 1, "src.csv", "out.txt", false, false, 0, 0, 0),
-        StageTasks: 1, UpstreamTasks: [0], _operatorDir);
+        StageTasks: 1, UpstreamTasks: [0], OperatorDir);
 
     private static readonly Edge Input = new("job-1", 0, 0, 0);
 
@@ -81,7 +77,7 @@ public sealed class OperatorTaskTests() : TestKit(RuntimeTestConfig.Local()), ID
     [Fact]
     public void A_failing_user_operator_fails_the_task_with_a_clear_reason_and_only_the_task_stops()
     {
-        var script = Path.Combine(_operatorDir, "explode");
+        var script = Path.Combine(OperatorDir, "explode");
         File.WriteAllText(script, "#!/bin/sh\necho 'bad input, giving up' >&2\nexit 3\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var parent = CreateTestProbe();
@@ -124,11 +120,5 @@ public sealed class OperatorTaskTests() : TestKit(RuntimeTestConfig.Local()), ID
         downstream.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         Assert.Equal("job-1/1/0#2", id.ToString());
         Assert.NotEqual(new TaskId("job-1", 1, 0).ActorName, id.ActorName);
-    }
-
-    void IDisposable.Dispose()
-    {
-        Directory.Delete(_operatorDir, recursive: true);
-        base.Dispose();
     }
 }

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
 using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Actors.Runtime.Tasks;
 using RainStorm.Actors.Runtime.Transport;
@@ -13,20 +12,14 @@ namespace RainStorm.Actors.Tests.Runtime;
 /// <summary>A rescale of an at-least-once job holds back only the key groups that move: the task in front keeps their
 /// tuples aside while every other group flows on, answers Held once the old owner acknowledged what it had been sent
 /// before the hold, and sends what it kept aside to the new owner when the new routing comes.</summary>
-public sealed class PartialHoldTests() : TestKit(RuntimeTestConfig.Local()), IDisposable
+public sealed class PartialHoldTests : TaskTestKit
 {
-    private static readonly TransportSettings Transport = new(4096, TimeSpan.FromMilliseconds(5), 4, TimeSpan.FromSeconds(30), 2);
     private static readonly Edge Input = new("job-1", 0, 0, 0);
     private static readonly TaskId Id = new("job-1", 1, 0);
-    private readonly string _operatorDir = Directory.CreateTempSubdirectory("rainstorm-ops-").FullName;
 
     /// <summary>Stage 1 (Filter) feeds stage 2 (Transform, partitioned by tuple key) over key groups.</summary>
     private TaskSpec Spec() => new(Id, new JobPlan([new("Filter", ","), new("Transform", "0")], 1, "src.csv", "out.txt", false, false, 0, 0, 0),
-        StageTasks: 1, UpstreamTasks: [0], _operatorDir);
-
-    /// <summary>A key whose key group satisfies <paramref name="wanted"/>, other than <paramref name="not"/>'s group.</summary>
-    private static string KeyWhere(Func<int, bool> wanted, string? not = null) => Enumerable.Range(0, 10_000).Select(i => $"k{i}")
-        .First(k => wanted(KeyGroups.Of(k)) && (not is null || KeyGroups.Of(k) != KeyGroups.Of(not)));
+        StageTasks: 1, UpstreamTasks: [0], OperatorDir);
 
     [Fact]
     public void Only_the_moving_groups_wait_and_they_go_to_their_new_owner_with_the_new_routing()
@@ -134,11 +127,5 @@ public sealed class PartialHoldTests() : TestKit(RuntimeTestConfig.Local()), IDi
         Assert.Equal(4, report.GroupsOut.Sum());
         var next = parent.FishForMessage<TaskReport>(_ => true, TimeSpan.FromSeconds(5));
         Assert.Equal(0, next.GroupsOut!.Sum()); // each report counts only what was sent since the one before
-    }
-
-    void IDisposable.Dispose()
-    {
-        Directory.Delete(_operatorDir, recursive: true);
-        base.Dispose();
     }
 }
