@@ -73,13 +73,14 @@ public sealed class EdgeOutput : ITaskOutput
     }
 
     /// <summary>A partial hold: from now on tuples of <paramref name="groups"/> are kept aside; what was already built for
-    /// their owners is sent. Only over a key-group edge (a forward edge is held whole or not at all).</summary>
-    public void HoldGroups(IReadOnlyCollection<int> groups)
+    /// their owners is sent. False over a forward edge with groups to hold (it knows no groups: hold it whole).</summary>
+    public bool TryHoldGroups(IReadOnlyCollection<int> groups)
     {
-        if (groups.Count == 0) return;
-        if (_router.Routing.Mode != RoutingMode.KeyGroups) throw new InvalidOperationException("Key groups were held on a forward edge.");
+        if (groups.Count == 0) return true;
+        if (_router.Routing.Mode != RoutingMode.KeyGroups) return false;
         _heldGroups = groups.ToHashSet();
         _holdMarks = _heldGroups.Select(g => _router.Routing.GroupToTask[g]).Distinct().ToDictionary(d => d, d => _edges.SealUpTo(d));
+        return true;
     }
 
     /// <summary>The tuples sent per key group since the last call, or null over a forward edge.</summary>

@@ -37,8 +37,8 @@ public sealed class HoldState(IActorRef master, int rescale, int[]? groups)
     public static HoldState Start(EdgeOutput? output, RescaleProtocol.Hold hold, IActorRef master, bool durable)
     {
         var groups = durable ? null : hold.Groups;
+        if (groups is not null && output is not null && !output.TryHoldGroups(groups)) groups = null;
         if (groups is null) output?.FlushAll();
-        else output?.HoldGroups(groups);
         return new HoldState(master, hold.Rescale, groups);
     }
 
