@@ -33,8 +33,12 @@ public sealed class Filter : IOperator
 
     /// <summary>Whether the line whose UTF-8 bytes are <paramref name="line"/> passes, without decoding it; only when
     /// <see cref="MatchesRawLines"/>.</summary>
-    public bool MatchesUtf8(ReadOnlySpan<byte> line) =>
-        line.IndexOf(_utf8Pattern ?? throw new InvalidOperationException("This pattern is matched on decoded lines only.")) >= 0;
+    public bool MatchesUtf8(ReadOnlySpan<byte> line) => IndexOfUtf8(line) >= 0;
+
+    /// <summary>Where the pattern first occurs in UTF-8 <paramref name="text"/> (several lines at once, say), or -1; only
+    /// when <see cref="MatchesRawLines"/>.</summary>
+    public int IndexOfUtf8(ReadOnlySpan<byte> text) =>
+        text.IndexOf(_utf8Pattern ?? throw new InvalidOperationException("This pattern is matched on decoded lines only."));
 
     /// <summary>
     /// The pattern's UTF-8 bytes when searching them in a line's bytes gives the same answer as searching the pattern in

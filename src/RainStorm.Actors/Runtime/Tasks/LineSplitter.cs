@@ -70,13 +70,19 @@ public sealed class LineSplitter
             {
                 case State.AtLineStart:
                     var start = _chunkStart + _position;
-                    LinesSeen++;
                     if (Owned(start))
                     {
+                        if (_prefilter is not null && SkipDropped(span, max - taken) is var dropped and > 0)
+                        {
+                            taken += dropped;
+                            break;
+                        }
+                        LinesSeen++;
                         _state = State.InOwnedLine;
                     }
                     else
                     {
+                        LinesSeen++;
                         _state = State.InSkippedLine;
                         _skipUntil = NextOwnedBlockStart(start);
                     }
@@ -136,6 +142,23 @@ public sealed class LineSplitter
         Add(into, _carry.WrittenSpan);
         _carry.ResetWrittenCount();
         return true;
+    }
+
+    /// <summary>At the start of an owned line, with a prefilter: takes the complete lines ahead in this owned block that
+    /// come before the pattern's first occurrence in one vectorised pass (none of them can pass), when there are at most
+    /// <paramref name="limit"/>; returns how many (0: take the next line one by one).</summary>
+    private int SkipDropped(ReadOnlySpan<byte> span, int limit)
+    {
+        var blockEnd = (int)Math.Min(span.Length, ((_chunkStart + _position) / _blockBytes + 1) * _blockBytes - _chunkStart);
+        var region = span[_position..blockEnd];
+        region = region[..(region.LastIndexOf((byte)'\n') + 1)];
+        var match = _prefilter!.IndexOfUtf8(region);
+        if (match >= 0) region = region[..(region[..match].LastIndexOf((byte)'\n') + 1)];
+        var lines = region.Count((byte)'\n');
+        if (lines == 0 || lines > limit) return 0;
+        LinesSeen += lines;
+        _position += region.Length;
+        return lines;
     }
 
     private bool Owned(long offset) => offset / _blockBytes % _tasks == _taskIndex;
