@@ -128,7 +128,12 @@ foreach (var app in baselineApps)
 
 foreach (var app in baselineApps)
 {
+    var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
     var single = Baselines.SingleThread(app, source, Path.Combine(work, $"single-{Environment.ProcessId}.out"));
+    // The loop's CPU (this process does nothing else meanwhile): set beside the nodes' CPU per line, it is steadier
+    // under load than the ratio of throughputs.
+    var loopCpu = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+    Console.WriteLine($"    loop CPU {loopCpu:0.00} s = {loopCpu / (single.Lines / 1e6):0.00} s per million lines");
     Report(app.Name, "single-thread loop", single.Lines, single.Outputs, single.Elapsed);
     if (!streamsBaseline) continue;
     var streams = await Baselines.AkkaStreams(app, source, Path.Combine(work, $"streams-{Environment.ProcessId}.out"));
