@@ -83,8 +83,9 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
         _client = client;
         _exactlyOnce = exactlyOnce;
         // An exactly_once source learns which lines are acknowledged from the batches that carried them (a recovery
-        // skips those), so only an at-least-once source drops lines before they are sent.
-        _feed = new SourceFeed(spec, Self, _stop.Token, exactlyOnce is null ? SourceFeed.PrefilterOf(spec) : null);
+        // skips those), and the autoscaler takes the source's pace as what the first stage is offered: so only an
+        // at-least-once source of a job without autoscaling drops lines before they are sent.
+        _feed = new SourceFeed(spec, Self, _stop.Token, exactlyOnce is null && !spec.Plan.Autoscale ? SourceFeed.PrefilterOf(spec) : null);
         _pacer = new RatePacer(spec.Plan.InputRate / spec.StageTasks);
         _phase = exactlyOnce is null ? Phase.Starting : Phase.Recovering;
         if (exactlyOnce is null) Become(Active);
