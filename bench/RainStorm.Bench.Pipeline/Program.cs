@@ -8,6 +8,7 @@ var lines = 5_000_000L;
 var nodes = 3;
 var tasks = 3;
 var baselines = true;
+var streamsBaseline = true;
 var processes = true;
 var hocon = "";
 var memory = false;
@@ -25,6 +26,7 @@ for (var i = 0; i < args.Length; i += 2)
     switch (args[i])
     {
         case "--no-baselines": baselines = false; i--; break;
+        case "--no-streams": streamsBaseline = false; i--; break;
         case "--no-processes": processes = false; i--; break;
         case "--no-exactly-once": exactlyOnceModes = [false]; i--; break;
         case "--memory": memory = true; i--; break;
@@ -41,7 +43,7 @@ for (var i = 0; i < args.Length; i += 2)
         case "--lines": lines = long.Parse(args[i + 1]); break;
         case "--nodes": nodes = int.Parse(args[i + 1]); break;
         case "--tasks": tasks = int.Parse(args[i + 1]); break;
-        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-processes, --no-exactly-once, --only-exactly-once, --app 1|2, --memory, --keep-data, --hocon TEXT, --no-local, --dashboard, --repeat N, --rescale N [--rate tuples/s], --autoscale N)"); return 2;
+        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-streams, --no-processes, --no-exactly-once, --only-exactly-once, --app 1|2, --memory, --keep-data, --hocon TEXT, --no-local, --dashboard, --repeat N, --rescale N [--rate tuples/s], --autoscale N)"); return 2;
     }
 }
 
@@ -117,16 +119,23 @@ if (memory)
 // Warm-up (JIT, Akka.Streams start-up) on a small file so the timed baselines measure steady work.
 var warmup = Path.Combine(work, $"warmup-{Environment.ProcessId}.csv");
 TrafficSignGenerator.Write(warmup, 50_000, seed: 1);
-foreach (var app in baselines ? new[] { App.App2, App.App1 } : [])
+var baselineApps = baselines ? new[] { App.App2, App.App1 }.Where(a => appNames.Contains(a.Name)).ToArray() : [];
+foreach (var app in baselineApps)
 {
     Baselines.SingleThread(app, warmup, Path.Combine(work, $"single-{Environment.ProcessId}.out"));
-    await Baselines.AkkaStreams(app, warmup, Path.Combine(work, $"streams-{Environment.ProcessId}.out"));
+    if (streamsBaseline) await Baselines.AkkaStreams(app, warmup, Path.Combine(work, $"streams-{Environment.ProcessId}.out"));
 }
 
-foreach (var app in baselines ? new[] { App.App2, App.App1 } : [])
+foreach (var app in baselineApps)
 {
+    var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
     var single = Baselines.SingleThread(app, source, Path.Combine(work, $"single-{Environment.ProcessId}.out"));
+    // The loop's CPU (this process does nothing else meanwhile): set beside the nodes' CPU per line, it is steadier
+    // under load than the ratio of throughputs.
+    var loopCpu = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+    Console.WriteLine($"    loop CPU {loopCpu:0.00} s = {loopCpu / (single.Lines / 1e6):0.00} s per million lines");
     Report(app.Name, "single-thread loop", single.Lines, single.Outputs, single.Elapsed);
+    if (!streamsBaseline) continue;
     var streams = await Baselines.AkkaStreams(app, source, Path.Combine(work, $"streams-{Environment.ProcessId}.out"));
     Report(app.Name, "Akka.Streams, one process", streams.Lines, streams.Outputs, streams.Elapsed);
 }

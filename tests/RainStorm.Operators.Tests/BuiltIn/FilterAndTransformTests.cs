@@ -16,6 +16,33 @@ public sealed class FilterAndTransformTests
     }
 
     [Fact]
+    public void Filter_decides_on_a_lines_bytes_as_on_the_decoded_line_even_with_invalid_utf8()
+    {
+        // Fragments: ASCII, 2-, 3- and 4-byte characters, and bytes that are no valid UTF-8 on their own.
+        byte[][] fragments = [[(byte)'a'], [(byte)'b'], [0xC3, 0xA9], [0xE6, 0x9D, 0xB1], [0xF0, 0x9F, 0x98, 0x80], [0xC3], [0xE6, 0x9D], [0x80], [0xFF]];
+        var lines = Gen.Int[0, fragments.Length - 1].Array[0, 12].Select(picks => picks.SelectMany(i => fragments[i]).ToArray());
+        var patterns = Gen.String[Gen.OneOfConst('a', 'b', 'é', '東'), 1, 3];
+        var utf8 = new System.Text.UTF8Encoding(false, false);
+        Gen.Select(lines, patterns).Sample((line, pattern) =>
+        {
+            var filter = new Filter(pattern);
+            Assert.True(filter.MatchesRawLines);
+            var decoded = Tuples.Run(filter, [new StreamTuple("k", utf8.GetString(line))]).Count == 1;
+            Assert.Equal(decoded, filter.MatchesUtf8(line));
+        }, iter: 50_000);
+    }
+
+    [Theory]
+    [InlineData("\uFFFD")]
+    [InlineData("a\uD800")]
+    public void A_pattern_an_invalid_byte_could_match_is_matched_on_decoded_lines_only(string pattern)
+    {
+        var filter = new Filter(pattern);
+        Assert.False(filter.MatchesRawLines);
+        Assert.Throws<InvalidOperationException>(() => filter.MatchesUtf8([0xFF]));
+    }
+
+    [Fact]
     public void Filter_refuses_an_empty_pattern()
     {
         var e = Assert.Throws<OperatorException>(() => new Filter(""));

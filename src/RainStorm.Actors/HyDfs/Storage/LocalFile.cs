@@ -127,7 +127,8 @@ internal sealed class LocalFile : IDisposable
     public byte[] Read(long offset, int max)
     {
         if (offset >= Length || offset < 0) return [];
-        var buffer = new byte[(int)Math.Min(max, Length - offset)];
+        // Not zeroed: every byte is read from the file (a short read is cut off below); a chunk is up to 1 MiB.
+        var buffer = GC.AllocateUninitializedArray<byte>((int)Math.Min(max, Length - offset));
         var read = 0;
         while (read < buffer.Length)
         {
@@ -155,6 +156,8 @@ internal sealed class LocalFile : IDisposable
                 return ([], i * StoredChecksums.BlockSize);
         }
         var from = (int)(offset - first * StoredChecksums.BlockSize);
+        // A read at a block boundary (every chunk of a sequential read) is served without a second copy.
+        if (from == 0 && blocks.Length == end - offset) return (blocks, null);
         return (blocks.AsSpan(from, (int)(end - offset)).ToArray(), null);
     }
 

@@ -78,7 +78,8 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
     /// <summary>Tasks a rescale took out of the routing that still finish what they hold (then they complete).</summary>
     public Dictionary<TaskId, TaskState> Retiring { get; } = new();
 
-    public long TuplesIn => IsRunning ? StageTasks(0).Sum(t => t.Report?.TuplesOut ?? 0) : FinalTuplesIn;
+    /// <summary>Lines the sources read (a source may emit fewer: see <see cref="Tasks.SourceFeed.PrefilterOf"/>).</summary>
+    public long TuplesIn => IsRunning ? StageTasks(0).Sum(t => t.Report?.TuplesIn ?? 0) : FinalTuplesIn;
     public long TuplesOut => IsRunning ? RetiredTuplesOut + StageTasks(StageCount).Sum(t => t.Report?.TuplesOut ?? 0) : FinalTuplesOut;
 
     /// <summary>What last-stage tasks that left the job in a rescale wrote.</summary>

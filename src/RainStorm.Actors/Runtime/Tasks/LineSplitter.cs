@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
+using RainStorm.Operators.BuiltIn;
 using RainStorm.Operators.Contract;
 
 namespace RainStorm.Actors.Runtime.Tasks;
@@ -9,7 +11,8 @@ namespace RainStorm.Actors.Runtime.Tasks;
 /// per job; block b belongs to task b mod <c>tasks</c>, and a line belongs to the task owning
 /// the block where it starts, so every line goes to exactly one task whatever the chunk sizes. A line's tuple is
 /// <c>&lt;file:n, line&gt;</c> (n 1-based, line break and a trailing CR removed). Other tasks' blocks are skipped
-/// by counting their line breaks (vectorised), without splitting or decoding them.
+/// by counting their line breaks (vectorised), without splitting or decoding them. With a prefilter (the source's
+/// next stage is a <see cref="Filter"/>) an owned line the filter would drop is taken but never decoded.
 /// </summary>
 public sealed class LineSplitter
 {
@@ -19,7 +22,8 @@ public sealed class LineSplitter
 
     private enum State { AtLineStart, InOwnedLine, InSkippedLine }
 
-    private readonly string _fileName;
+    private readonly string _keyPrefix;
+    private readonly Filter? _prefilter;
     private readonly int _taskIndex;
     private readonly int _tasks;
     private readonly long _blockBytes;
@@ -30,9 +34,12 @@ public sealed class LineSplitter
     private State _state = State.AtLineStart;
     private long _skipUntil;
 
-    public LineSplitter(string fileName, int taskIndex, int tasks, int blockBytes = DefaultBlockBytes)
+    /// <param name="prefilter">Lines it drops give no tuple (they still count as taken); it must
+    /// <see cref="Filter.MatchesRawLines"/>.</param>
+    public LineSplitter(string fileName, int taskIndex, int tasks, int blockBytes = DefaultBlockBytes, Filter? prefilter = null)
     {
-        _fileName = fileName;
+        _keyPrefix = fileName + ":";
+        _prefilter = prefilter;
         _taskIndex = taskIndex;
         _tasks = tasks;
         _blockBytes = blockBytes;
@@ -51,7 +58,8 @@ public sealed class LineSplitter
         _position = 0;
     }
 
-    /// <summary>Appends up to <paramref name="max"/> owned tuples from the current chunk; returns how many.</summary>
+    /// <summary>Takes up to <paramref name="max"/> owned lines from the current chunk, appending the tuples of those that
+    /// pass the prefilter (all without one); returns how many lines were taken.</summary>
     public int Take(List<StreamTuple> into, int max)
     {
         var taken = 0;
@@ -62,13 +70,19 @@ public sealed class LineSplitter
             {
                 case State.AtLineStart:
                     var start = _chunkStart + _position;
-                    LinesSeen++;
                     if (Owned(start))
                     {
+                        if (_prefilter is not null && SkipDropped(span, max - taken) is var dropped and > 0)
+                        {
+                            taken += dropped;
+                            break;
+                        }
+                        LinesSeen++;
                         _state = State.InOwnedLine;
                     }
                     else
                     {
+                        LinesSeen++;
                         _state = State.InSkippedLine;
                         _skipUntil = NextOwnedBlockStart(start);
                     }
@@ -85,12 +99,12 @@ public sealed class LineSplitter
                     if (_carry.WrittenCount > 0)
                     {
                         _carry.Write(rest[..newline]);
-                        into.Add(Tuple(_carry.WrittenSpan));
+                        Add(into, _carry.WrittenSpan);
                         _carry.ResetWrittenCount();
                     }
                     else
                     {
-                        into.Add(Tuple(rest[..newline]));
+                        Add(into, rest[..newline]);
                     }
                     _position += newline + 1;
                     _state = State.AtLineStart;
@@ -119,14 +133,32 @@ public sealed class LineSplitter
         return taken;
     }
 
-    /// <summary>At end of file: the last line when it had no line break and is this task's.</summary>
-    public StreamTuple? TakeLast()
+    /// <summary>At end of file: takes the last line when it had no line break and is this task's (its tuple appended
+    /// when it passes the prefilter); false when there was none.</summary>
+    public bool TakeLast(List<StreamTuple> into)
     {
-        if (_state != State.InOwnedLine) return null;
+        if (_state != State.InOwnedLine) return false;
         _state = State.AtLineStart;
-        var tuple = Tuple(_carry.WrittenSpan);
+        Add(into, _carry.WrittenSpan);
         _carry.ResetWrittenCount();
-        return tuple;
+        return true;
+    }
+
+    /// <summary>At the start of an owned line, with a prefilter: takes the complete lines ahead in this owned block that
+    /// come before the pattern's first occurrence in one vectorised pass (none of them can pass), when there are at most
+    /// <paramref name="limit"/>; returns how many (0: take the next line one by one).</summary>
+    private int SkipDropped(ReadOnlySpan<byte> span, int limit)
+    {
+        var blockEnd = (int)Math.Min(span.Length, ((_chunkStart + _position) / _blockBytes + 1) * _blockBytes - _chunkStart);
+        var region = span[_position..blockEnd];
+        region = region[..(region.LastIndexOf((byte)'\n') + 1)];
+        var match = _prefilter!.IndexOfUtf8(region);
+        if (match >= 0) region = region[..(region[..match].LastIndexOf((byte)'\n') + 1)];
+        var lines = region.Count((byte)'\n');
+        if (lines == 0 || lines > limit) return 0;
+        LinesSeen += lines;
+        _position += region.Length;
+        return lines;
     }
 
     private bool Owned(long offset) => offset / _blockBytes % _tasks == _taskIndex;
@@ -138,9 +170,12 @@ public sealed class LineSplitter
         return (block + (ahead == 0 ? _tasks : ahead)) * _blockBytes;
     }
 
-    private StreamTuple Tuple(ReadOnlySpan<byte> line)
+    private void Add(List<StreamTuple> into, ReadOnlySpan<byte> line)
     {
         if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
-        return new StreamTuple($"{_fileName}:{LinesSeen}", Utf8.GetString(line));
+        if (_prefilter is not null && !_prefilter.MatchesUtf8(line)) return;
+        Span<char> number = stackalloc char[20];
+        LinesSeen.TryFormat(number, out var digits, provider: CultureInfo.InvariantCulture);
+        into.Add(new StreamTuple(string.Concat(_keyPrefix, number[..digits]), Utf8.GetString(line)));
     }
 }

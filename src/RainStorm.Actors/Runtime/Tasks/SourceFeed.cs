@@ -1,6 +1,6 @@
 using Akka.Actor;
 using RainStorm.Actors.HyDfs;
-using RainStorm.Operators.Contract;
+using RainStorm.Operators.BuiltIn;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 
 namespace RainStorm.Actors.Runtime.Tasks;
@@ -9,7 +9,7 @@ namespace RainStorm.Actors.Runtime.Tasks;
 /// The reading half of a source task (at-least-once and exactly_once alike): the lines the task owns, from its HyDFS
 /// source chunk by chunk, with one chunk read ahead so that reading overlaps splitting and sending (at most two
 /// chunks in memory). The owning actor passes <see cref="SourceReader.Opened"/> and <see cref="SourceReader.ChunkRead"/>
-/// on; not thread-safe.
+/// on; not thread-safe. Given a prefilter, lines it drops are taken without being decoded (see <see cref="LineSplitter"/>).
 /// </summary>
 public sealed class SourceFeed
 {
@@ -23,13 +23,19 @@ public sealed class SourceFeed
     private bool _readerDone;
     private bool _finalLineTaken;
 
-    public SourceFeed(TaskSpec spec, IActorRef owner, CancellationToken stop)
+    public SourceFeed(TaskSpec spec, IActorRef owner, CancellationToken stop, Filter? prefilter = null)
     {
         _spec = spec;
         _owner = owner;
         _stop = stop;
-        _splitter = new LineSplitter(spec.Plan.Source, spec.Id.Index, spec.StageTasks, spec.SourceBlockBytes);
+        _splitter = new LineSplitter(spec.Plan.Source, spec.Id.Index, spec.StageTasks, spec.SourceBlockBytes, prefilter);
     }
+
+    /// <summary>The source's next stage as a prefilter: a built-in <see cref="Filter"/> whose pattern can be matched on
+    /// a line's bytes. It drops exactly what that stage would (filtering twice changes nothing), so the lines it drops
+    /// need not be decoded, batched and sent; null for any other next stage.</summary>
+    public static Filter? PrefilterOf(TaskSpec spec) =>
+        spec.Downstream is { Op: "Filter" } next && new Filter(next.Arg) is { MatchesRawLines: true } filter ? filter : null;
 
     public bool IsOpen => _reader is not null;
 
@@ -65,17 +71,17 @@ public sealed class SourceFeed
         else _readerDone = true;
     }
 
-    /// <summary>Adds up to <paramref name="count"/> owned lines to <paramref name="into"/>, across chunks. False while
-    /// a chunk is being read (call again when it arrives; what was added stays); <paramref name="filled"/> tells
+    /// <summary>Takes owned lines into <paramref name="into"/> until it holds <paramref name="count"/>, across chunks. False
+    /// while a chunk is being read (call again when it arrives; what was taken stays); <paramref name="filled"/> tells
     /// whether all were found (false at the end of the file).</summary>
-    public bool Fill(List<StreamTuple> into, int count, out bool filled)
+    public bool Fill(TakenLines into, int count, out bool filled)
     {
         filled = false;
-        while (into.Count < count)
+        while (into.Lines < count)
         {
             if (!_splitter.NeedsChunk)
             {
-                _splitter.Take(into, count - into.Count);
+                into.Lines += _splitter.Take(into.Tuples, count - into.Lines);
                 continue;
             }
             if (_prefetched is { } next)
@@ -93,7 +99,7 @@ public sealed class SourceFeed
             if (!_finalLineTaken)
             {
                 _finalLineTaken = true;
-                if (_splitter.TakeLast() is { } last) into.Add(last);
+                if (_splitter.TakeLast(into.Tuples)) into.Lines++;
                 continue;
             }
             return true;

@@ -53,8 +53,8 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
     private readonly Queue<int> _toSend = new();
     /// <summary>exactly_once: rounds sent and not yet acknowledged on every edge, with the seqs after them.</summary>
     private readonly Queue<(int Count, long[] SeqsAfter)> _sent = new();
-    private readonly List<StreamTuple> _round = [];
-    private readonly List<StreamTuple> _skipped = [];
+    private readonly TakenLines _round = new();
+    private readonly TakenLines _skipped = new();
     private RatePacer _pacer;
     private EdgeOutput? _output;
     private TaskDurability? _durability;
@@ -82,7 +82,10 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
         _transport = transport;
         _client = client;
         _exactlyOnce = exactlyOnce;
-        _feed = new SourceFeed(spec, Self, _stop.Token);
+        // An exactly_once source learns which lines are acknowledged from the batches that carried them (a recovery
+        // skips those), and the autoscaler takes the source's pace as what the first stage is offered: so only an
+        // at-least-once source of a job without autoscaling drops lines before they are sent.
+        _feed = new SourceFeed(spec, Self, _stop.Token, exactlyOnce is null && !spec.Plan.Autoscale ? SourceFeed.PrefilterOf(spec) : null);
         _pacer = new RatePacer(spec.Plan.InputRate / spec.StageTasks);
         _phase = exactlyOnce is null ? Phase.Starting : Phase.Recovering;
         if (exactlyOnce is null) Become(Active);
@@ -270,7 +273,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
         {
             _skipped.Clear();
             var done = _feed.Fill(_skipped, (int)Math.Min(_skip, RoundLines), out var filled);
-            _skip -= _skipped.Count;
+            _skip -= _skipped.Lines;
             if (!done) return;
             if (!filled) _skip = 0;
         }
@@ -329,19 +332,21 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
         });
     }
 
-    private void Send(List<StreamTuple> tuples)
+    private void Send(TakenLines round)
     {
-        if (tuples.Count == 0) return;
-        _meter.CountIn(tuples.Count);
+        if (round.Lines == 0) return;
+        var tuples = round.Tuples;
+        _meter.CountIn(round.Lines);
         _meter.CountOut(tuples.Count);
-        _output!.Emit(tuples);
+        if (tuples.Count > 0) _output!.Emit(tuples);
         if (_durability is not null)
         {
-            _output.Edges.Flush(force: true);
-            _sent.Enqueue((tuples.Count, _output.Edges.NextSeqs));
+            _output!.Edges.Flush(force: true);
+            _sent.Enqueue((round.Lines, _output.Edges.NextSeqs));
         }
-        tuples.Clear();
-        if (_firstOutputSent) return;
+        var emitted = tuples.Count;
+        round.Clear();
+        if (_firstOutputSent || emitted == 0) return;
         _firstOutputSent = true;
         Context.Parent.Tell(new FirstOutput(_spec.Id));
     }
