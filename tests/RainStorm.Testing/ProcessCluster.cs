@@ -63,9 +63,19 @@ public sealed class ProcessCluster : IAsyncDisposable
             var operators = withOperators ? Directory.CreateDirectory(cluster.OperatorDir).FullName : null;
             cluster.Nodes.Add(await NodeProcess.StartAsync(FreePort.Next(), null, Path.Combine(cluster._root, "n0"), roles, Hocon(0), httpPort, operators));
             var seed = cluster.Nodes[0].Address;
-            cluster.Nodes.AddRange(await Task.WhenAll(Enumerable.Range(1, nodes - 1)
-                .Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(cluster._root, $"n{i}"), roles, Hocon(i), httpPort, operators))));
-            await cluster.StartClientAsync(clientCmdPort, clientHocon);
+            // The client needs only the seed: it joins while the other nodes start.
+            var others = Enumerable.Range(1, nodes - 1)
+                .Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(cluster._root, $"n{i}"), roles, Hocon(i), httpPort, operators)).ToList();
+            try
+            {
+                await Task.WhenAll([.. others, cluster.StartClientAsync(clientCmdPort, clientHocon)]);
+            }
+            finally
+            {
+                // Whatever failed, every process that did start is the cluster's now, so disposing it kills them.
+                await Task.WhenAll(others.Select(n => n.ContinueWith(_ => { })));
+                cluster.Nodes.AddRange(others.Where(n => n.IsCompletedSuccessfully).Select(n => n.Result));
+            }
             if (roles.Contains("worker")) await cluster.WaitForWorkersAsync(nodes, TimeSpan.FromSeconds(60));
             return cluster;
         }
@@ -109,6 +119,8 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The client leaves while the nodes still run: once they are killed it could only wait until it downs itself.
+        if (_client is not null) await _client.DisposeAsync();
         var logged = new List<string>();
         foreach (var node in Nodes)
         {
@@ -124,7 +136,6 @@ public sealed class ProcessCluster : IAsyncDisposable
                 .Where(l => !l.Contains("Disassociated", StringComparison.Ordinal) && !l.Contains("uarantine", StringComparison.Ordinal)).TakeLast(80);
             _output.WriteLine($"--- node {node.Address} (pid {node.Pid}) ---\n{string.Join('\n', interesting)}");
         }
-        if (_client is not null) await _client.DisposeAsync();
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
         SerializationFailures.ThrowIfAny(logged);
     }
