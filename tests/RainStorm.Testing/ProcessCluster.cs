@@ -52,12 +52,16 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <param name="nodeHocon">Extra HOCON for node i (null = none), layered with the quiet console.</param>
     /// <param name="withOperators">Give the nodes one user-operator directory, <see cref="OperatorDir"/>.</param>
     /// <param name="roles">Every node's roles; without the worker role nothing waits for the leader's worker registry.</param>
+    /// <param name="tolerant">Layer <see cref="TestNode.TolerantFailureDetector"/> on every node and the client, for
+    /// tests that kill no node.</param>
     public static async Task<ProcessCluster> StartAsync(int nodes, ITestOutputHelper output, int clientCmdPort = -1, string? clientHocon = null,
-        bool http = false, Func<int, string?>? nodeHocon = null, bool withOperators = false, string roles = AllRoles)
+        bool http = false, Func<int, string?>? nodeHocon = null, bool withOperators = false, string roles = AllRoles, bool tolerant = false)
     {
         var cluster = new ProcessCluster(Directory.CreateTempSubdirectory("rainstorm-proc-").FullName, output, roles);
         var httpPort = http ? 0 : -1;
-        string Hocon(int i) => nodeHocon?.Invoke(i) is { } extra ? Quiet + "\n" + extra : Quiet;
+        var detector = tolerant ? TestNode.TolerantFailureDetector : "";
+        string Hocon(int i) => string.Join('\n', Quiet, detector, nodeHocon?.Invoke(i) ?? "");
+        clientHocon = string.Join('\n', detector, clientHocon ?? "");
         try
         {
             var operators = withOperators ? Directory.CreateDirectory(cluster.OperatorDir).FullName : null;
