@@ -1,7 +1,7 @@
 namespace RainStorm.Integration.Tests.Support;
 
-/// <summary>Tests that kill -9 node processes under exactly_once and at-least-once jobs (4 node processes each, the
-/// product's failure detector): the longer lane, about half of the project's time.</summary>
+/// <summary>Exactly-once jobs through kill -9 of node processes, kill_task and rescales (4 node processes each, the
+/// product's failure detector): about half of the project's time.</summary>
 [CollectionDefinition(Name)]
 public sealed class NodeFailureLane
 {
@@ -9,7 +9,8 @@ public sealed class NodeFailureLane
 }
 
 /// <summary>The other lane: embedded clusters (tolerant failure detector: their tests kill tasks, never nodes), the
-/// autoscaler, HyDFS replica loss and network partitions. The dashboard's collection runs after it.</summary>
+/// autoscaler, an at-least-once job through a node's kill -9, HyDFS replica loss and network partitions; the
+/// dashboard's collection runs after it.</summary>
 [CollectionDefinition(Name)]
 public sealed class ClusterLane
 {
