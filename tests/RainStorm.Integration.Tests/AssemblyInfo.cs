@@ -1,3 +1,5 @@
-// Each test here runs a whole cluster (several in-process nodes, or four to five node processes killed with -9).
-// Run side by side on two cores they starve each other's failure detectors and time out; one at a time they do not.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Two tests at a time, one from each lane (Support/TestLanes.cs); inside a lane one at a time. Every test runs a whole
+// cluster: two lanes fill the waits of paced jobs and failure detection, more would starve the failure detectors on
+// two cores.
+[assembly: CollectionBehavior(MaxParallelThreads = 2)]
+[assembly: TestCollectionOrderer("RainStorm.Integration.Tests.Support.LongestLaneFirst", "RainStorm.Integration.Tests")]

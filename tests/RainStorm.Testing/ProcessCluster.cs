@@ -52,20 +52,34 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <param name="nodeHocon">Extra HOCON for node i (null = none), layered with the quiet console.</param>
     /// <param name="withOperators">Give the nodes one user-operator directory, <see cref="OperatorDir"/>.</param>
     /// <param name="roles">Every node's roles; without the worker role nothing waits for the leader's worker registry.</param>
+    /// <param name="tolerant">Layer <see cref="TestNode.TolerantFailureDetector"/> on every node and the client, for
+    /// tests that kill no node.</param>
     public static async Task<ProcessCluster> StartAsync(int nodes, ITestOutputHelper output, int clientCmdPort = -1, string? clientHocon = null,
-        bool http = false, Func<int, string?>? nodeHocon = null, bool withOperators = false, string roles = AllRoles)
+        bool http = false, Func<int, string?>? nodeHocon = null, bool withOperators = false, string roles = AllRoles, bool tolerant = false)
     {
         var cluster = new ProcessCluster(Directory.CreateTempSubdirectory("rainstorm-proc-").FullName, output, roles);
         var httpPort = http ? 0 : -1;
-        string Hocon(int i) => nodeHocon?.Invoke(i) is { } extra ? Quiet + "\n" + extra : Quiet;
+        var detector = tolerant ? TestNode.TolerantFailureDetector : "";
+        string Hocon(int i) => string.Join('\n', Quiet, detector, nodeHocon?.Invoke(i) ?? "");
+        clientHocon = string.Join('\n', detector, clientHocon ?? "");
         try
         {
             var operators = withOperators ? Directory.CreateDirectory(cluster.OperatorDir).FullName : null;
             cluster.Nodes.Add(await NodeProcess.StartAsync(FreePort.Next(), null, Path.Combine(cluster._root, "n0"), roles, Hocon(0), httpPort, operators));
             var seed = cluster.Nodes[0].Address;
-            cluster.Nodes.AddRange(await Task.WhenAll(Enumerable.Range(1, nodes - 1)
-                .Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(cluster._root, $"n{i}"), roles, Hocon(i), httpPort, operators))));
-            await cluster.StartClientAsync(clientCmdPort, clientHocon);
+            // The client needs only the seed: it joins while the other nodes start.
+            var others = Enumerable.Range(1, nodes - 1)
+                .Select(i => NodeProcess.StartAsync(0, seed, Path.Combine(cluster._root, $"n{i}"), roles, Hocon(i), httpPort, operators)).ToList();
+            try
+            {
+                await Task.WhenAll([.. others, cluster.StartClientAsync(clientCmdPort, clientHocon)]);
+            }
+            finally
+            {
+                // Whatever failed, every process that did start is the cluster's now, so disposing it kills them.
+                await Task.WhenAll(others.Select(n => n.ContinueWith(_ => { })));
+                cluster.Nodes.AddRange(others.Where(n => n.IsCompletedSuccessfully).Select(n => n.Result));
+            }
             if (roles.Contains("worker")) await cluster.WaitForWorkersAsync(nodes, TimeSpan.FromSeconds(60));
             return cluster;
         }
@@ -109,6 +123,8 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The client leaves while the nodes still run: once they are killed it could only wait until it downs itself.
+        if (_client is not null) await _client.DisposeAsync();
         var logged = new List<string>();
         foreach (var node in Nodes)
         {
@@ -124,7 +140,6 @@ public sealed class ProcessCluster : IAsyncDisposable
                 .Where(l => !l.Contains("Disassociated", StringComparison.Ordinal) && !l.Contains("uarantine", StringComparison.Ordinal)).TakeLast(80);
             _output.WriteLine($"--- node {node.Address} (pid {node.Pid}) ---\n{string.Join('\n', interesting)}");
         }
-        if (_client is not null) await _client.DisposeAsync();
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
         SerializationFailures.ThrowIfAny(logged);
     }

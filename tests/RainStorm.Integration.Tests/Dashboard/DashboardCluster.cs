@@ -34,7 +34,7 @@ public sealed class DashboardCluster(IMessageSink sink) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Cluster = await ProcessCluster.StartAsync(3, new SinkOutput(sink), http: true,
-            nodeHocon: i => i < 2 ? $"rainstorm.http.token = \"{Token}\"" : null);
+            nodeHocon: i => i < 2 ? $"rainstorm.http.token = \"{Token}\"" : null, tolerant: true);
         await JobRunner.EnsureSourceAsync(Cluster.HyDfs, Source, RuntimeClusterFixture.TrafficSigns());
     }
 

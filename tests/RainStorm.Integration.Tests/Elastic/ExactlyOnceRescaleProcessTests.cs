@@ -12,6 +12,7 @@ namespace RainStorm.Integration.Tests.Elastic;
 /// about a minute) has its AggregateByKey stage rescaled at least 10 times up and down while it runs, with a kill_task
 /// right behind one rescale request (its failure lands while the rescale runs) and a kill -9 of a worker node between two others; per
 /// key the output counts are exactly 1..n, each once, n the independent count.</summary>
+[Collection(NodeFailureLane.Name)]
 public sealed class ExactlyOnceRescaleProcessTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Ask = TimeSpan.FromSeconds(30);

@@ -4,6 +4,7 @@ using RainStorm.Integration.Tests.Runtime;
 using RainStorm.Node.Local;
 using Xunit.Abstractions;
 using static RainStorm.Actors.Runtime.Protocol.JobCommands;
+using RainStorm.Integration.Tests.Support;
 
 namespace RainStorm.Integration.Tests.Elastic;
 
@@ -14,6 +15,7 @@ namespace RainStorm.Integration.Tests.Elastic;
 /// <summary>The runtime cluster with 8 task slots per worker (24 on its 3 workers), so the slots bound a rescale.</summary>
 public sealed class RescaleClusterFixture() : RuntimeClusterFixture("rainstorm.scaling.task-slots-per-worker = 8");
 
+[Collection(ClusterLane.Name)]
 public sealed class RescaleTests(RescaleClusterFixture fixture, ITestOutputHelper output) : IClassFixture<RescaleClusterFixture>
 {
     private static readonly TimeSpan Ask = TimeSpan.FromSeconds(60);

@@ -12,6 +12,7 @@ namespace RainStorm.Integration.Tests.ExactlyOnce;
 /// <summary>Issue 6's chaos test: 10 failures drawn at random (seeded) during one exactly_once App 1 job on 4 node
 /// processes: kill_task of any running task (source, Filter, AggregateByKey) and kill -9 of worker nodes other than
 /// the leader's. Each failure waits for the previous recovery; the counts must still be exact.</summary>
+[Collection(NodeFailureLane.Name)]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     private const int Failures = 10;

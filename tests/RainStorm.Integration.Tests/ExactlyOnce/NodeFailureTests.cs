@@ -13,6 +13,7 @@ namespace RainStorm.Integration.Tests.ExactlyOnce;
 /// <summary>Issue 6 with real processes: 4 <c>rainstorm node</c> processes, App 2 with exactly_once paced to last over
 /// 20 s, and a worker node killed with SIGKILL mid-job. Its tasks move to live nodes once the split brain resolver has
 /// downed it, and the output equals the failure-free result as a multiset.</summary>
+[Collection(NodeFailureLane.Name)]
 public sealed class NodeFailureTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Ask = TimeSpan.FromSeconds(30);

@@ -11,6 +11,7 @@ namespace RainStorm.Integration.Tests.ExactlyOnce;
 
 /// <summary>Issue 6 on 4 real <c>rainstorm node</c> processes: kill_task of a Filter and of an AggregateByKey task of
 /// App 1 (exactly_once, paced to run over 20 s), and a worker node that comes back after kill -9 taking new tasks.</summary>
+[Collection(NodeFailureLane.Name)]
 public sealed class ProcessTaskFailureTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Ask = TimeSpan.FromSeconds(30);

@@ -4,12 +4,14 @@ using RainStorm.Node.Local;
 using Xunit.Abstractions;
 using static RainStorm.Actors.Runtime.Protocol.JobCommands;
 using static RainStorm.Actors.Runtime.Recovery.RecoveryProtocol;
+using RainStorm.Integration.Tests.Support;
 
 namespace RainStorm.Integration.Tests.ExactlyOnce;
 
 /// <summary>Issue 6 on an embedded 3-node cluster: kill_task kills a Filter and an AggregateByKey task of App 1
 /// (exactly_once) mid-job; the leader restarts them elsewhere, they recover from their HyDFS journals, and the output
 /// is exact.</summary>
+[Collection(ClusterLane.Name)]
 public sealed class TaskFailureTests(RuntimeClusterFixture fixture, ITestOutputHelper output) : TestKit(), IClassFixture<RuntimeClusterFixture>
 {
     [Fact]

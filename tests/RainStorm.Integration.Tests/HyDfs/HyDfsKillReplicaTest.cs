@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using RainStorm.Actors.HyDfs;
 using Xunit.Abstractions;
+using RainStorm.Integration.Tests.Support;
 
 namespace RainStorm.Integration.Tests.HyDfs;
 
@@ -10,6 +11,7 @@ namespace RainStorm.Integration.Tests.HyDfs;
 /// SIGKILL. Every acknowledged append must survive, and the file must have 3 live replicas again (how fast is
 /// measured by bench/RainStorm.Bench.HyDfs: the deadlines here are generous, for a loaded machine).
 /// </summary>
+[Collection(ClusterLane.Name)]
 public sealed class HyDfsKillReplicaTest(ITestOutputHelper output)
 {
     [Fact]

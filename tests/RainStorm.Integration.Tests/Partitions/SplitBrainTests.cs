@@ -12,6 +12,7 @@ namespace RainStorm.Integration.Tests.Partitions;
 /// side, while an exactly_once job runs and a client appends to a HyDFS file whose primary is on the minority. Keep-majority keeps the 3; the 2 down themselves and exit; a new leader starts
 /// on the majority only after the old one stopped; the job completes with exact output; healed, the 2 rejoin as new
 /// incarnations and the leader stays where it is.</summary>
+[Collection(ClusterLane.Name)]
 public sealed partial class SplitBrainTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);

@@ -7,6 +7,7 @@ namespace RainStorm.Integration.Tests.Partitions;
 
 /// <summary>Issue 14 item 2: 3 node processes in network namespaces (non-loopback addresses, bind 0.0.0.0, advertised
 /// per-namespace address); one worker's link is cut during a burst of HyDFS appends, then healed.</summary>
+[Collection(ClusterLane.Name)]
 public sealed class WorkerPartitionTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);

@@ -11,6 +11,7 @@ namespace RainStorm.Integration.Tests.Runtime;
 /// <summary>An exactly_once=false job on 4 <c>rainstorm node</c> processes while a worker node gets SIGKILL: once the
 /// node is removed from the cluster the leader restarts the job from its source on the live nodes, and every line of
 /// the failure-free result is in the destination at least once.</summary>
+[Collection(ClusterLane.Name)]
 public sealed class AtLeastOnceNodeFailureTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Ask = TimeSpan.FromSeconds(30);

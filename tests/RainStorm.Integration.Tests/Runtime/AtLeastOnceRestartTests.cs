@@ -3,6 +3,7 @@ using RainStorm.Integration.Tests.ExactlyOnce;
 using RainStorm.Node.Local;
 using Xunit.Abstractions;
 using static RainStorm.Actors.Runtime.Protocol.JobCommands;
+using RainStorm.Integration.Tests.Support;
 
 namespace RainStorm.Integration.Tests.Runtime;
 
@@ -11,6 +12,7 @@ public sealed class RestartBudgetClusterFixture() : RuntimeClusterFixture("rains
 
 /// <summary>exactly_once=false jobs on a 3-node embedded cluster: a failed task restarts the whole job from its source
 /// as a new attempt (at-least-once: nothing lost, duplicates possible), at most max-restarts times.</summary>
+[Collection(ClusterLane.Name)]
 public sealed class AtLeastOnceRestartTests(RestartBudgetClusterFixture fixture, ITestOutputHelper output)
     : TestKit(), IClassFixture<RestartBudgetClusterFixture>
 {

@@ -1,8 +1,10 @@
 using static RainStorm.Actors.Runtime.Protocol.JobCommands;
+using RainStorm.Integration.Tests.Support;
 
 namespace RainStorm.Integration.Tests.Runtime;
 
 /// <summary>Bad job lines are refused with the parser's or the leader's one-line message, and nothing starts.</summary>
+[Collection(ClusterLane.Name)]
 public sealed class BadJobTests(RuntimeClusterFixture fixture) : IClassFixture<RuntimeClusterFixture>
 {
     [Theory]

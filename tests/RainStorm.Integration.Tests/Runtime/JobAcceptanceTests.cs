@@ -1,9 +1,11 @@
 using static RainStorm.Actors.Runtime.Protocol.JobCommands;
+using RainStorm.Integration.Tests.Support;
 
 namespace RainStorm.Integration.Tests.Runtime;
 
 /// <summary>Issue 5's acceptance jobs on a 3-node embedded cluster, checked against results computed independently
 /// from the same file.</summary>
+[Collection(ClusterLane.Name)]
 public sealed class JobAcceptanceTests(RuntimeClusterFixture fixture) : IClassFixture<RuntimeClusterFixture>
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(2);

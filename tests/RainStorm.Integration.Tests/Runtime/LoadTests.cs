@@ -8,6 +8,7 @@ namespace RainStorm.Integration.Tests.Runtime;
 /// <summary>Many at once on a 3-node embedded cluster through the real CLI: 20 jobs submitted together while 80 more
 /// clients list jobs and tasks, then 20 clients wait for them. Every client is answered, every job completes with
 /// its whole output, and the managed heap after the run stays bounded.</summary>
+[Collection(ClusterLane.Name)]
 public sealed class LoadTests(ITestOutputHelper output)
 {
     private const int Jobs = 20;

@@ -1,10 +1,12 @@
 using RainStorm.Actors.Commands.Execution;
 using RainStorm.Node.Local;
+using RainStorm.Integration.Tests.Support;
 
 namespace RainStorm.Integration.Tests.Runtime;
 
 /// <summary>The `local` console speaks the node CLI's language: same command names, same tables, old spellings as
 /// aliases, and a missing source explained once in the terms of this mode.</summary>
+[Collection(ClusterLane.Name)]
 public sealed class LocalConsoleTests(RuntimeClusterFixture fixture) : IClassFixture<RuntimeClusterFixture>
 {
     private async Task<string> RunAsync(params string[] lines)

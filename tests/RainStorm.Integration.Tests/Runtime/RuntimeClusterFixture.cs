@@ -9,11 +9,13 @@ namespace RainStorm.Integration.Tests.Runtime;
 /// tests of a class, with a fresh data directory and operator directory, both deleted afterwards.</summary>
 public class RuntimeClusterFixture : IAsyncLifetime
 {
+    /// <summary>Quiet, quick gossip, and the failure detector tolerant of a loaded machine: no test on an embedded
+    /// cluster kills a node, and they run beside the node-failure lane.</summary>
     public const string TestHocon = """
         rainstorm.log.console-level = OFF
         akka.cluster.gossip-interval = 300ms
         akka.cluster.leader-actions-interval = 300ms
-        """;
+        """ + "\n" + TestNode.TolerantFailureDetector;
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "rainstorm-runtime-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly string _extraHocon;

@@ -2,10 +2,12 @@ using System.Diagnostics;
 using Akka.TestKit.Xunit2;
 using RainStorm.Node.Local;
 using static RainStorm.Actors.Runtime.Protocol.JobCommands;
+using RainStorm.Integration.Tests.Support;
 
 namespace RainStorm.Integration.Tests.Runtime;
 
 /// <summary>Pacing, rates in list_tasks, following the output, kill_task and kill_job on a 3-node embedded cluster.</summary>
+[Collection(ClusterLane.Name)]
 public sealed class RuntimeControlTests(RuntimeClusterFixture fixture) : TestKit(), IClassFixture<RuntimeClusterFixture>
 {
     private async Task<string> GeneratedSourceAsync(string name, int lines)

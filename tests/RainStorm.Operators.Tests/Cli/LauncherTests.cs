@@ -1,60 +1,9 @@
-using System.Diagnostics;
-using RainStorm.Operators.Tests.Support;
-
 namespace RainStorm.Operators.Tests.Cli;
 
-/// <summary>
-/// <c>bin/rainstorm</c> builds the node binary when it is missing or older than any source, and otherwise just runs it.
-/// Tested on a copy of the launcher in a scratch tree of the same layout whose src/RainStorm.Node is a tiny console
-/// program (the real one takes a minute to build): the launcher, dotnet and the file timestamps are all real.
-/// </summary>
-public sealed class LauncherTests : IDisposable
+/// <summary><c>bin/rainstorm</c> started together, with a failing build and with a closed standard input (see
+/// <see cref="LauncherScratch"/>).</summary>
+public sealed class LauncherTests : LauncherScratch
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("rainstorm-launcher-").FullName;
-
-    public LauncherTests()
-    {
-        Directory.CreateDirectory(Path.Combine(_root, "bin"));
-        File.Copy(Path.Combine(Repository.Root, "bin", "rainstorm"), Launcher);
-        File.SetUnixFileMode(Launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Write("Directory.Build.props", "<Project />");
-        Write("Directory.Packages.props", "<Project />");
-        Write("hocon/rainstorm.conf", "rainstorm {}");
-        Write("src/RainStorm.Node/RainStorm.Node.csproj", """
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <AssemblyName>rainstorm</AssemblyName>
-              </PropertyGroup>
-            </Project>
-            """);
-        WriteProgram("v1");
-    }
-
-    private string Launcher => Path.Combine(_root, "bin", "rainstorm");
-    private string Binary => Path.Combine(_root, ".build", "rainstorm", "rainstorm.dll");
-
-    [Fact]
-    public async Task Builds_when_missing_runs_without_building_when_current_and_rebuilds_when_a_source_is_newer()
-    {
-        Assert.False(File.Exists(Binary));
-        Assert.Equal(("v1 a b\n", Building), await RunAsync("a", "b"));
-
-        Assert.Equal(("v1 c\n", ""), await RunAsync("c"));
-
-        // A changed source, and the binary older than it (dated back: no doubts about time-stamp granularity).
-        WriteProgram("v2");
-        AgeBinary();
-        Assert.Equal(("v2 d\n", Building), await RunAsync("d"));
-        Assert.Equal(("v2 e\n", ""), await RunAsync("e"));
-
-        // Configuration counts as a source too.
-        Write("hocon/rainstorm.conf", "rainstorm { changed = true }");
-        AgeBinary();
-        Assert.Equal(("v2 f\n", Building), await RunAsync("f"));
-    }
-
     [Fact]
     public async Task Launchers_started_together_build_once_and_all_run_the_new_binary()
     {
@@ -87,48 +36,5 @@ public sealed class LauncherTests : IDisposable
         var (exitCode, stdout, stderr) = await RunProcessAsync("/bin/bash", "-c", "exec \"$0\" <&-", Launcher);
         Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
         Assert.Equal("read 0\n", stdout);
-    }
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
-    private const string Building = "rainstorm: building (first run or sources changed)...\n";
-
-    private void AgeBinary() => File.SetLastWriteTimeUtc(Binary, DateTime.UtcNow.AddMinutes(-1));
-
-    private void WriteProgram(string version) =>
-        Write("src/RainStorm.Node/Program.cs", $"System.Console.WriteLine(\"{version} \" + string.Join(\" \", args));");
-
-    private void Write(string relative, string text)
-    {
-        var path = Path.Combine(_root, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-    }
-
-    private async Task<(string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        var (exitCode, stdout, stderr) = await RunRawAsync(args);
-        Assert.True(exitCode == 0, $"bin/rainstorm exited with {exitCode}: {stderr}");
-        return (stdout, stderr);
-    }
-
-    private Task<(int ExitCode, string Stdout, string Stderr)> RunRawAsync(params string[] args) => RunProcessAsync(Launcher, args);
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunProcessAsync(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        try
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-            return (process.ExitCode, await stdout, await stderr);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
     }
 }
