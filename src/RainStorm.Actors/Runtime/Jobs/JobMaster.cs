@@ -152,8 +152,11 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         Receive<KillJob>(_ =>
         {
             _log.Warning("kill_job: killing job {0}", _job.Id);
-            Sender.Tell(new JobKilled(_job.Id));
+            var requester = Sender;
             EndJob(JobStatus.Killed, "killed by kill_job");
+            // Answered by the leader once it recorded the end (the JobFinished just sent comes first), so a query that
+            // follows the answer never finds the job still running.
+            Context.Parent.Tell(new JobKilled(_job.Id), requester);
         });
         Receive<RescaleProtocol.UpstreamExpected>(_ => { }); // after a shrink, from the next stage's tasks
         Receive<RescaleProtocol.Held>(_ => { });

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using RainStorm.Actors.Runtime.Jobs;
+using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Actors.Runtime.Recovery;
 using static RainStorm.Actors.Runtime.Jobs.JobMasterProtocol;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
@@ -49,6 +50,7 @@ public sealed partial class LeaderActor
             JournalJobEnded(finished.Record);
             PushCluster();
         });
+        Receive<JobCommands.JobKilled>(killed => Sender.Tell(killed)); // from a job master, after its JobFinished: to the requester
         Receive<WidthChanged>(changed => _journal?.Tell(new JobJournal.StageRescaled(changed.JobId, changed.Stage, changed.Width,
             changed.Table, changed.Generations, changed.Epoch, changed.Leaving)));
         Receive<JobJournal.TaskRetired>(retired => _journal?.Tell(retired));
