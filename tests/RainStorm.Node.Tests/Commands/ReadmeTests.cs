@@ -59,8 +59,8 @@ public sealed class ReadmeTests
     {
         var readme = Read("README.md");
         Assert.Contains("bin/rainstorm local --demo\n", readme);
-        Assert.Contains("dotnet test RainStorm.sln -c Release\n", readme);
-        Assert.Contains("dotnet test RainStorm.sln -c Release", Read(".ci", "run"));
+        Assert.Contains("\nbin/test\n", readme);
+        Assert.EndsWith("\nbin/test\n", Read(".ci", "run")); // CI runs exactly the README's test command
         Assert.Contains("dotnet tool install", readme);
         foreach (var doc in Directory.GetFiles(Path.Combine(Root, "docs"), "*.md"))
             Assert.Contains($"](docs/{Path.GetFileName(doc)})", readme);
