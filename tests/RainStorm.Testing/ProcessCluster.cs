@@ -81,6 +81,11 @@ public sealed class ProcessCluster : IAsyncDisposable
                 cluster.Nodes.AddRange(others.Where(n => n.IsCompletedSuccessfully).Select(n => n.Result));
             }
             if (roles.Contains("worker")) await cluster.WaitForWorkersAsync(nodes, TimeSpan.FromSeconds(60));
+            // The client joined while the nodes started: its HyDFS ring must hold them all before a test creates a
+            // file, or a create can go to a node that is not the file's primary once the ring is complete.
+            if (roles.Contains("hydfs"))
+                await Poll.UntilAsync(async () => (await cluster.HyDfs.ListMembersAsync()).Count >= nodes, TimeSpan.FromSeconds(60),
+                    $"the client's HyDFS ring holding all {nodes} nodes", 200);
             return cluster;
         }
         catch
