@@ -13,8 +13,8 @@ namespace RainStorm.Actors.Runtime.Jobs;
 
 /// <summary>
 /// Live rescale of one operator stage (docs/elastic.md), the job master's rescaling phase: the stage in front holds back
-/// the key groups that move until their old owners acknowledged everything sent to them (exactly_once: its whole output,
-/// until the stage is quiet), new tasks start, the key groups that move (the fewest,
+/// the key groups that move until their old owners acknowledged everything sent to them (and journaled, exactly_once;
+/// see <see cref="HeldGroups"/> for when the whole output is held), new tasks start, the key groups that move (the fewest,
 /// <see cref="KeyGroupMover"/>) go from their old owner to their new one with their state, the stages around expect
 /// their new edges, tasks that leave finish and stop, and the new routing (next epoch) releases the hold.
 /// </summary>
@@ -81,17 +81,22 @@ public sealed partial class JobMaster
         return null;
     }
 
-    /// <summary>What task <paramref name="upstream"/> of the stage in front holds back: its whole output for an
-    /// exactly_once job (a replay must never cross the rescale); otherwise the tuples of the key groups that change
-    /// owner (stateful stage) or whose owner leaves (stateless stage), while the rest flows on. Over a forward edge a
-    /// task holds all of its output if the task it feeds leaves, else nothing. Asked before the new shape takes effect.</summary>
+    /// <summary>What task <paramref name="upstream"/> of the stage in front holds back, while the rest flows on: the
+    /// tuples of the key groups that change owner (stateful stage) or whose owner leaves (stateless stage; exactly_once:
+    /// every group whose owner changes, since a replay must cut the same batches whichever routing it recovers with).
+    /// Over a forward edge a task holds all of its output if the task it feeds leaves, else nothing. exactly_once holds
+    /// the whole output where routing changes beyond the held groups: over a forward edge (it becomes a rebalancing one)
+    /// and when the stage's own forward edge to the next stage does (the stage's tasks then must take no input until
+    /// the new routing). Asked before the new shape takes effect.</summary>
     private int[]? HeldGroups(RescaleRun run, TaskState upstream)
     {
-        if (_job.Plan.ExactlyOnce) return null;
-        if (Placement.ModeInto(_job, run.Stage) == RoutingMode.Forward) return upstream.Id.Index < run.To ? [] : null;
+        var exactlyOnce = _job.Plan.ExactlyOnce;
+        if (Placement.ModeInto(_job, run.Stage) == RoutingMode.Forward) return exactlyOnce || upstream.Id.Index >= run.To ? null : [];
+        if (exactlyOnce && run.Stage < _job.StageCount && Placement.ModeInto(_job, run.Stage + 1) == RoutingMode.Forward) return null;
         if (run.OldTable is not null) return KeyGroupMover.Moved(run.OldTable, run.NewTable!).ToArray();
         var table = Placement.TableInto(_job, run.Stage);
-        return Enumerable.Range(0, table.Length).Where(g => table[g] >= run.To).ToArray();
+        var next = Placement.KeyGroupTable(run.To);
+        return Enumerable.Range(0, table.Length).Where(g => exactlyOnce ? table[g] != next[g] : table[g] >= run.To).ToArray();
     }
 
     private void Rescaling()

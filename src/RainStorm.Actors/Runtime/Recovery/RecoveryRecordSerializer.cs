@@ -9,7 +9,7 @@ namespace RainStorm.Actors.Runtime.Recovery;
 
 /// <summary>Compact binary format of the exactly-once journal events and snapshots (they carry many tuples: no Hyperion).</summary>
 /// <remarks>Records start with a layout version byte under the manifests <c>round</c>, <c>snapshot</c>,
-/// <c>source-round</c>, <c>source-snapshot</c> and <c>edges-forgotten</c>. Journals written before the version byte carry the one-letter
+/// <c>source-round</c>, <c>source-snapshot</c>, <c>edges-forgotten</c>, <c>hold-started</c> and <c>hold-released</c>. Journals written before the version byte carry the one-letter
 /// manifests <c>R</c>, <c>S</c>, <c>r</c>, <c>s</c>: those records are read as version 0 (the same fields, no version byte).</remarks>
 public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -17,6 +17,9 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
 
     /// <summary>Version 1: version 0's fields after the version byte.</summary>
     public const byte Version1 = 1;
+
+    /// <summary>Version 2: a task snapshot ends with the held key groups (or -1) and the tuples kept aside.</summary>
+    public const byte Version2 = 2;
 
     public override int Identifier => SerializerId;
 
@@ -27,6 +30,8 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
         SourceRound => "source-round",
         SourceSnapshot => "source-snapshot",
         EdgesForgotten => "edges-forgotten",
+        HoldStarted => "hold-started",
+        HoldReleased => "hold-released",
         _ => throw new ArgumentException($"{nameof(RecoveryRecordSerializer)} cannot serialize {o.GetType()}."),
     };
 
@@ -35,7 +40,7 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
         using var stream = new MemoryStream();
         using (var w = new BinaryWriter(stream))
         {
-            w.Write(Version1);
+            w.Write(Version2);
             switch (obj)
             {
                 case TaskRound round:
@@ -54,6 +59,9 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
                     w.Write(s.SinkSeq);
                     w.Write(s.TuplesIn);
                     w.Write(s.TuplesOut);
+                    if (s.HeldGroups is null) w.Write(-1);
+                    else WriteArray(w, s.HeldGroups, w.Write);
+                    WriteTuples(w, s.KeptAside ?? []);
                     break;
                 case SourceRound r:
                     w.Write(r.Count);
@@ -65,6 +73,11 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
                     break;
                 case EdgesForgotten f:
                     WriteArray(w, f.Edges, e => WriteEdge(w, e));
+                    break;
+                case HoldStarted h:
+                    WriteArray(w, h.Groups, w.Write);
+                    break;
+                case HoldReleased:
                     break;
                 default:
                     throw new ArgumentException($"{nameof(RecoveryRecordSerializer)} cannot serialize {obj.GetType()}.");
@@ -84,11 +97,14 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
             "source-round" => "r",
             "source-snapshot" => "s",
             "edges-forgotten" => "F",
+            "hold-started" => "H",
+            "hold-released" => "h",
             _ => throw new System.Runtime.Serialization.SerializationException($"{nameof(RecoveryRecordSerializer)}: unknown manifest '{manifest}'."),
         };
-        if (manifest.Length > 1 && r.ReadByte() is var version && version > Version1)
+        var version = manifest.Length > 1 ? r.ReadByte() : (byte)0;
+        if (version > Version2)
             throw new System.Runtime.Serialization.SerializationException(
-                $"task journal record '{manifest}' of layout version {version}: this node reads up to version {Version1} (written by a newer RainStorm?)");
+                $"task journal record '{manifest}' of layout version {version}: this node reads up to version {Version2} (written by a newer RainStorm?)");
         return kind switch
         {
             "R" => new TaskRound(
@@ -100,11 +116,24 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
                 ReadArray(r, () => ReadBatch(r)),
                 ReadLongs(r), r.ReadBoolean(),
                 ReadArray(r, () => new SinkAppend(r.ReadInt64(), ReadBytes(r)!)),
-                r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
+                r.ReadInt64(), r.ReadInt64(), r.ReadInt64(),
+                version >= Version2 ? ReadHeldGroups(r) : null,
+                version >= Version2 ? ReadTuples(r) : null),
             "r" => new SourceRound(r.ReadInt32()),
             "F" => new EdgesForgotten(ReadArray(r, () => ReadEdge(r))),
+            "H" => new HoldStarted(ReadArray(r, r.ReadInt32)),
+            "h" => HoldReleased.Instance,
             _ => new SourceSnapshot(r.ReadInt64(), ReadLongs(r), ReadArray(r, r.ReadInt32)),
         };
+    }
+
+    private static int[]? ReadHeldGroups(BinaryReader r)
+    {
+        var count = r.ReadInt32();
+        if (count < 0) return null;
+        var groups = new int[count];
+        for (var i = 0; i < count; i++) groups[i] = r.ReadInt32();
+        return groups;
     }
 
     private static TupleBatch ReadBatch(BinaryReader r)

@@ -24,13 +24,25 @@ public static class RecoveryRecords
     /// the same index starts a fresh edge that the old marks must not shadow when the journal is replayed.</summary>
     public sealed record EdgesForgotten(Edge[] Edges) : IRecoveryRecord;
 
+    /// <summary>From here on the task's output keeps the tuples of <see cref="Groups"/> aside (a rescale moves those key
+    /// groups of the next stage): a replay keeps the same tuples aside from the same round on.</summary>
+    public sealed record HoldStarted(int[] Groups) : IRecoveryRecord;
+
+    /// <summary>The hold ended: what was kept aside went out by the routing the task had then (the one it recovers with,
+    /// since a rescale in between would have journaled a snapshot first), and every later round is cut by it too.</summary>
+    public sealed record HoldReleased : IRecoveryRecord
+    {
+        public static readonly HoldReleased Instance = new();
+    }
+
     /// <summary>A sink append with its idempotency seq (HyDFS applies a repeated (task, seq) once).</summary>
     public sealed record SinkAppend(long Seq, byte[] Data);
 
-    /// <summary>Everything an operator task needs to continue without its older journal events.</summary>
+    /// <summary>Everything an operator task needs to continue without its older journal events; during a partial hold
+    /// also the key groups held and the tuples kept aside.</summary>
     public sealed record TaskSnapshot(
         EdgeMark[] Marks, IReadOnlyDictionary<int, byte[]> State, TupleBatch[] Outstanding, long[] NextSeqs, bool Finishing,
-        SinkAppend[] Appends, long SinkSeq, long TuplesIn, long TuplesOut) : IRecoveryRecord;
+        SinkAppend[] Appends, long SinkSeq, long TuplesIn, long TuplesOut, int[]? HeldGroups = null, StreamTuple[]? KeptAside = null) : IRecoveryRecord;
 
     /// <summary>A source task emitted its next <see cref="Count"/> owned lines (as one batch per destination at most,
     /// cut by size); the last round of a file may be the final line without a line break.</summary>

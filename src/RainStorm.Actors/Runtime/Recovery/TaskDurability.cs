@@ -50,18 +50,6 @@ public sealed class TaskDurability(IActorRef journal, RecoverySettings settings)
         durable();
     }
 
-    /// <summary>Runs <paramref name="then"/> right after the continuation of the last append under way.</summary>
-    public void AfterAppends(Action then)
-    {
-        if (_appending.Count == 0) throw new InvalidOperationException("No journal append is under way.");
-        var last = _appending[^1];
-        _appending[^1] = () =>
-        {
-            last();
-            then();
-        };
-    }
-
     /// <summary>Saves <paramref name="snapshot"/>, which must cover every append (none under way);
     /// <paramref name="saved"/> runs once it is stored.</summary>
     public void Save(IRecoveryRecord snapshot, Action? saved = null)

@@ -83,6 +83,22 @@ public sealed class EdgeOutput : ITaskOutput
         return true;
     }
 
+    /// <summary>This output routes by the next stage's key groups (it can hold some of them).</summary>
+    public bool ByKeyGroup => _router.Routing.Mode == RoutingMode.KeyGroups;
+
+    /// <summary>The key groups a partial hold keeps aside, or null.</summary>
+    public int[]? HeldGroups => _heldGroups?.Order().ToArray();
+
+    /// <summary>What a partial hold kept aside so far, oldest first.</summary>
+    public IReadOnlyList<StreamTuple> KeptAside => _keptAside;
+
+    /// <summary>exactly_once recovery: a partial hold as a snapshot left it (its tuples go out by the next routing).</summary>
+    public void RestoreHold(int[] groups, IEnumerable<StreamTuple> keptAside)
+    {
+        TryHoldGroups(groups);
+        foreach (var tuple in keptAside) KeepAside(tuple);
+    }
+
     /// <summary>The tuples sent per key group since the last call, or null over a forward edge.</summary>
     public long[]? TakeGroupsOut()
     {

@@ -42,7 +42,10 @@ public sealed partial class OperatorTask
                     foreach (var input in round.Inputs) _inbound.Replay(input.Edge, input.Seq, input.EndOfStream);
                     _meter.CountIn((int)round.TuplesIn);
                     _meter.CountOut(round.Outputs.Length);
-                    _replayed.Add(round.Outputs);
+                    _replayed.Add(round);
+                    break;
+                case HoldStarted or HoldReleased:
+                    _replayed.Add(record);
                     break;
                 case EdgesForgotten forgotten:
                     _inbound.Forget(forgotten.Edges);
@@ -51,7 +54,7 @@ public sealed partial class OperatorTask
         }
         if (recovered.Snapshot is null && recovered.Events.Count == 0) return;
         _roundsSinceSnapshot = recovered.Events.Count;
-        var tuples = _replayed.Sum(r => (long)r.Length) + ((recovered.Snapshot as TaskSnapshot)?.Outstanding.Sum(b => (long)b.Tuples.Length) ?? 0);
+        var tuples = _replayed.OfType<TaskRound>().Sum(r => (long)r.Outputs.Length) + ((recovered.Snapshot as TaskSnapshot)?.Outstanding.Sum(b => (long)b.Tuples.Length) ?? 0);
         _log.Info("Task {0} recovered from its journal in {1} ms: snapshot {2}, {3} events replayed, {4} outputs to resend",
             _spec.Id, (long)recovered.Took.TotalMilliseconds, recovered.Snapshot is null ? "none" : "loaded", recovered.Events.Count, tuples);
         Context.Parent.Tell(new TaskRecovered(_spec.Id, recovered.Events.Count, recovered.Snapshot is not null, tuples, recovered.Took));

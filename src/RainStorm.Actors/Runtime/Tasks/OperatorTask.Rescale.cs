@@ -13,7 +13,11 @@ public sealed partial class OperatorTask
     {
         Receive<RescaleProtocol.Hold>(hold =>
         {
-            _hold = HoldState.Start(_output as EdgeOutput, hold, Sender, _durability is not null);
+            var edges = _output as EdgeOutput;
+            if (_durability is not null && hold.Groups is { Length: > 0 } groups && edges is { ByKeyGroup: true })
+                HoldGroupsDurably(hold, groups, edges);
+            else
+                _hold = HoldState.Start(edges, hold, Sender, keepGroupsAside: _durability is null);
             Work();
         });
         Receive<RescaleProtocol.Retire>(_ =>
@@ -47,21 +51,50 @@ public sealed partial class OperatorTask
         Receive<RescaleProtocol.Release>(release => Stateful?.Remove(release.KeyGroups.ToHashSet()));
     }
 
-    /// <summary>Runs <paramref name="then"/> now, or (exactly_once) once the rounds under way are in the journal.</summary>
+    /// <summary>exactly_once, partial hold: the held key groups go into the journal first and are kept aside from the
+    /// round after it on (rounds under way still go out as they are), so a replay keeps the very same tuples aside.
+    /// The rest of the output flows on.</summary>
+    private void HoldGroupsDurably(RescaleProtocol.Hold hold, int[] groups, EdgeOutput edges)
+    {
+        var held = new HoldState(Sender, hold.Rescale, groups, HoldStep.Journaling);
+        _hold = held;
+        _journaledHold = groups;
+        _durability!.Append(new HoldStarted(groups), () =>
+        {
+            edges.TryHoldGroups(groups);
+            if (held.Step == HoldStep.Journaling) held.Step = HoldStep.Emptying;
+            Work();
+        });
+    }
+
+    /// <summary>Runs <paramref name="then"/> now, or (exactly_once) once the rounds under way are in the journal; no
+    /// round starts until then.</summary>
     private void WhenSettled(Action then)
     {
-        if (_durability is { InFlight: > 0 }) _durability.AfterAppends(() => WhenSettled(then));
+        if (_durability is { InFlight: > 0 }) _afterRounds.Add(then);
         else then();
     }
 
-    /// <summary>A held task answers once its output is empty (everything it sent acknowledged) and, exactly_once, its
-    /// journal holds a snapshot of that point (no replay will resend a batch from before the rescale).</summary>
+    private void RunAfterRounds()
+    {
+        if (_afterRounds.Count == 0 || _durability is { InFlight: > 0 }) return;
+        var due = _afterRounds.ToList();
+        _afterRounds.Clear();
+        foreach (var step in due) step();
+    }
+
+    /// <summary>A held task answers once what the hold concerns is acknowledged (its whole output, or what the held
+    /// groups' old owners were sent before the hold) and, exactly_once, its journal holds a snapshot of that point (no
+    /// replay will resend a batch from before the rescale, or cut one by the routing after it).</summary>
     private void AnswerHold()
     {
         var hold = _hold!;
-        if (hold.Step != HoldStep.Emptying || !hold.Settled(_output as EdgeOutput) || _durability is { InFlight: > 0 }) return;
+        if (hold.Step != HoldStep.Emptying || !hold.Settled(_output as EdgeOutput)) return;
+        // Held whole, a round under way would still add output after the hold: wait for it (none starts meanwhile).
+        // Held partly, its output of the held groups is kept aside like any later round's.
+        if (hold.Whole && _durability is { InFlight: > 0 }) return;
         hold.Step = HoldStep.Fencing;
-        Fenced(() => hold.Answer(_spec.Id));
+        WhenSettled(() => Fenced(() => hold.Answer(_spec.Id)));
     }
 
     /// <summary>Runs a step that may fail because of the operator or the output; a failure fails the task cleanly.</summary>

@@ -62,8 +62,15 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
     private bool _firstOutputSent;
     /// <summary>exactly_once, after recovery until the first routing: what the output starts from.</summary>
     private TaskSnapshot? _restored;
-    private readonly List<StreamTuple[]> _replayed = [];
+    /// <summary>exactly_once, after recovery until the first routing: the journaled rounds and hold records to cut again.</summary>
+    private readonly List<IRecoveryRecord> _replayed = [];
     private int _roundsSinceSnapshot;
+    /// <summary>exactly_once: the key groups of the hold whose start is the journal's last hold record (its release is
+    /// journaled before what was kept aside goes out).</summary>
+    private int[]? _journaledHold;
+    /// <summary>exactly_once: steps that need every round under way in the journal (a snapshot of this point); while any
+    /// waits, no new round starts, so a stage under flow still reaches such a point at once.</summary>
+    private readonly List<Action> _afterRounds = [];
     /// <summary>The job master holding this task's output for a rescale (held whole, it takes no input until the next
     /// routing; held partly, it keeps the moving key groups' tuples aside and the rest flows).</summary>
     private HoldState? _hold;
@@ -181,15 +188,40 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
         }
         else if (_output is EdgeOutput edges && routing.Downstream is not null)
         {
-            edges.Reroute(routing.Downstream);
+            Reroute(edges, routing.Downstream);
         }
         _hold?.Cancel();
         _hold = null;
         Work();
     }
 
-    /// <summary>The output; with exactly_once it starts from the snapshot's outstanding batches and seqs, then the
-    /// replayed rounds' outputs are cut again (same batches, same seqs) and queued to be resent.</summary>
+    /// <summary>The next stage's tasks moved or were rescaled. exactly_once, after a partial hold: the hold's end is
+    /// journaled before what was kept aside goes out, so a replay releases it after the same round.</summary>
+    private void Reroute(EdgeOutput edges, StageRouting routing)
+    {
+        if (_durability is null)
+        {
+            edges.Reroute(routing);
+            return;
+        }
+        if (_journaledHold is null)
+        {
+            edges.Reroute(routing);
+            edges.Edges.Flush(force: true);
+            return;
+        }
+        _journaledHold = null;
+        _durability.Append(HoldReleased.Instance, () =>
+        {
+            edges.Reroute(routing);
+            edges.Edges.Flush(force: true);
+            Work();
+        });
+    }
+
+    /// <summary>The output; with exactly_once it starts from the snapshot's outstanding batches and seqs (and a partial
+    /// hold's kept-aside tuples), then the replayed rounds' outputs are cut again (same batches, same seqs) and queued
+    /// to be resent. A hold the journal leaves open ends with this routing.</summary>
     private void CreateOutput(Routing routing)
     {
         if (_spec.IsLast)
@@ -203,11 +235,32 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
         {
             var edges = EdgeOutput.For(_spec, routing.Downstream!, _transport, Self);
             if (_restored is not null) edges.Edges.Restore(_restored.Outstanding, _restored.NextSeqs, _restored.Finishing);
+            if (_restored?.HeldGroups is { } held) edges.RestoreHold(held, _restored.KeptAside ?? []);
             _output = edges;
         }
-        foreach (var outputs in _replayed) Emit(outputs);
+        foreach (var step in _replayed)
+        {
+            switch (step)
+            {
+                case TaskRound round:
+                    Emit(round.Outputs);
+                    break;
+                case HoldStarted started:
+                    (_output as EdgeOutput)?.TryHoldGroups(started.Groups);
+                    break;
+                case HoldReleased when _output is EdgeOutput edges:
+                    edges.Reroute(routing.Downstream!);
+                    edges.Edges.Flush(force: true);
+                    break;
+            }
+        }
         _replayed.Clear();
         _restored = null;
+        if (_output is EdgeOutput { HeldGroups: { } open } output)
+        {
+            _journaledHold = open;
+            Reroute(output, routing.Downstream!);
+        }
     }
 
     private void OnBatch(TupleBatch batch)
@@ -247,12 +300,13 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
     {
         using var busy = _meter.Busy();
         if (_output is null || _phase is Phase.Completed or Phase.Failed) return;
+        RunAfterRounds();
         if (_hold is not null)
         {
             AnswerHold();
             if (_hold.Whole) return;
         }
-        while (_queue.Count > 0 && _output.HasRoom && (_durability?.CanStartRound ?? true))
+        while (_queue.Count > 0 && _afterRounds.Count == 0 && _output.HasRoom && (_durability?.CanStartRound ?? true))
         {
             if (!Guard(RunRound)) return;
         }
@@ -352,7 +406,8 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
     {
         _roundsSinceSnapshot = 0;
         var sink = _output as DurableSink;
-        var edges = (_output as EdgeOutput)?.Edges;
+        var output = _output as EdgeOutput;
+        var edges = output?.Edges;
         _durability!.Save(new TaskSnapshot(
             _inbound.Marks().ToArray(),
             Stateful?.Snapshot() ?? new Dictionary<int, byte[]>(),
@@ -361,7 +416,8 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
             edges?.Finishing ?? false,
             sink?.Outstanding() ?? [],
             sink?.Seq ?? 0,
-            _meter.TuplesIn, _meter.TuplesOut), saved);
+            _meter.TuplesIn, _meter.TuplesOut,
+            output?.HeldGroups, output?.KeptAside.ToArray()), saved);
     }
 
     /// <summary>Runs <paramref name="then"/> once what the task did so far is in its journal as one snapshot (so a

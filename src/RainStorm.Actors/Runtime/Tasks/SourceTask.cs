@@ -179,7 +179,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
         });
         Receive<RescaleProtocol.Hold>(hold =>
         {
-            _hold = HoldState.Start(_output, hold, Sender, _durability is not null);
+            _hold = HoldState.Start(_output, hold, Sender, keepGroupsAside: _durability is null);
             Emit();
         });
         Receive<SourceReader.Opened>(opened =>

@@ -11,6 +11,7 @@ using RainStorm.Operators.Jobs;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 using static RainStorm.Actors.Runtime.Recovery.RecoveryProtocol;
 using static RainStorm.Actors.Runtime.Transport.TupleTransport;
+using static RainStorm.Actors.Tests.Runtime.ExactlyOnce.DurableTaskDefaults;
 
 namespace RainStorm.Actors.Tests.Runtime.ExactlyOnce;
 
@@ -18,8 +19,6 @@ namespace RainStorm.Actors.Tests.Runtime.ExactlyOnce;
 /// on another node resends its unacknowledged output with the same seq, drops a retried input, and counts on.</summary>
 public sealed class DurableOperatorTaskSpec : TestKit
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-    private static readonly TransportSettings Transport = new(4096, TimeSpan.FromMilliseconds(5), 4, TimeSpan.FromSeconds(60), 2);
     private static readonly Edge Input = new("job-eo", 0, 0, 0);
 
     private static TaskSpec Spec(string operatorDir) => new(

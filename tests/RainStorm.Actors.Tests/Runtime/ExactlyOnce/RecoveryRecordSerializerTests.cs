@@ -69,4 +69,38 @@ public sealed class RecoveryRecordSerializerTests() : TestKit(RuntimeTestConfig.
         Assert.Equal([7L, 8L], snapshot.NextSeqs);
         Assert.Equal([100, 4], snapshot.PendingRounds);
     }
+
+    [Fact]
+    public void Hold_records_and_a_snapshot_taken_during_a_partial_hold_round_trip()
+    {
+        Assert.Equal([3, 64, 127], RoundTrip(new HoldStarted([3, 64, 127])).Groups);
+        Assert.Same(HoldReleased.Instance, RoundTrip(HoldReleased.Instance));
+        var snapshot = new TaskSnapshot([], new Dictionary<int, byte[]>(), [], [1, 1], false, [], 0, 5, 5,
+            HeldGroups: [9, 11], KeptAside: [new StreamTuple("k", "v,1"), new StreamTuple("k", "v,2")]);
+
+        var back = RoundTrip(snapshot);
+
+        Assert.Equal([9, 11], back.HeldGroups!);
+        Assert.Equal(snapshot.KeptAside, back.KeptAside);
+        Assert.Null(RoundTrip(snapshot with { HeldGroups = null, KeptAside = null }).HeldGroups);
+    }
+
+    [Fact]
+    public void A_snapshot_of_layout_version_1_reads_as_one_without_a_hold()
+    {
+        var snapshot = new TaskSnapshot([], new Dictionary<int, byte[]> { [1] = [7] }, [], [4], false, [], 0, 8, 6);
+        var serializer = Sys.Serialization.FindSerializerFor(snapshot);
+        var current = serializer.ToBinary(snapshot);
+        Assert.Equal(RecoveryRecordSerializer.Version2, current[0]);
+        // Version 1 is the same record without the trailing hold fields (here -1 and an empty tuple list: 8 bytes).
+        var version1 = current[..^8];
+        version1[0] = RecoveryRecordSerializer.Version1;
+
+        var back = Assert.IsType<TaskSnapshot>(Sys.Serialization.Deserialize(version1, serializer.Identifier, "snapshot"));
+
+        Assert.Null(back.HeldGroups);
+        Assert.Null(back.KeptAside);
+        Assert.Equal([4L], back.NextSeqs);
+        Assert.Equal((8L, 6L), (back.TuplesIn, back.TuplesOut));
+    }
 }
