@@ -6,23 +6,14 @@ using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
 
 namespace RainStorm.Actors.Runtime.Tasks;
 
-/// <summary>exactly_once: <see cref="OperatorTask"/> recovering from its journal before it takes input.</summary>
+/// <summary>exactly_once: <see cref="OperatorTask"/> restoring what its journal replayed before it takes input.</summary>
 public sealed partial class OperatorTask
 {
-    private void Recovering()
-    {
-        Receive<TaskJournal.Recovered>(recovered =>
-        {
-            if (!Guard(() => Restore(recovered))) return;
-            StartTimers();
-            Stash.UnstashAll();
-            Become(Active);
-        });
-        ReceiveJournalDeath();
-        ReceiveAny(_ => Stash.Stash());
-    }
+    protected override bool Restore(TaskJournal.Recovered recovered) => Guard(() => RestoreFrom(recovered));
 
-    private void Restore(TaskJournal.Recovered recovered)
+    protected override void JournalStopped() => Fail(new HyDfsSinkException("its journal stopped (an append to HyDFS failed)"));
+
+    private void RestoreFrom(TaskJournal.Recovered recovered)
     {
         _phase = Phase.Starting;
         if (recovered.Snapshot is TaskSnapshot snapshot)
@@ -59,10 +50,4 @@ public sealed partial class OperatorTask
             _spec.Id, (long)recovered.Took.TotalMilliseconds, recovered.Snapshot is null ? "none" : "loaded", recovered.Events.Count, tuples);
         Context.Parent.Tell(new TaskRecovered(_spec.Id, recovered.Events.Count, recovered.Snapshot is not null, tuples, recovered.Took));
     }
-
-    private void ReceiveJournalDeath() => Receive<Terminated>(terminated =>
-    {
-        if (_durability is not null && terminated.ActorRef.Equals(_durability.Journal))
-            Fail(new HyDfsSinkException("its journal stopped (an append to HyDFS failed)"));
-    });
 }

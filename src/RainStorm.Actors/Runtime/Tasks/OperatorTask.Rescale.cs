@@ -14,10 +14,10 @@ public sealed partial class OperatorTask
         Receive<RescaleProtocol.Hold>(hold =>
         {
             var edges = _output as EdgeOutput;
-            if (_durability is not null && hold.Groups is { Length: > 0 } groups && edges is { ByKeyGroup: true })
+            if (Durability is not null && hold.Groups is { Length: > 0 } groups && edges is { ByKeyGroup: true })
                 HoldGroupsDurably(hold, groups, edges);
             else
-                _hold = HoldState.Start(edges, hold, Sender, keepGroupsAside: _durability is null);
+                _hold = HoldState.Start(edges, hold, Sender, keepGroupsAside: Durability is null);
             Work();
         });
         Receive<RescaleProtocol.Retire>(_ =>
@@ -32,8 +32,8 @@ public sealed partial class OperatorTask
             var forgotten = _inbound.Forget((expect.Forget ?? []).Select(InboundEdge));
             _inbound.Expect(expect.UpstreamTasks.Select(InboundEdge));
             var answer = new RescaleProtocol.UpstreamExpected(_spec.Id, expect.Rescale);
-            if (_durability is null || forgotten.Count == 0) master.Tell(answer);
-            else _durability.Append(new EdgesForgotten(forgotten.ToArray()), () => master.Tell(answer));
+            if (Durability is null || forgotten.Count == 0) master.Tell(answer);
+            else Durability.Append(new EdgesForgotten(forgotten.ToArray()), () => master.Tell(answer));
             Work();
         });
         Receive<RescaleProtocol.HandOff>(handOff =>
@@ -59,7 +59,7 @@ public sealed partial class OperatorTask
         var held = new HoldState(Sender, hold.Rescale, groups, HoldStep.Journaling);
         _hold = held;
         _journaledHold = groups;
-        _durability!.Append(new HoldStarted(groups), () =>
+        Durability!.Append(new HoldStarted(groups), () =>
         {
             edges.TryHoldGroups(groups);
             if (held.Step == HoldStep.Journaling) held.Step = HoldStep.Emptying;
@@ -71,13 +71,13 @@ public sealed partial class OperatorTask
     /// round starts until then.</summary>
     private void WhenSettled(Action then)
     {
-        if (_durability is { InFlight: > 0 }) _afterRounds.Add(then);
+        if (Durability is { InFlight: > 0 }) _afterRounds.Add(then);
         else then();
     }
 
     private void RunAfterRounds()
     {
-        if (_afterRounds.Count == 0 || _durability is { InFlight: > 0 }) return;
+        if (_afterRounds.Count == 0 || Durability is { InFlight: > 0 }) return;
         var due = _afterRounds.ToList();
         _afterRounds.Clear();
         foreach (var step in due) step();
@@ -92,7 +92,7 @@ public sealed partial class OperatorTask
         if (hold.Step != HoldStep.Emptying || !hold.Settled(_output as EdgeOutput)) return;
         // Held whole, a round under way would still add output after the hold: wait for it (none starts meanwhile).
         // Held partly, its output of the held groups is kept aside like any later round's.
-        if (hold.Whole && _durability is { InFlight: > 0 }) return;
+        if (hold.Whole && Durability is { InFlight: > 0 }) return;
         hold.Step = HoldStep.Fencing;
         WhenSettled(() => Fenced(() => hold.Answer(_spec.Id)));
     }

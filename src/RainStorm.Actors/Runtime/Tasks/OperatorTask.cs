@@ -28,7 +28,7 @@ namespace RainStorm.Actors.Runtime.Tasks;
 /// edges) is in the journal before it is answered. After a crash the journal restores state, dedup marks and
 /// outputs; the outputs are resent with their original seqs, and downstream drops those it already has.</para>
 /// </summary>
-public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnboundedStash
+public sealed partial class OperatorTask : TaskActor
 {
     /// <summary>Where the task is in its life (its <see cref="TaskPhase"/> in reports).</summary>
     private enum Phase
@@ -48,7 +48,6 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
     private readonly TaskSpec _spec;
     private readonly TransportSettings _transport;
     private readonly Func<IActorContext, ITaskOutput>? _sinkFactory;
-    private readonly RecoverySettings? _exactlyOnce;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly InboundEdges _inbound;
     private readonly Queue<(TupleBatch Batch, IActorRef Sender)> _queue = new();
@@ -57,7 +56,6 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
     private readonly RoundStats _rounds = new();
     private IOperator? _operator;
     private ITaskOutput? _output;
-    private TaskDurability? _durability;
     private Phase _phase;
     private bool _firstOutputSent;
     /// <summary>exactly_once, after recovery until the first routing: what the output starts from.</summary>
@@ -77,9 +75,6 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
     /// <summary>Stateful stage: the key groups this task owns and the epoch of that ownership.</summary>
     private (int Epoch, HashSet<int> Groups)? _own;
 
-    public ITimerScheduler Timers { get; set; } = null!;
-    public IStash Stash { get; set; } = null!;
-
     /// <param name="sinkFactory">Creates the last stage's output (the HyDFS sink); unused by other stages.</param>
     /// <param name="exactlyOnce">The recovery settings of an exactly_once task (it then journals its rounds); null for
     /// an at-least-once task.</param>
@@ -88,15 +83,14 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
         Akka.Actor.Props.Create(() => new OperatorTask(spec, transport, sinkFactory, exactlyOnce));
 
     public OperatorTask(TaskSpec spec, TransportSettings transport, Func<IActorContext, ITaskOutput>? sinkFactory, RecoverySettings? exactlyOnce)
+        : base(spec.Id, transport, exactlyOnce)
     {
         _spec = spec;
         _transport = transport;
         _sinkFactory = sinkFactory;
-        _exactlyOnce = exactlyOnce;
         _inbound = new InboundEdges(spec.UpstreamTasks.Select(InboundEdge));
         _phase = exactlyOnce is null ? Phase.Starting : Phase.Recovering;
-        if (exactlyOnce is null) Become(Active);
-        else Become(Recovering);
+        BecomeInitial();
     }
 
     private IStatefulOperator? Stateful => _operator as IStatefulOperator;
@@ -112,27 +106,16 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
     protected override void PreStart()
     {
         if (!Guard(() => { _operator = OperatorFactory.Create(_spec.Operator!, _spec.OperatorDir); })) return;
-        if (_exactlyOnce is null)
-        {
-            StartTimers();
-            return;
-        }
-        _durability = new TaskDurability(Context.Watch(Context.ActorOf(TaskJournal.Props(_spec.Id), TaskJournal.Name)), _exactlyOnce);
+        base.PreStart();
     }
 
     protected override void PostStop() => _operator?.Dispose();
-
-    private void StartTimers()
-    {
-        Timers.StartPeriodicTimer("flush", TaskTicks.Flush.Instance, _transport.FlushInterval);
-        Timers.StartPeriodicTimer("report", TaskTicks.Report.Instance, TimeSpan.FromSeconds(1));
-    }
 
     private Edge InboundEdge(int upstreamTask) => new(_spec.Id.EdgeJobId, _spec.Id.Stage - 1, upstreamTask, _spec.Id.Index);
 
     // ---- the lifecycle -------------------------------------------------------------------------------------------
 
-    private void Active()
+    protected override void Active()
     {
         Receive<TupleBatch>(OnBatch);
         Receive<Routing>(OnRouting);
@@ -140,9 +123,9 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
         Receive<TaskTicks.Flush>(_ =>
         {
             _meter.Sample(_queue.Count > 0 && _output is { HasRoom: false });
-            if (_durability is { Stuck: true })
+            if (Durability is { Stuck: true })
             {
-                Fail(new HyDfsSinkException($"a journal append has not completed within {_durability.Settings.StuckAfter.TotalSeconds:0} s"));
+                Fail(new HyDfsSinkException($"a journal append has not completed within {Durability.Settings.StuckAfter.TotalSeconds:0} s"));
                 return;
             }
             Guard(() => _output?.Tick());
@@ -158,16 +141,16 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
         });
         Receive<TaskJournal.Appended>(_ =>
         {
-            if (_phase != Phase.Failed) _durability!.Appended();
+            if (_phase != Phase.Failed) Durability!.Appended();
         });
         Receive<TaskJournal.SnapshotSaved>(_ =>
         {
-            _durability!.SnapshotAnswered(stored: true);
+            Durability!.SnapshotAnswered(stored: true);
             Work();
         });
         Receive<TaskJournal.SnapshotFailed>(failed =>
         {
-            if (!_durability!.SnapshotAnswered(stored: false))
+            if (!Durability!.SnapshotAnswered(stored: false))
                 Fail(new HyDfsSinkException($"a snapshot the rescale needs could not be saved: {failed.Reason}"));
         });
         ReceiveJournalDeath();
@@ -199,7 +182,7 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
     /// journaled before what was kept aside goes out, so a replay releases it after the same round.</summary>
     private void Reroute(EdgeOutput edges, StageRouting routing)
     {
-        if (_durability is null)
+        if (Durability is null)
         {
             edges.Reroute(routing);
             return;
@@ -211,7 +194,7 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
             return;
         }
         _journaledHold = null;
-        _durability.Append(HoldReleased.Instance, () =>
+        Durability.Append(HoldReleased.Instance, () =>
         {
             edges.Reroute(routing);
             edges.Edges.Flush(force: true);
@@ -227,7 +210,7 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
         if (_spec.IsLast)
         {
             var sink = _sinkFactory!(Context);
-            if (_restored is not null && sink is DurableSink durable) durable.Restore(_restored.Appends, _restored.SinkSeq);
+            if (_restored is not null && sink is SinkOutput durable) durable.Restore(_restored.Appends, _restored.SinkSeq);
             _output = sink;
             if (routing.Follow) sink.Handle(new SetFollow(true));
         }
@@ -306,11 +289,11 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
             AnswerHold();
             if (_hold.Whole) return;
         }
-        while (_queue.Count > 0 && _afterRounds.Count == 0 && _output.HasRoom && (_durability?.CanStartRound ?? true))
+        while (_queue.Count > 0 && _afterRounds.Count == 0 && _output.HasRoom && (Durability?.CanStartRound ?? true))
         {
             if (!Guard(RunRound)) return;
         }
-        if (_durability is { InFlight: > 0 }) return;
+        if (Durability is { InFlight: > 0 }) return;
         if (_phase == Phase.Running && _queue.Count == 0 && _inbound.AllEnded && _hold is null)
         {
             _phase = Phase.Draining;
@@ -320,7 +303,7 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
         {
             _phase = Phase.Completed;
             _log.Info("Task {0} completed: {1} tuples in, {2} tuples out{3}", _spec.Id, _meter.TuplesIn, _meter.TuplesOut,
-                _durability is null ? "" : "; " + _rounds.Describe("input batches"));
+                Durability is null ? "" : "; " + _rounds.Describe("input batches"));
             RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskCompleted(_spec.Id, _meter.TuplesIn, _meter.TuplesOut));
         }
@@ -331,7 +314,7 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
     /// and settle in order; a retry of a batch in a round under way is still Pending in the dedup marks and dropped).</summary>
     private void RunRound()
     {
-        if (_durability is null)
+        if (Durability is null)
         {
             var (batch, sender) = _queue.Dequeue();
             _outputs.Clear();
@@ -345,7 +328,7 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
         long tuplesIn = 0;
         _outputs.Clear();
         var outputChars = 0L;
-        var settings = _durability.Settings;
+        var settings = Durability.Settings;
         while (_queue.Count > 0 && inputs.Count < settings.MaxBatchesPerRound && outputChars < settings.MaxRoundChars)
         {
             var (batch, sender) = _queue.Dequeue();
@@ -358,13 +341,13 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
         }
         var round = new TaskRound(inputs.ToArray(), Stateful?.TakeDelta(), _outputs.ToArray(), tuplesIn);
         var startedAt = Environment.TickCount64;
-        _durability.Append(round, () =>
+        Durability.Append(round, () =>
         {
             _rounds.Persisted(round.Inputs.Length, startedAt);
             if (!Guard(() => Settle(round.TuplesIn, round.Outputs))) return;
             for (var i = 0; i < round.Inputs.Length; i++) Acknowledge(round.Inputs[i], senders[i]);
             // A snapshot must cover exactly the journal up to its sequence number: only with no round under way.
-            if (++_roundsSinceSnapshot >= _durability.Settings.SnapshotEvery && _durability.InFlight == 0) SaveSnapshot();
+            if (++_roundsSinceSnapshot >= Durability.Settings.SnapshotEvery && Durability.InFlight == 0) SaveSnapshot();
             Work();
         });
     }
@@ -394,7 +377,7 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
             _outputs.AddRange(outputs);
         }
         _output!.Emit(_outputs);
-        if (_durability is not null && _output is EdgeOutput edges) edges.Edges.Flush(force: true);
+        if (Durability is not null && _output is EdgeOutput edges) edges.Edges.Flush(force: true);
         if (_firstOutputSent) return;
         _firstOutputSent = true;
         Context.Parent.Tell(new FirstOutput(_spec.Id));
@@ -405,10 +388,10 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
     private void SaveSnapshot(Action? saved = null)
     {
         _roundsSinceSnapshot = 0;
-        var sink = _output as DurableSink;
+        var sink = Durability is null ? null : _output as SinkOutput;
         var output = _output as EdgeOutput;
         var edges = output?.Edges;
-        _durability!.Save(new TaskSnapshot(
+        Durability!.Save(new TaskSnapshot(
             _inbound.Marks().ToArray(),
             Stateful?.Snapshot() ?? new Dictionary<int, byte[]>(),
             edges?.Outstanding().ToArray() ?? [],
@@ -424,7 +407,7 @@ public sealed partial class OperatorTask : ReceiveActor, IWithTimers, IWithUnbou
     /// replay never crosses a rescale), at once for an at-least-once task.</summary>
     private void Fenced(Action then)
     {
-        if (_durability is null) then();
+        if (Durability is null) then();
         else SaveSnapshot(then);
     }
 

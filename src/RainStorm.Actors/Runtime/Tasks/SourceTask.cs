@@ -24,7 +24,7 @@ namespace RainStorm.Actors.Runtime.Tasks;
 /// then continues. A snapshot of the acknowledged progress bounds the replay, and a held source journals one before
 /// it answers (no replay crosses a rescale).</para>
 /// </summary>
-public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
+public sealed class SourceTask : TaskActor
 {
     /// <summary>Lines per round of an at-least-once source (nothing is journaled, so rounds only bound a step).</summary>
     private const int PlainRoundLines = 2048;
@@ -57,7 +57,6 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
     private readonly TakenLines _skipped = new();
     private RatePacer _pacer;
     private EdgeOutput? _output;
-    private TaskDurability? _durability;
     private Phase _phase;
     /// <summary>exactly_once, after recovery: owned lines to skip (acknowledged before the crash).</summary>
     private long _skip;
@@ -68,15 +67,13 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
     /// <summary>The job master holding this source for a rescale (it emits nothing until the next routing).</summary>
     private HoldState? _hold;
 
-    public ITimerScheduler Timers { get; set; } = null!;
-    public IStash Stash { get; set; } = null!;
-
     /// <param name="exactlyOnce">The recovery settings of an exactly_once source (it then journals its rounds); null
     /// for an at-least-once one.</param>
     public static Props Props(TaskSpec spec, TransportSettings transport, HyDfsClient client, RecoverySettings? exactlyOnce = null) =>
         Akka.Actor.Props.Create(() => new SourceTask(spec, transport, client, exactlyOnce));
 
     public SourceTask(TaskSpec spec, TransportSettings transport, HyDfsClient client, RecoverySettings? exactlyOnce)
+        : base(spec.Id, transport, exactlyOnce)
     {
         _spec = spec;
         _transport = transport;
@@ -88,8 +85,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
         _feed = new SourceFeed(spec, Self, _stop.Token, exactlyOnce is null && !spec.Plan.Autoscale ? SourceFeed.PrefilterOf(spec) : null);
         _pacer = new RatePacer(spec.Plan.InputRate / spec.StageTasks);
         _phase = exactlyOnce is null ? Phase.Starting : Phase.Recovering;
-        if (exactlyOnce is null) Become(Active);
-        else Become(Recovering);
+        BecomeInitial();
     }
 
     private int RoundLines => _exactlyOnce?.SourceRoundLines ?? PlainRoundLines;
@@ -104,44 +100,17 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
         _ => TaskPhase.Completed,
     };
 
-    protected override void PreStart()
-    {
-        if (_exactlyOnce is null)
-        {
-            StartTimers();
-            return;
-        }
-        _durability = new TaskDurability(Context.Watch(Context.ActorOf(TaskJournal.Props(_spec.Id), TaskJournal.Name)), _exactlyOnce);
-    }
-
     protected override void PostStop()
     {
         _stop.Cancel();
         _stop.Dispose();
     }
 
-    private void StartTimers()
-    {
-        Timers.StartPeriodicTimer("flush", TaskTicks.Flush.Instance, _transport.FlushInterval);
-        Timers.StartPeriodicTimer("report", TaskTicks.Report.Instance, TimeSpan.FromSeconds(1));
-    }
-
     // ---- exactly_once: recovery from the journal ---------------------------------------------------------------
 
-    private void Recovering()
-    {
-        Receive<TaskJournal.Recovered>(recovered =>
-        {
-            Restore(recovered);
-            StartTimers();
-            Stash.UnstashAll();
-            Become(Active);
-        });
-        ReceiveJournalDeath();
-        ReceiveAny(_ => Stash.Stash());
-    }
+    protected override void JournalStopped() => Fail("its journal stopped (an append to HyDFS failed)");
 
-    private void Restore(TaskJournal.Recovered recovered)
+    protected override bool Restore(TaskJournal.Recovered recovered)
     {
         _phase = Phase.Starting;
         if (recovered.Snapshot is SourceSnapshot snapshot)
@@ -151,7 +120,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
             foreach (var count in snapshot.PendingRounds) _toSend.Enqueue(count);
         }
         foreach (var round in recovered.Events.OfType<SourceRound>()) _toSend.Enqueue(round.Count);
-        if (recovered.Snapshot is null && recovered.Events.Count == 0) return;
+        if (recovered.Snapshot is null && recovered.Events.Count == 0) return true;
         _meter.CountIn((int)_skip);
         _meter.CountOut((int)_skip);
         _roundsSinceSnapshot = recovered.Events.Count;
@@ -159,16 +128,12 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
         _log.Info("Task {0} recovered from its journal in {1} ms: {2} lines acknowledged, {3} events replayed, {4} lines to resend",
             _spec.Id, (long)recovered.Took.TotalMilliseconds, _skip, recovered.Events.Count, tuples);
         Context.Parent.Tell(new TaskRecovered(_spec.Id, recovered.Events.Count, recovered.Snapshot is not null, tuples, recovered.Took));
+        return true;
     }
-
-    private void ReceiveJournalDeath() => Receive<Terminated>(terminated =>
-    {
-        if (_durability is not null && terminated.ActorRef.Equals(_durability.Journal)) Fail("its journal stopped (an append to HyDFS failed)");
-    });
 
     // ---- the lifecycle -------------------------------------------------------------------------------------------
 
-    private void Active()
+    protected override void Active()
     {
         Receive<Routing>(OnRouting);
         Receive<SetRate>(rate =>
@@ -179,7 +144,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
         });
         Receive<RescaleProtocol.Hold>(hold =>
         {
-            _hold = HoldState.Start(_output, hold, Sender, keepGroupsAside: _durability is null);
+            _hold = HoldState.Start(_output, hold, Sender, keepGroupsAside: Durability is null);
             Emit();
         });
         Receive<SourceReader.Opened>(opened =>
@@ -197,9 +162,9 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
         Receive<TaskTicks.Flush>(_ =>
         {
             _meter.Sample(_output is { HasRoom: false });
-            if (_durability is { Stuck: true })
+            if (Durability is { Stuck: true })
             {
-                Fail($"a journal append has not completed within {_durability.Settings.StuckAfter.TotalSeconds:0} s");
+                Fail($"a journal append has not completed within {Durability.Settings.StuckAfter.TotalSeconds:0} s");
                 return;
             }
             _output?.Tick();
@@ -214,23 +179,23 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
         });
         Receive<TaskJournal.Appended>(_ =>
         {
-            if (_phase != Phase.Failed) _durability!.Appended();
+            if (_phase != Phase.Failed) Durability!.Appended();
         });
         Receive<TaskJournal.SnapshotSaved>(_ =>
         {
-            _durability!.SnapshotAnswered(stored: true);
+            Durability!.SnapshotAnswered(stored: true);
             Emit();
         });
         Receive<TaskJournal.SnapshotFailed>(failed =>
         {
-            if (!_durability!.SnapshotAnswered(stored: false)) Fail($"the snapshot a rescale needs could not be saved: {failed.Reason}");
+            if (!Durability!.SnapshotAnswered(stored: false)) Fail($"the snapshot a rescale needs could not be saved: {failed.Reason}");
         });
         ReceiveJournalDeath();
         ReceiveAny(message =>
         {
             if (_output is not null && _output.Handle(message))
             {
-                if (_durability is not null) TrimAcknowledged();
+                if (Durability is not null) TrimAcknowledged();
                 Emit();
             }
             else Unhandled(message);
@@ -288,7 +253,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
                 Send(_round);
             }
             var decided = false;
-            while (!_feed.Exhausted && allowance > 0 && (_durability?.InFlight ?? 0) + _toSend.Count < RoundsAhead)
+            while (!_feed.Exhausted && allowance > 0 && (Durability?.InFlight ?? 0) + _toSend.Count < RoundsAhead)
             {
                 var count = (int)Math.Min(allowance, RoundLines);
                 allowance -= count;
@@ -296,9 +261,9 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
                 Decide(count);
                 decided = true;
             }
-            if (!decided || _durability is not null || !_output.HasRoom) break;
+            if (!decided || Durability is not null || !_output.HasRoom) break;
         }
-        if (_feed.Exhausted && _durability is not { InFlight: > 0 } && _toSend.Count == 0 && !_output.Edges.Finishing && _hold is null)
+        if (_feed.Exhausted && Durability is not { InFlight: > 0 } && _toSend.Count == 0 && !_output.Edges.Finishing && _hold is null)
         {
             _output.Finish();
             _log.Info("Task {0} read all of '{1}': {2} lines, {3} of them emitted here", _spec.Id, _spec.Plan.Source, _feed.LinesSeen, _meter.TuplesOut);
@@ -306,7 +271,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
         if (_output.Edges.Finishing && _output.Drained)
         {
             _phase = Phase.Completed;
-            _log.Info("Task {0} completed: {1} tuples emitted{2}", _spec.Id, _meter.TuplesOut, _durability is null ? "" : "; " + _rounds.Describe("lines"));
+            _log.Info("Task {0} completed: {1} tuples emitted{2}", _spec.Id, _meter.TuplesOut, Durability is null ? "" : "; " + _rounds.Describe("lines"));
             RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskCompleted(_spec.Id, _meter.TuplesIn, _meter.TuplesOut));
         }
@@ -317,17 +282,17 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
     /// sequence number. Rounds journaled past the end of the file are empty.</summary>
     private void Decide(int count)
     {
-        if (_durability is null)
+        if (Durability is null)
         {
             _toSend.Enqueue(count);
             return;
         }
         var startedAt = Environment.TickCount64;
-        _durability.Append(new SourceRound(count), () =>
+        Durability.Append(new SourceRound(count), () =>
         {
             _rounds.Persisted(count, startedAt);
             _toSend.Enqueue(count);
-            if (++_roundsSinceSnapshot >= _durability.Settings.SnapshotEvery && _durability.InFlight == 0) SaveSnapshot();
+            if (++_roundsSinceSnapshot >= Durability.Settings.SnapshotEvery && Durability.InFlight == 0) SaveSnapshot();
             Emit();
         });
     }
@@ -339,7 +304,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
         _meter.CountIn(round.Lines);
         _meter.CountOut(tuples.Count);
         if (tuples.Count > 0) _output!.Emit(tuples);
-        if (_durability is not null)
+        if (Durability is not null)
         {
             _output!.Edges.Flush(force: true);
             _sent.Enqueue((round.Lines, _output.Edges.NextSeqs));
@@ -368,7 +333,7 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
     {
         _roundsSinceSnapshot = 0;
         TrimAcknowledged();
-        _durability!.Save(new SourceSnapshot(_ackedTuples, _ackedSeqs, _sent.Select(r => r.Count).Concat(_toSend).ToArray()), saved);
+        Durability!.Save(new SourceSnapshot(_ackedTuples, _ackedSeqs, _sent.Select(r => r.Count).Concat(_toSend).ToArray()), saved);
     }
 
     /// <summary>A held source answers once everything it sent is acknowledged and, exactly_once, no round is being
@@ -377,8 +342,8 @@ public sealed class SourceTask : ReceiveActor, IWithTimers, IWithUnboundedStash
     private void AnswerHold()
     {
         var hold = _hold!;
-        if (hold.Step != HoldStep.Emptying || !hold.Settled(_output) || _durability is { InFlight: > 0 }) return;
-        if (_durability is null)
+        if (hold.Step != HoldStep.Emptying || !hold.Settled(_output) || Durability is { InFlight: > 0 }) return;
+        if (Durability is null)
         {
             hold.Answer(_spec.Id);
             return;

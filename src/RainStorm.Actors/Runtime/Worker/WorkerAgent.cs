@@ -163,7 +163,7 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
         var recovery = RecoverySettings.Create(Context.System);
         var transport = _transport.ForExactlyOnce();
         if (spec.IsSource) return SourceTask.Props(spec, transport, hyDfs, recovery);
-        var props = OperatorTask.Props(spec, transport, context => new DurableSink(spec, _settings, hyDfs, context), recovery);
+        var props = OperatorTask.Props(spec, transport, context => new SinkOutput(spec, _settings, hyDfs, context, exactlyOnce: true), recovery);
         return OperatorFactory.IsBuiltIn(spec.Operator!.Op) ? props : props.WithDispatcher(UserOperatorDispatcher);
     }
 

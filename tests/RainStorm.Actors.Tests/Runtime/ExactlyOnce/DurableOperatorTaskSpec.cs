@@ -28,7 +28,7 @@ public sealed class DurableOperatorTaskSpec : TestKit
 
     private static Props TaskProps(ActorSystem system, TaskSpec spec) =>
         OperatorTask.Props(spec, Transport,
-            context => new DurableSink(spec, RuntimeSettings.Create(system), HyDfsClient.For(system), context), RecoverySettings.Create(system));
+            context => new SinkOutput(spec, RuntimeSettings.Create(system), HyDfsClient.For(system), context, exactlyOnce: true), RecoverySettings.Create(system));
 
     [Fact]
     public async Task A_restarted_task_resends_the_same_output_batch_drops_the_retried_input_and_keeps_its_counts()
