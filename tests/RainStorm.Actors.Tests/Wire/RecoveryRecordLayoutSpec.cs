@@ -5,7 +5,7 @@ using RainStorm.Actors.Tests.Runtime;
 namespace RainStorm.Actors.Tests.Wire;
 
 /// <summary>Task journal records in the journals already on disk: those written before the layout version byte
-/// (checked in, one-letter manifests) read back as the records they were, and new ones carry version 1.</summary>
+/// (checked in, one-letter manifests) read back as the records they were, and new ones carry the current version (2).</summary>
 public sealed class RecoveryRecordLayoutSpec() : TestKit(RuntimeTestConfig.Local())
 {
     private static readonly string DataFile = Path.Combine(AppContext.BaseDirectory, "Wire", "Data", "recovery-records-v0.txt");
@@ -24,13 +24,13 @@ public sealed class RecoveryRecordLayoutSpec() : TestKit(RuntimeTestConfig.Local
     }
 
     [Fact]
-    public void New_records_start_with_layout_version_1_and_round_trip()
+    public void New_records_start_with_the_current_layout_version_and_round_trip()
     {
         foreach (var (name, record) in RecoveryRecordSamples.Records)
         {
             var serializer = Sys.Serialization.FindSerializerFor(record);
             var bytes = serializer.ToBinary(record);
-            Assert.Equal(RecoveryRecordSerializer.Version1, bytes[0]);
+            Assert.Equal(RecoveryRecordSerializer.Version2, bytes[0]);
             var back = Sys.Serialization.Deserialize(bytes, serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, record));
             Assert.True(DeepEquality.Difference(record, back) is null, $"{name}: {DeepEquality.Difference(record, back)}");
         }
@@ -44,6 +44,6 @@ public sealed class RecoveryRecordLayoutSpec() : TestKit(RuntimeTestConfig.Local
         bytes[0] = 7;
         var error = Assert.Throws<System.Runtime.Serialization.SerializationException>(() =>
             Sys.Serialization.Deserialize(bytes, RecoveryRecordSerializer.SerializerId, "source-round"));
-        Assert.Equal("task journal record 'source-round' of layout version 7: this node reads up to version 1 (written by a newer RainStorm?)", error.Message);
+        Assert.Equal("task journal record 'source-round' of layout version 7: this node reads up to version 2 (written by a newer RainStorm?)", error.Message);
     }
 }

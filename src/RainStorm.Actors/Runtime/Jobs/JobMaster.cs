@@ -143,6 +143,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         });
         Receive<OutputLines>(lines =>
         {
+            if (!FirstTimeFollowed(lines)) return;
             var output = new JobOutput(_job.Id, lines.Lines);
             foreach (var follower in _job.Followers) follower.Tell(output);
         });
@@ -243,6 +244,19 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
             return;
         }
         if (_job.Followers.Add(Sender) && _job.Followers.Count == 1 && _phase != JobPhase.Starting && _phase != JobPhase.Restarting) SetFollow(true);
+    }
+
+    /// <summary>exactly_once sinks: per sink task, the last append whose lines went to the followers.</summary>
+    private readonly Dictionary<TaskId, long> _followedThrough = new();
+
+    /// <summary>Lines of an exactly_once sink's append go to the followers once: a restarted sink resends appends its
+    /// journal replays, with their seqs. (A new leader starts with no record; the CLI follower reconciles with the file.)</summary>
+    private bool FirstTimeFollowed(OutputLines lines)
+    {
+        if (lines.Sink is not { } sink) return true;
+        if (_followedThrough.TryGetValue(sink, out var through) && lines.Seq <= through) return false;
+        _followedThrough[sink] = lines.Seq;
+        return true;
     }
 
     private void StopWaiting(IActorRef waiter)

@@ -92,6 +92,8 @@ public static class TaskProtocol
     /// <summary>Task (or its worker) → leader: the task died; <see cref="Reason"/> is one user-facing line.</summary>
     public sealed record TaskFailed(TaskId Id, string Reason);
 
-    /// <summary>Last-stage task → worker → leader → followers: output lines, bounded in size.</summary>
-    public sealed record OutputLines(string JobId, string[] Lines);
+    /// <summary>Last-stage task → worker → leader → followers: output lines, bounded in size. exactly_once: the lines of
+    /// one append HyDFS acknowledged, sent after that answer, with the sink task and the append's seq, so that the job
+    /// master passes each append on once (a restarted sink resends appends with their seqs).</summary>
+    public sealed record OutputLines(string JobId, string[] Lines, TaskId? Sink = null, long Seq = 0);
 }

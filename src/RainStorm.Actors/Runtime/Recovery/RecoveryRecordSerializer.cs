@@ -18,7 +18,8 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
     /// <summary>Version 1: version 0's fields after the version byte.</summary>
     public const byte Version1 = 1;
 
-    /// <summary>Version 2: a task snapshot ends with the held key groups (or -1) and the tuples kept aside.</summary>
+    /// <summary>Version 2: a task snapshot ends with the held key groups (or -1) and the tuples kept aside (after a
+    /// flag: present or not).</summary>
     public const byte Version2 = 2;
 
     public override int Identifier => SerializerId;
@@ -61,7 +62,8 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
                     w.Write(s.TuplesOut);
                     if (s.HeldGroups is null) w.Write(-1);
                     else WriteArray(w, s.HeldGroups, w.Write);
-                    WriteTuples(w, s.KeptAside ?? []);
+                    w.Write(s.KeptAside is not null);
+                    if (s.KeptAside is not null) WriteTuples(w, s.KeptAside);
                     break;
                 case SourceRound r:
                     w.Write(r.Count);
@@ -118,7 +120,7 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
                 ReadArray(r, () => new SinkAppend(r.ReadInt64(), ReadBytes(r)!)),
                 r.ReadInt64(), r.ReadInt64(), r.ReadInt64(),
                 version >= Version2 ? ReadHeldGroups(r) : null,
-                version >= Version2 ? ReadTuples(r) : null),
+                version >= Version2 && r.ReadBoolean() ? ReadTuples(r) : null),
             "r" => new SourceRound(r.ReadInt32()),
             "F" => new EdgesForgotten(ReadArray(r, () => ReadEdge(r))),
             "H" => new HoldStarted(ReadArray(r, r.ReadInt32)),

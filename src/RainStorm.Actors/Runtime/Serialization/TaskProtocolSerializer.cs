@@ -5,7 +5,7 @@ using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 namespace RainStorm.Actors.Runtime.Serialization;
 
 /// <summary>Leader, worker and task messages about one task (<see cref="Protocol.TaskProtocol"/>).</summary>
-public sealed class TaskProtocolSerializer(ExtendedActorSystem system) : ProtocolSerializer(system, "task", Version2, Codecs)
+public sealed class TaskProtocolSerializer(ExtendedActorSystem system) : ProtocolSerializer(system, "task", Version3, Codecs)
 {
     public const int SerializerId = 4721;
 
@@ -15,6 +15,9 @@ public sealed class TaskProtocolSerializer(ExtendedActorSystem system) : Protoco
     /// <summary>Version 2: <see cref="TaskReport"/> ends with the tuples sent per key group (optional), <see cref="Routing"/>
     /// with the key groups the task owns (optional); <see cref="KeyGroupsOwned"/>.</summary>
     public const byte Version2 = 2;
+
+    /// <summary>Version 3: <see cref="OutputLines"/> ends with the sink task (optional) and the append seq.</summary>
+    public const byte Version3 = 3;
 
     public override int Identifier => SerializerId;
 
@@ -32,6 +35,7 @@ public sealed class TaskProtocolSerializer(ExtendedActorSystem system) : Protoco
         Codec.Of<TaskCompleted>("completed", (w, m) => { w.TaskId(m.Id); w.Long(m.TuplesIn); w.Long(m.TuplesOut); },
             r => new TaskCompleted(r.TaskId(), r.Long(), r.Long())),
         Codec.Of<TaskFailed>("failed", (w, m) => { w.TaskId(m.Id); w.Str(m.Reason); }, r => new TaskFailed(r.TaskId(), r.Str())),
-        Codec.Of<OutputLines>("lines", (w, m) => { w.Str(m.JobId); w.Strings(m.Lines); }, r => new OutputLines(r.Str(), r.Strings())),
+        Codec.Of<OutputLines>("lines", (w, m) => { w.Str(m.JobId); w.Strings(m.Lines); w.Optional(m.Sink, w.TaskId); w.Long(m.Seq); },
+            r => r.Version >= Version3 ? new OutputLines(r.Str(), r.Strings(), r.Optional(r.TaskId), r.Long()) : new OutputLines(r.Str(), r.Strings())),
     ];
 }

@@ -26,6 +26,9 @@ public sealed class OrderedAppender(TaskSpec spec, HyDfsClient client, IActorCon
     private int _attempts;
     private long _sentAt;
 
+    /// <summary>Told the seq of every append HyDFS acknowledged, in seq order.</summary>
+    public Action<long>? Appended { get; init; }
+
     /// <summary>Bytes queued or in flight.</summary>
     public long PendingBytes { get; private set; }
 
@@ -53,6 +56,7 @@ public sealed class OrderedAppender(TaskSpec spec, HyDfsClient client, IActorCon
             case AppendDone done when _inFlight?.Seq == done.Seq:
                 PendingBytes -= _inFlight.Value.Data.Length;
                 _inFlight = null;
+                Appended?.Invoke(done.Seq);
                 StartNext();
                 return true;
             case AppendFailed failed when _inFlight?.Seq == failed.Seq:

@@ -17,8 +17,10 @@ public sealed class HyDfsSinkException(string message) : Exception(message);
 /// while someone follows.
 /// <para>At-least-once, lines are coalesced into large appends (by size, or after the sink flush interval). With
 /// exactly_once that is all that differs: every round's outputs become one append whose seq the journal fixes, so a
-/// replayed round re-sends the very same append; the appends not yet acknowledged go into the task's snapshots, and an
-/// append unanswered for <see cref="StuckAfter"/> fails the task (it restarts and resends from its journal).</para>
+/// replayed round re-sends the very same append; the appends not yet acknowledged go into the task's snapshots, an
+/// append unanswered for <see cref="StuckAfter"/> fails the task (it restarts and resends from its journal), and
+/// followers get an append's lines once HyDFS acknowledged it (the appends a snapshot restores are not followed
+/// again).</para>
 /// </summary>
 public sealed class SinkOutput : ITaskOutput
 {
@@ -36,8 +38,11 @@ public sealed class SinkOutput : ITaskOutput
         _spec = spec;
         _settings = settings;
         _exactlyOnce = exactlyOnce;
-        _appender = new OrderedAppender(spec, client, context, maxAttempts: exactlyOnce ? 40 : 20);
-        _follow = new FollowStream(spec.Id.JobId, settings.FollowMaxChars, context.Parent);
+        _follow = new FollowStream(spec.Id.JobId, settings.FollowMaxChars, context.Parent, exactlyOnce ? spec.Id : null);
+        _appender = new OrderedAppender(spec, client, context, maxAttempts: exactlyOnce ? 40 : 20)
+        {
+            Appended = exactlyOnce ? _follow.Committed : null,
+        };
     }
 
     /// <summary>exactly_once: an append unanswered this long fails the task.</summary>
@@ -68,7 +73,8 @@ public sealed class SinkOutput : ITaskOutput
         {
             var round = new ArrayBufferWriter<byte>(outputs.Sum(o => o.Value.Length + 1) + 16);
             foreach (var tuple in outputs) _follow.Write(round, tuple.Value);
-            _appender.Enqueue(++Seq, round.WrittenMemory);
+            _follow.Seal(++Seq);
+            _appender.Enqueue(Seq, round.WrittenMemory);
             return;
         }
         if (_buffer.WrittenCount == 0) _bufferSince = Environment.TickCount64;
