@@ -52,6 +52,29 @@ public sealed class KeyGroupMoverTests
         Assert.Single(KeyGroupMover.Moved(before, after));
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(2)]
+    public void Under_a_few_hot_keys_only_the_hot_groups_and_those_of_leaving_tasks_move(int width)
+    {
+        // App 1's shape: a dozen keys carry the load, every other group is idle (its measured load 0, counted as 1).
+        var weights = new long[KeyGroups.Count];
+        var hot = Enumerable.Range(0, 12).Select(i => i * 10 + 3).ToArray();
+        foreach (var g in hot) weights[g] = 1_000 + 37 * g;
+        var before = ModTable(3);
+
+        var after = KeyGroupMover.Rebalance(before, width, weights);
+
+        var moved = KeyGroupMover.Moved(before, after).ToList();
+        var mustMove = Enumerable.Range(0, before.Length).Where(g => before[g] >= width).ToList();
+        Assert.All(moved.Except(mustMove), g => Assert.Contains(g, hot));
+        Assert.Subset(moved.ToHashSet(), mustMove.ToHashSet());
+        var load = new long[width];
+        for (var g = 0; g < after.Length; g++) load[after[g]] += Math.Max(1, weights[g]);
+        // Balanced as well as whole hot groups allow: no task carries more than the mean plus the hottest group.
+        Assert.True(load.Max() <= load.Sum() / width + weights.Max(), string.Join("/", load));
+    }
+
     [Fact]
     public void The_same_width_moves_nothing_and_one_task_takes_everything()
     {

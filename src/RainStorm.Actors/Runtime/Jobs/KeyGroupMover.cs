@@ -4,7 +4,9 @@ namespace RainStorm.Actors.Runtime.Jobs;
 /// Which key groups move when a partitioned stage changes width: as few as possible, balanced by the load each group
 /// carries. Groups of tasks that leave go to the least-loaded remaining task (heaviest first); then, while the most
 /// and the least loaded task differ by more than a group, the heaviest group of the most loaded task that narrows
-/// the gap moves. 3 → 4 tasks over equal groups moves a quarter of them, not half (g mod N would move most).
+/// the gap moves. 3 → 4 tasks over equal groups moves a quarter of them, not half (g mod N would move most). Groups
+/// far lighter than the average group (under a quarter of it) are not moved to balance: under a skewed load (a few
+/// hot keys) shaving the last per cent off the gap would otherwise move dozens of nearly idle groups.
 /// </summary>
 public static class KeyGroupMover
 {
@@ -15,6 +17,8 @@ public static class KeyGroupMover
         if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), "a stage has at least one task");
         var weight = (int g) => weights is null ? 1L : Math.Max(1, weights[g]);
         var result = table.ToArray();
+        var total = Enumerable.Range(0, result.Length).Sum(g => weight(g));
+        var worthMoving = (int g) => weight(g) * 4L * result.Length >= total;
         var load = new long[width];
         var owned = Enumerable.Range(0, width).Select(_ => new List<int>()).ToArray();
         var homeless = new List<int>();
@@ -37,7 +41,7 @@ public static class KeyGroupMover
             var most = MostLoaded(load);
             var least = LeastLoaded(load);
             var gap = load[most] - load[least];
-            var candidate = owned[most].Where(g => weight(g) < gap).OrderByDescending(weight).ThenBy(g => g).Cast<int?>().FirstOrDefault();
+            var candidate = owned[most].Where(g => weight(g) < gap && worthMoving(g)).OrderByDescending(weight).ThenBy(g => g).Cast<int?>().FirstOrDefault();
             if (candidate is not { } group) break; // each move lowers the sum of squared loads, so this ends
             owned[most].Remove(group);
             load[most] -= weight(group);
