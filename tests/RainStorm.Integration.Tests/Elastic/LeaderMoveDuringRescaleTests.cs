@@ -38,9 +38,11 @@ public sealed class LeaderMoveDuringRescaleTests(ITestOutputHelper output)
     /// the table wrote it, and the leader's node dies as the table's answer (RescaleJournaled) is on its way to the
     /// master. The table holds the new shape: the new leader must run it (the task that joined, with its generation; the
     /// old owners drop the groups they handed over but were never told to release). Without the fix (a commit rolled
-    /// back on its timeout) the master's second request names the old width (the roll back re-journaled it) and the
-    /// test fails there; had the roll back gone unnoticed, the moved groups would restart from the hand-off's counts at
-    /// the new task while their old owners had counted on: counts twice.</summary>
+    /// back on its timeout, the old shape journaled after it) the master's second request names the old width 3 and
+    /// the test fails there (seen with the fix reverted): the tasks would already run the old shape again while the
+    /// table could still end up with the new one (its first write landing, the second lost with the node), and a new
+    /// leader would then route the moved groups to the new task, restarted from the hand-off's counts while their old
+    /// owners had counted on: counts twice.</summary>
     [Fact]
     public async Task Commit_journaled_after_its_timeout_and_the_leader_dead_before_the_answer_the_new_leader_runs_the_new_shape()
     {
@@ -88,8 +90,9 @@ public sealed class LeaderMoveDuringRescaleTests(ITestOutputHelper output)
     /// finished, and the leader's node dies as its end (TaskRetired) reaches the job table, unwritten. The new leader
     /// finds the task still leaving, and its worker reports it completed: it is attached, its end journaled, and only
     /// then stopped and its edge forgotten. It must not be restarted. Without the fix (stop the task and forget its edge
-    /// first, journal after) nobody would report it, the new leader would restart it from its journal (a recovery of
-    /// job-1/1/2, asserted absent here) and its end of stream would go to an edge the AggregateByKey tasks forgot.</summary>
+    /// first, journal after) nobody would report it: the new leader restarts it from its journal (a recovery of job-1/1/2,
+    /// asserted absent here) and its end of stream goes to an edge the AggregateByKey tasks forgot ("dropped a batch on
+    /// unexpected edge"), as seen with the fix reverted.</summary>
     [Fact]
     public async Task Retired_task_end_unjournaled_when_the_leader_dies_the_new_leader_does_not_restart_it()
     {
@@ -117,14 +120,18 @@ public sealed class LeaderMoveDuringRescaleTests(ITestOutputHelper output)
     /// the old shape: the leaving task (restarted from its journal, its node being the leader's) keeps its groups and goes
     /// on counting them, so every re-attached task must drop the state of groups the table does not give it. Asserted
     /// directly (each staying task is told to release every group it took over) and by the exact counts. Without the
-    /// fix no such Release comes and the test fails there: the staying tasks would keep stale copies of counts that go
-    /// on elsewhere (AggregateByKey's restore replaces a group whole, so the counts alone would not show it).</summary>
+    /// fix no such Release comes and the test fails there (seen with the fix reverted): the staying tasks would keep
+    /// stale copies of counts that go on elsewhere (AggregateByKey's restore replaces a group whole and a stale group
+    /// is routed nowhere, so the counts alone do not show it).</summary>
     [Fact]
     public async Task Taken_over_groups_uncommitted_when_the_leader_dies_re_attached_tasks_drop_them()
     {
         // The leaving task job-1/2/2 runs on the leader's node: both staying tasks, which take its groups over, live.
         await using var run = await LeaderMoveRun.StartAsync(output, "lm_taken_over", leaderChain: 2);
         Assert.Equal(run.LeaderNode.Address, (await run.TasksAsync()).Single(t => t.Task == $"{run.JobId}/2/2").Node);
+        // It has counted some keys, so the groups it hands over carry state.
+        await Poll.UntilAsync(async () => (await run.TasksAsync()).Any(t => t.Task == $"{run.JobId}/2/2" && t.InPerSecond > 0),
+            TimeSpan.FromSeconds(60), $"{run.JobId}/2/2 taking input");
         foreach (var node in run.Survivors)
             MessageTap.On(node.System).Record = (_, message) => message is RescaleProtocol.TakeOver or RescaleProtocol.Release;
         run.LeaderTap.OnSend = (to, message) => message is RescaleProtocol.UpstreamExpected && IsMaster(to) ? Verdict.Kill : Verdict.Pass;
