@@ -1,7 +1,8 @@
 namespace RainStorm.Integration.Tests.Support;
 
 /// <summary>Exactly-once jobs through kill -9 of node processes, kill_task and rescales (4 node processes each, the
-/// product's failure detector): about half of the project's time.</summary>
+/// product's failure detector), and the leader's node killed during rescales (3 embedded nodes with the product's
+/// failure detector, LeaderMoveDuringRescaleTests): about half of the project's time.</summary>
 [CollectionDefinition(Name)]
 public sealed class NodeFailureLane
 {
