@@ -19,7 +19,7 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
     public const byte Version1 = 1;
 
     /// <summary>Version 2: a task snapshot ends with the held key groups (or -1) and the tuples kept aside (after a
-    /// flag: present or not).</summary>
+    /// flag: present or not); a source snapshot with the held key groups (or -1).</summary>
     public const byte Version2 = 2;
 
     public override int Identifier => SerializerId;
@@ -72,6 +72,8 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
                     w.Write(s.SkipTuples);
                     WriteLongs(w, s.NextSeqs);
                     WriteArray(w, s.PendingRounds, w.Write);
+                    if (s.HeldGroups is null) w.Write(-1);
+                    else WriteArray(w, s.HeldGroups, w.Write);
                     break;
                 case EdgesForgotten f:
                     WriteArray(w, f.Edges, e => WriteEdge(w, e));
@@ -125,7 +127,7 @@ public sealed class RecoveryRecordSerializer(ExtendedActorSystem system) : Seria
             "F" => new EdgesForgotten(ReadArray(r, () => ReadEdge(r))),
             "H" => new HoldStarted(ReadArray(r, r.ReadInt32)),
             "h" => HoldReleased.Instance,
-            _ => new SourceSnapshot(r.ReadInt64(), ReadLongs(r), ReadArray(r, r.ReadInt32)),
+            _ => new SourceSnapshot(r.ReadInt64(), ReadLongs(r), ReadArray(r, r.ReadInt32), version >= Version2 ? ReadHeldGroups(r) : null),
         };
     }
 

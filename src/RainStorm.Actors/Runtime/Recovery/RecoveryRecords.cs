@@ -49,6 +49,7 @@ public static class RecoveryRecords
     public sealed record SourceRound(int Count) : IRecoveryRecord;
 
     /// <summary>A source's progress: the first <see cref="SkipTuples"/> owned lines are acknowledged downstream; the rounds
-    /// in <see cref="PendingRounds"/> follow them and start at <see cref="NextSeqs"/>.</summary>
-    public sealed record SourceSnapshot(long SkipTuples, long[] NextSeqs, int[] PendingRounds) : IRecoveryRecord;
+    /// in <see cref="PendingRounds"/> follow them and start at <see cref="NextSeqs"/>. Between them -1 and -2 mark a
+    /// partial hold's start and end; <see cref="HeldGroups"/> are the groups of the start among them.</summary>
+    public sealed record SourceSnapshot(long SkipTuples, long[] NextSeqs, int[] PendingRounds, int[]? HeldGroups = null) : IRecoveryRecord;
 }

@@ -49,10 +49,20 @@ public sealed class SourceTask : TaskActor
     private readonly RateMeter _meter = new();
     private readonly RoundStats _rounds = new();
     private readonly CancellationTokenSource _stop = new();
-    /// <summary>Rounds (their line counts) decided (and journaled) but not yet sent.</summary>
+    /// <summary>exactly_once, in <see cref="_toSend"/> and <see cref="_sent"/> between rounds: a partial hold starts
+    /// (the next rounds keep the held groups' tuples aside) or ends (what was kept aside goes out by the routing).</summary>
+    private const int HoldStartMark = -1, HoldEndMark = -2;
+
+    /// <summary>Rounds (their line counts) decided (and journaled) but not yet sent, and hold marks in journal order.</summary>
     private readonly Queue<int> _toSend = new();
-    /// <summary>exactly_once: rounds sent and not yet acknowledged on every edge, with the seqs after them.</summary>
+    /// <summary>exactly_once: rounds sent and not yet acknowledged on every edge, with the seqs after them (and hold
+    /// marks: a held round counts as acknowledged only with the batches its hold's end sent).</summary>
     private readonly Queue<(int Count, long[] SeqsAfter)> _sent = new();
+    /// <summary>exactly_once: the key groups of the last partial hold journaled, and whether its end is not journaled yet.</summary>
+    private int[]? _heldGroups;
+    private bool _holdOpenInJournal;
+    /// <summary>The routing into the next stage last received (a hold's end releases by it).</summary>
+    private StageRouting? _routing;
     private readonly TakenLines _round = new();
     private readonly TakenLines _skipped = new();
     private RatePacer _pacer;
@@ -117,18 +127,41 @@ public sealed class SourceTask : TaskActor
         {
             _skip = _ackedTuples = snapshot.SkipTuples;
             _ackedSeqs = snapshot.NextSeqs;
-            foreach (var count in snapshot.PendingRounds) _toSend.Enqueue(count);
+            _heldGroups = snapshot.HeldGroups;
+            foreach (var count in snapshot.PendingRounds) Replay(count);
         }
-        foreach (var round in recovered.Events.OfType<SourceRound>()) _toSend.Enqueue(round.Count);
+        foreach (var record in recovered.Events)
+        {
+            switch (record)
+            {
+                case SourceRound round:
+                    Replay(round.Count);
+                    break;
+                case HoldStarted started:
+                    _heldGroups = started.Groups;
+                    Replay(HoldStartMark);
+                    break;
+                case HoldReleased:
+                    Replay(HoldEndMark);
+                    break;
+            }
+        }
         if (recovered.Snapshot is null && recovered.Events.Count == 0) return true;
         _meter.CountIn((int)_skip);
         _meter.CountOut((int)_skip);
         _roundsSinceSnapshot = recovered.Events.Count;
-        var tuples = _toSend.Sum(c => (long)c);
+        var tuples = _toSend.Where(c => c > 0).Sum(c => (long)c);
         _log.Info("Task {0} recovered from its journal in {1} ms: {2} lines acknowledged, {3} events replayed, {4} lines to resend",
             _spec.Id, (long)recovered.Took.TotalMilliseconds, _skip, recovered.Events.Count, tuples);
         Context.Parent.Tell(new TaskRecovered(_spec.Id, recovered.Events.Count, recovered.Snapshot is not null, tuples, recovered.Took));
         return true;
+    }
+
+    private void Replay(int roundOrMark)
+    {
+        _toSend.Enqueue(roundOrMark);
+        if (roundOrMark == HoldStartMark) _holdOpenInJournal = true;
+        if (roundOrMark == HoldEndMark) _holdOpenInJournal = false;
     }
 
     // ---- the lifecycle -------------------------------------------------------------------------------------------
@@ -144,7 +177,10 @@ public sealed class SourceTask : TaskActor
         });
         Receive<RescaleProtocol.Hold>(hold =>
         {
-            _hold = HoldState.Start(_output, hold, Sender, keepGroupsAside: Durability is null);
+            if (Durability is not null && hold.Groups is { Length: > 0 } groups && _output is { ByKeyGroup: true })
+                HoldGroupsDurably(hold, groups);
+            else
+                _hold = HoldState.Start(_output, hold, Sender, keepGroupsAside: Durability is null);
             Emit();
         });
         Receive<SourceReader.Opened>(opened =>
@@ -211,10 +247,14 @@ public sealed class SourceTask : TaskActor
             else _output.Edges.Restore([], _ackedSeqs, finishing: false);
             _feed.Open(Context.System, _client);
             _phase = Phase.Running;
+            _routing = routing.Downstream;
+            if (_holdOpenInJournal) JournalHoldEnd(); // the hold a crash left open ends with this routing
         }
         else
         {
-            _output.Reroute(routing.Downstream!);
+            _routing = routing.Downstream;
+            if (_holdOpenInJournal) JournalHoldEnd();
+            else _output.Reroute(routing.Downstream!);
         }
         _hold?.Cancel();
         _hold = null;
@@ -246,14 +286,19 @@ public sealed class SourceTask : TaskActor
         while (true)
         {
             // A round being filled when a chunk is still being read stays in _round until the chunk arrives.
-            while (_toSend.Count > 0 && _output.HasRoom)
+            while (_toSend.Count > 0 && RoomToSend)
             {
+                if (_toSend.Peek() < 0)
+                {
+                    ApplyHoldMark(_toSend.Dequeue());
+                    continue;
+                }
                 if (!_feed.Fill(_round, _toSend.Peek(), out _)) return;
                 _toSend.Dequeue();
                 Send(_round);
             }
             var decided = false;
-            while (!_feed.Exhausted && allowance > 0 && (Durability?.InFlight ?? 0) + _toSend.Count < RoundsAhead)
+            while (!_feed.Exhausted && allowance > 0 && (Durability?.InFlight ?? 0) + _toSend.Count < RoundsAhead && !FenceWanted)
             {
                 var count = (int)Math.Min(allowance, RoundLines);
                 allowance -= count;
@@ -316,24 +361,85 @@ public sealed class SourceTask : TaskActor
         Context.Parent.Tell(new FirstOutput(_spec.Id));
     }
 
-    /// <summary>exactly_once: rounds whose every batch is acknowledged move into the acknowledged progress.</summary>
+    /// <summary>exactly_once: rounds whose every batch is acknowledged move into the acknowledged progress. The rounds
+    /// of a partial hold move only together, once the batches its end sent (what they kept aside) are acknowledged.</summary>
     private void TrimAcknowledged()
     {
-        var edges = _output!.Edges;
-        while (_sent.TryPeek(out var round) && Enumerable.Range(0, Math.Min(round.SeqsAfter.Length, edges.Destinations))
-                   .All(d => round.SeqsAfter[d] < edges.LowestOutstanding(d)))
+        while (_sent.TryPeek(out var head))
         {
-            _sent.Dequeue();
-            _ackedTuples += round.Count;
-            _ackedSeqs = round.SeqsAfter;
+            var through = head.Count == HoldStartMark ? _sent.ToList().FindIndex(r => r.Count == HoldEndMark) : 0;
+            if (through < 0 || !Acknowledged(_sent.ElementAt(through).SeqsAfter)) return;
+            for (var i = 0; i <= through; i++)
+            {
+                var round = _sent.Dequeue();
+                if (round.Count > 0) _ackedTuples += round.Count;
+                _ackedSeqs = round.SeqsAfter;
+            }
         }
     }
+
+    private bool Acknowledged(long[] seqsAfter)
+    {
+        var edges = _output!.Edges;
+        return Enumerable.Range(0, Math.Min(seqsAfter.Length, edges.Destinations)).All(d => seqsAfter[d] < edges.LowestOutstanding(d));
+    }
+
+    /// <summary>exactly_once, partial hold: the held key groups go into the journal in line with the rounds; the rounds
+    /// after them keep those groups' tuples aside (a replay re-reads and re-cuts them alike), the rest flows.</summary>
+    private void HoldGroupsDurably(RescaleProtocol.Hold hold, int[] groups)
+    {
+        _hold = new HoldState(Sender, hold.Rescale, groups, HoldStep.Journaling);
+        _heldGroups = groups;
+        _holdOpenInJournal = true;
+        Durability!.Append(new HoldStarted(groups), () =>
+        {
+            _toSend.Enqueue(HoldStartMark);
+            Emit();
+        });
+    }
+
+    /// <summary>exactly_once: the hold's end goes into the journal in line with the rounds; what was kept aside goes out
+    /// by the routing once the rounds before it are sent.</summary>
+    private void JournalHoldEnd()
+    {
+        _holdOpenInJournal = false;
+        Durability!.Append(HoldReleased.Instance, () =>
+        {
+            _toSend.Enqueue(HoldEndMark);
+            Emit();
+        });
+    }
+
+    private void ApplyHoldMark(int mark)
+    {
+        var output = _output!;
+        if (mark == HoldStartMark)
+        {
+            output.TryHoldGroups(_heldGroups!);
+            if (_hold is { Step: HoldStep.Journaling } journaling) journaling.Step = HoldStep.Emptying;
+        }
+        else
+        {
+            output.Reroute(_routing!);
+            output.Edges.Flush(force: true);
+        }
+        _sent.Enqueue((mark, output.Edges.NextSeqs));
+    }
+
+    /// <summary>The output has room; or, with a partial hold's end queued, its edges have credit: what the rounds before
+    /// the end keep aside may pass the kept-aside limit (those rounds are decided already, so it stays bounded), else
+    /// the end that releases it would wait behind them forever.</summary>
+    private bool RoomToSend => _output!.HasRoom || (_output.Edges.HasRoom && _toSend.Contains(HoldEndMark));
+
+    /// <summary>A partial hold waits only for its fence snapshot, which needs no round under way: none is decided.</summary>
+    private bool FenceWanted => _hold is { Whole: false, Step: HoldStep.Emptying } hold && hold.Settled(_output);
 
     private void SaveSnapshot(Action? saved = null)
     {
         _roundsSinceSnapshot = 0;
         TrimAcknowledged();
-        Durability!.Save(new SourceSnapshot(_ackedTuples, _ackedSeqs, _sent.Select(r => r.Count).Concat(_toSend).ToArray()), saved);
+        var pending = _sent.Select(r => r.Count).Concat(_toSend).ToArray();
+        Durability!.Save(new SourceSnapshot(_ackedTuples, _ackedSeqs, pending, pending.Contains(HoldStartMark) ? _heldGroups : null), saved);
     }
 
     /// <summary>A held source answers once everything it sent is acknowledged and, exactly_once, no round is being
