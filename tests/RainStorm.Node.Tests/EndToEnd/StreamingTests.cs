@@ -42,7 +42,7 @@ public sealed class StreamingTests(ClusterFixture cluster)
     [Fact]
     public async Task A_real_sigint_cancels_a_one_shot_stream_with_exit_130()
     {
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [ProcessRun.Binary, cluster.Nodes[2].CmdEndpoint, "cluster", "tail"])
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [ProcessRun.Rainstorm, cluster.Nodes[2].CmdEndpoint, "cluster", "tail"])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
