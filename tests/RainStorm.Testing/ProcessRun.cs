@@ -43,15 +43,15 @@ public static class ProcessRun
             var stderr = process.StandardError.ReadToEndAsync(deadline.Token);
             try
             {
-                await process.StandardInput.WriteAsync(stdin.AsMemory(), deadline.Token);
+                await process.StandardInput.WriteAsync(stdin.AsMemory(), deadline.Token).ConfigureAwait(false);
                 process.StandardInput.Close();
             }
             catch (IOException)
             {
                 // It exited (or closed its input) before reading all of it; its exit code and output tell.
             }
-            await process.WaitForExitAsync(deadline.Token);
-            return new RunResult(process.ExitCode, await stdout, await stderr);
+            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+            return new RunResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
@@ -64,6 +64,11 @@ public static class ProcessRun
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
     }
+
+    /// <summary><see cref="RunAsync"/> for a caller that cannot await (a constructor, Dispose): it blocks this thread
+    /// only; the run itself never needs it back (no await in it resumes on the caller's context).</summary>
+    public static RunResult Run(TimeSpan limit, string file, IEnumerable<string> args, string? workingDirectory = null) =>
+        RunAsync(limit, file, args, workingDirectory).GetAwaiter().GetResult();
 
     /// <summary>Runs <c>dotnet rainstorm.dll args</c> (see <see cref="Rainstorm"/>) in the temp directory, so that
     /// nothing it writes by default lands next to the tests.</summary>
