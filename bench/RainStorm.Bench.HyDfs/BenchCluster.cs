@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
@@ -34,7 +32,7 @@ internal sealed class BenchCluster : IAsyncDisposable
         {
             var options = new RainStormOptions
             {
-                Port = seed is null ? FreePort() : 0,
+                Port = seed is null ? ReservedPorts.Next() : 0,
                 Seeds = seed is null ? [] : [seed],
                 Roles = i < nodes ? [RainStormOptions.HyDfsRole] : [],
                 CmdPort = -1,
@@ -72,13 +70,6 @@ internal sealed class BenchCluster : IAsyncDisposable
         await using (var file = File.Create(local))
             for (var i = 0; i < megabytes; i++) await file.WriteAsync(block);
         return (cluster, client, local);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -8,7 +8,6 @@ using RainStorm.Actors.Hosting;
 using RainStorm.Actors.HyDfs;
 using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Node;
-using RainStorm.Node.Local;
 using static RainStorm.Actors.Runtime.Protocol.WorkerProtocol;
 
 namespace RainStorm.Bench.Pipeline;
@@ -34,7 +33,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         var cluster = new ProcessCluster();
         try
         {
-            var ports = LocalCluster.FreePorts(nodes + 1);
+            var ports = ReservedPorts.Next(nodes + 1);
             var dll = Path.Combine(AppContext.BaseDirectory, "rainstorm.dll");
             var seed = $"127.0.0.1:{ports[0]}";
             for (var i = 0; i < nodes; i++)

@@ -1,15 +1,11 @@
-using System.Net;
-using System.Net.Sockets;
+using RainStorm.Actors.Hosting;
 
 namespace RainStorm.Testing;
 
-/// <summary>A loopback port that was free a moment ago (the OS picks it); only where a port must be known up front.</summary>
+/// <summary>A loopback port for a node a test starts, where the port must be known up front: reserved for this test
+/// process's life so that no other process (another test project running beside this one, the OS) takes it before the
+/// node binds it (see <see cref="ReservedPorts"/>).</summary>
 public static class FreePort
 {
-    public static int Next()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int Next() => ReservedPorts.Next();
 }

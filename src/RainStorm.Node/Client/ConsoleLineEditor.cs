@@ -14,7 +14,11 @@ public sealed class ConsoleLineEditor(CommandCompleter completer, LineHistory hi
     private int _cursor;
     private string _prompt = "";
 
-    public string? ReadLine(string prompt)
+    /// <summary>Console.ReadKey cannot be awaited: the terminal's prompt waits for keys on the calling thread (the
+    /// client process's main thread, which has nothing else to do meanwhile).</summary>
+    public Task<string?> ReadLineAsync(string prompt) => Task.FromResult(ReadLine(prompt));
+
+    private string? ReadLine(string prompt)
     {
         _prompt = prompt;
         _line.Clear();

@@ -27,7 +27,7 @@ public sealed class InteractiveSession(CommandClient client, TextWriter output, 
     public async Task<int> RunAsync(ILineReader reader)
     {
         await output.WriteLineAsync($"connected to node {client.Node}: {client.Specs.Count} commands; 'help' lists them, Tab completes, Ctrl+C cancels a running command, 'exit' leaves.");
-        while (reader.ReadLine(Prompt) is { } line)
+        while (await reader.ReadLineAsync(Prompt) is { } line)
         {
             IReadOnlyList<string> tokens;
             try

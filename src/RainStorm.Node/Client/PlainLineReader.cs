@@ -9,21 +9,21 @@ namespace RainStorm.Node.Client;
 /// </summary>
 public sealed class PlainLineReader(TextReader input, TextWriter output, CommandCompleter completer) : ILineReader
 {
-    public string? ReadLine(string prompt)
+    public async Task<string?> ReadLineAsync(string prompt)
     {
         while (true)
         {
-            output.Write(prompt);
-            var line = input.ReadLine();
+            await output.WriteAsync(prompt);
+            var line = await input.ReadLineAsync();
             if (line is null)
             {
-                output.WriteLine();
+                await output.WriteLineAsync();
                 return null;
             }
-            output.WriteLine(line);
+            await output.WriteLineAsync(line);
             if (!line.EndsWith('\t')) return line;
             var completion = completer.Complete(line.TrimEnd('\t'));
-            output.WriteLine(completion.Candidates.Count == 0 ? "(no completions)" : string.Join("  ", completion.Candidates));
+            await output.WriteLineAsync(completion.Candidates.Count == 0 ? "(no completions)" : string.Join("  ", completion.Candidates));
         }
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
@@ -41,7 +39,7 @@ public sealed class LocalCluster : IAsyncDisposable
         string? extraHocon = null, TimeSpan? timeout = null, int httpPort = -1)
     {
         if (nodes < 1) throw new ArgumentOutOfRangeException(nameof(nodes), "a cluster needs at least one node");
-        var ports = FreePorts(nodes);
+        var ports = ReservedPorts.Next(nodes);
         var options = Enumerable.Range(0, nodes).Select(i => new RainStormOptions
         {
             Host = "127.0.0.1",
@@ -102,20 +100,6 @@ public sealed class LocalCluster : IAsyncDisposable
                 throw new TimeoutException($"the local cluster of {expected} nodes did not become ready within {timeout.TotalSeconds:0} s");
             await Task.Delay(100, CancellationToken.None);
         }
-    }
-
-    /// <summary>Ports that were free a moment ago (the OS picks them; a rare race with another process is possible).</summary>
-    public static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ =>
-        {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return listener;
-        }).ToList();
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace RainStorm.Actors.Tests.Support;
 
 /// <summary>A small tmpfs mounted (as root) on a directory for one test, so the test can fill a disk for real;
@@ -24,12 +22,8 @@ public sealed class TmpfsMount : IDisposable
 
     private static void Run(string file, params string[] args)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
+        var (exit, _, error) = ProcessRun.Run(TimeSpan.FromSeconds(30), file, args);
+        if (exit != 0)
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({error.Trim()}); this test needs root to mount a tmpfs");
     }
 }

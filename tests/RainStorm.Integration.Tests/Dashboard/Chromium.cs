@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace RainStorm.Integration.Tests.Dashboard;
 
@@ -17,22 +16,15 @@ public static class Chromium
     {
         if (!File.Exists(Binary)) throw new InvalidOperationException($"{Binary} is missing: .ci/run installs Debian's chromium (apt-get install -y chromium).");
         var profile = Directory.CreateTempSubdirectory("rainstorm-chromium-");
-        var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         // Virtual time lets the page's fetches and first render finish before the DOM is taken.
-        foreach (var arg in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                     $"--user-data-dir={profile.FullName}", "--virtual-time-budget=5000" }.Concat(what).Append(url.ToString()))
-            info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
+        string[] args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+            $"--user-data-dir={profile.FullName}", "--virtual-time-budget=5000", .. what, url.ToString()];
         try
         {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            _ = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-            return await stdout;
+            return (await ProcessRun.RunAsync(TimeSpan.FromSeconds(120), Binary, args)).Out;
         }
         finally
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
             try { profile.Delete(recursive: true); } catch (IOException) { }
         }
     }

@@ -172,20 +172,7 @@ public sealed partial class NetnsNetwork : IDisposable
 
     private static string Output(string file, params string[] args) => Run(file, args).Out;
 
-    private static (int Exit, string Out, string Err) Run(string file, IEnumerable<string> args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(30_000))
-        {
-            process.Kill();
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within 30 s");
-        }
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static RunResult Run(string file, IEnumerable<string> args) => ProcessRun.Run(TimeSpan.FromSeconds(30), file, args);
 
     [GeneratedRegex(@"^\d+: rsn[bi](?<subnet>\d+)[:@][^\n]*?(alias rainstorm-test-pid=(?<pid>\d+))?$", RegexOptions.Multiline)]
     private static partial Regex BridgeLine();

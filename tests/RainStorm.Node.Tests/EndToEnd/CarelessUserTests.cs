@@ -12,7 +12,7 @@ public sealed class CarelessUserTests
 {
     private static readonly TimeSpan NoHang = TimeSpan.FromSeconds(60);
 
-    private static void AssertOneLine(ClientResult result, int exit, string message)
+    private static void AssertOneLine(RunResult result, int exit, string message)
     {
         Assert.True(exit == result.Exit, $"exit {result.Exit}, stderr: {result.Err}");
         Assert.Equal("", result.Out);
@@ -25,11 +25,11 @@ public sealed class CarelessUserTests
     public async Task Client_mistakes_before_any_command_runs()
     {
         var notListening = FreePort.Next();
-        AssertOneLine((await ProcessRun.RunAsync(NoHang, "foo:bar", "jobs")), 2, "endpoint 'foo:bar' is not host:port");
-        AssertOneLine((await ProcessRun.RunAsync(NoHang, "127.0.0.1:70000", "jobs")), 2, "endpoint '127.0.0.1:70000' is not host:port");
-        AssertOneLine((await ProcessRun.RunAsync(NoHang, $"127.0.0.1:{notListening}", "jobs")), 1,
+        AssertOneLine((await ProcessRun.RainstormAsync(NoHang, "foo:bar", "jobs")), 2, "endpoint 'foo:bar' is not host:port");
+        AssertOneLine((await ProcessRun.RainstormAsync(NoHang, "127.0.0.1:70000", "jobs")), 2, "endpoint '127.0.0.1:70000' is not host:port");
+        AssertOneLine((await ProcessRun.RainstormAsync(NoHang, $"127.0.0.1:{notListening}", "jobs")), 1,
             $"cannot reach 127.0.0.1:{notListening}: nothing is listening there");
-        AssertOneLine((await ProcessRun.RunAsync(NoHang, "nosuchhost.invalid:9110", "jobs")), 1, "cannot reach nosuchhost.invalid:9110");
+        AssertOneLine((await ProcessRun.RainstormAsync(NoHang, "nosuchhost.invalid:9110", "jobs")), 1, "cannot reach nosuchhost.invalid:9110");
     }
 
     [Fact]
@@ -41,14 +41,14 @@ public sealed class CarelessUserTests
         try
         {
             var port = ((IPEndPoint)taken.LocalEndpoint).Port;
-            var busy = await ProcessRun.RunAsync(NoHang, "node", "--port", FreePort.Next().ToString(), "--cmd-port", port.ToString(), "--data", data);
+            var busy = await ProcessRun.RainstormAsync(NoHang, "node", "--port", FreePort.Next().ToString(), "--cmd-port", port.ToString(), "--data", data);
             AssertOneLine(busy, 2, $"rainstorm: the command endpoint 127.0.0.1:{port} cannot be bound (Address already in use)");
 
-            var unknown = await ProcessRun.RunAsync(NoHang, "node", "--port", FreePort.Next().ToString(), "--cmd-host", "nosuchhost.invalid",
+            var unknown = await ProcessRun.RainstormAsync(NoHang, "node", "--port", FreePort.Next().ToString(), "--cmd-host", "nosuchhost.invalid",
                 "--cmd-port", "0", "--data", data);
             AssertOneLine(unknown, 2, "rainstorm: --cmd-host 'nosuchhost.invalid' does not resolve");
 
-            var range = await ProcessRun.RunAsync(NoHang, "node", "--port", FreePort.Next().ToString(), "--cmd-port", "70000", "--data", data);
+            var range = await ProcessRun.RainstormAsync(NoHang, "node", "--port", FreePort.Next().ToString(), "--cmd-port", "70000", "--data", data);
             AssertOneLine(range, 2, "rainstorm: --cmd-port '70000' is not a port number");
         }
         finally
@@ -70,7 +70,7 @@ public sealed class CarelessUserTests
         var data = Directory.CreateTempSubdirectory("rainstorm-careless-node-").FullName;
         try
         {
-            var second = await ProcessRun.RunAsync(NoHang, "node", "--port", port.ToString(), "--cmd-port", "-1", "--data", data);
+            var second = await ProcessRun.RainstormAsync(NoHang, "node", "--port", port.ToString(), "--cmd-port", "-1", "--data", data);
             AssertOneLine(second, 2, $"rainstorm: the remoting port 127.0.0.1:{port} is already in use by another process");
         }
         finally

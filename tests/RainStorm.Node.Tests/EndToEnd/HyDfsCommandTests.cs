@@ -20,7 +20,7 @@ public sealed class HyDfsCommandTests(ClusterFixture cluster) : IDisposable
 
     private static string UniqueName(string stem) => $"{stem}-{Guid.NewGuid():N}.txt";
 
-    private Task<ClientResult> Hydfs(int node, params string[] args) => ClientRun.RunAsync(cluster.Nodes[node].CmdEndpoint, ["hydfs", .. args]);
+    private Task<RunResult> Hydfs(int node, params string[] args) => ClientRun.RunAsync(cluster.Nodes[node].CmdEndpoint, ["hydfs", .. args]);
 
     [Fact]
     public async Task Create_get_and_append_move_the_clients_bytes_in_chunks()

@@ -28,7 +28,7 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
         return (name, content.Where(l => l.Contains("match")).ToList());
     }
 
-    private static string SubmittedId(ClientResult submitted)
+    private static string SubmittedId(RunResult submitted)
     {
         Assert.Equal(0, submitted.Exit);
         var match = Regex.Match(submitted.Out.Trim(), "^Job (\\S+) submitted$");
@@ -54,7 +54,7 @@ public sealed class JobCommandTests(ClusterFixture cluster) : IDisposable
         var during = JsonDocument.Parse((await ClientRun.RunAsync(Endpoint(), "jobs", "-o", "json")).Out).RootElement
             .EnumerateArray().Single(j => j.GetProperty("id").GetString() == jobId);
         Assert.Equal("RUNNING", during.GetProperty("status").GetString());
-        var waited = new ClientResult(await follow.WaitAsync(TimeSpan.FromSeconds(120)), followed.Text, followErrors.Text);
+        var waited = new RunResult(await follow.WaitAsync(TimeSpan.FromSeconds(120)), followed.Text, followErrors.Text);
 
         Assert.Equal(0, waited.Exit);
         Assert.Equal("", waited.Err);

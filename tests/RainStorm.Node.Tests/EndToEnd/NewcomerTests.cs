@@ -14,7 +14,7 @@ public sealed class NewcomerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static void AssertOneLine(ClientResult result, int exit, string message)
+    private static void AssertOneLine(RunResult result, int exit, string message)
     {
         Assert.True(exit == result.Exit, $"exit {result.Exit}, stderr: {result.Err}");
         Assert.Contains(message, result.Err);
@@ -30,12 +30,12 @@ public sealed class NewcomerTests : IDisposable
     {
         foreach (var flag in new[] { "--help", "-h" })
         {
-            var result = await ProcessRun.RunAsync(NoHang, command, flag);
+            var result = await ProcessRun.RainstormAsync(NoHang, command, flag);
             Assert.True(result.Exit == 0, $"exit {result.Exit}: {result.Err}");
             Assert.StartsWith(usage, result.Out);
             Assert.Equal("", result.Err);
         }
-        var top = await ProcessRun.RunAsync(NoHang, "--help");
+        var top = await ProcessRun.RainstormAsync(NoHang, "--help");
         Assert.Equal(0, top.Exit);
         Assert.Contains(usage.Replace("usage: ", ""), top.Out);
     }
@@ -43,7 +43,7 @@ public sealed class NewcomerTests : IDisposable
     [Fact]
     public async Task Version_prints_the_package_version()
     {
-        var result = await ProcessRun.RunAsync(NoHang, "--version");
+        var result = await ProcessRun.RainstormAsync(NoHang, "--version");
         Assert.Equal(0, result.Exit);
         Assert.Matches(@"^rainstorm \d+\.\d+\.\d+\n$", result.Out.ReplaceLineEndings("\n"));
     }
@@ -54,11 +54,11 @@ public sealed class NewcomerTests : IDisposable
         var file = Path.Combine(_root, "a-file");
         await File.WriteAllTextAsync(file, "x");
 
-        AssertOneLine(await ProcessRun.RunAsync(NoHang, "node", "--port", "0", "--cmd-port", "-1", "--data", file), 2,
+        AssertOneLine(await ProcessRun.RainstormAsync(NoHang, "node", "--port", "0", "--cmd-port", "-1", "--data", file), 2,
             $"rainstorm: --data '{file}' is a file; expected a directory");
-        AssertOneLine(await ProcessRun.RunAsync(NoHang, "node", "--port", "0", "--cmd-port", "-1", "--data", Path.Combine(file, "below")), 2,
+        AssertOneLine(await ProcessRun.RainstormAsync(NoHang, "node", "--port", "0", "--cmd-port", "-1", "--data", Path.Combine(file, "below")), 2,
             $"rainstorm: --data '{Path.Combine(file, "below")}' cannot be created as a directory");
-        AssertOneLine(await ProcessRun.RunAsync(NoHang, "local", "--data", file, "--demo"), 2, $"rainstorm: --data '{file}' is a file");
+        AssertOneLine(await ProcessRun.RainstormAsync(NoHang, "local", "--data", file, "--demo"), 2, $"rainstorm: --data '{file}' is a file");
     }
 
     [Fact]
@@ -70,10 +70,10 @@ public sealed class NewcomerTests : IDisposable
         var marker = Path.Combine(options.DataDir, "keep.txt");
         await File.WriteAllTextAsync(marker, "still here");
 
-        AssertOneLine(await ProcessRun.RunAsync(NoHang, "node", "--port", "0", "--cmd-port", "-1", "--data", options.DataDir), 2,
+        AssertOneLine(await ProcessRun.RainstormAsync(NoHang, "node", "--port", "0", "--cmd-port", "-1", "--data", options.DataDir), 2,
             $"rainstorm: the data directory {options.DataDir} is in use by another node (pid {Environment.ProcessId}); give each node its own --data.");
 
-        var local = await ProcessRun.RunAsync(NoHang, "local", "--data", Path.Combine(_root, "shared-run"), "--demo");
+        var local = await ProcessRun.RainstormAsync(NoHang, "local", "--data", Path.Combine(_root, "shared-run"), "--demo");
         AssertOneLine(local, 2, "is in use by a running cluster (node-1 is held");
         Assert.Equal("still here", await File.ReadAllTextAsync(marker));
     }
@@ -120,14 +120,14 @@ public sealed class NewcomerTests : IDisposable
         Assert.Equal(1, atRemoting.Exit);
         Assert.Contains("is not a RainStorm command port: a node's remoting port (--port) is silent like this", atRemoting.Err);
 
-        AssertOneLine(await ProcessRun.RunAsync(NoHang, "node", "--port", "0", "--cmd-port", "-1", "--seed", target.CmdEndpoint,
+        AssertOneLine(await ProcessRun.RainstormAsync(NoHang, "node", "--port", "0", "--cmd-port", "-1", "--seed", target.CmdEndpoint,
                 "--data", Path.Combine(_root, "wrong-seed")), 2,
             $"rainstorm: --seed {target.CmdEndpoint} is a RainStorm command port (--cmd-port), not a remoting port");
     }
 
     private static RunningNode StartNode(params string[] args)
     {
-        var process = Process.Start(new ProcessStartInfo("dotnet", [ProcessRun.Binary, "node", .. args])
+        var process = Process.Start(new ProcessStartInfo("dotnet", [ProcessRun.Rainstorm, "node", .. args])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

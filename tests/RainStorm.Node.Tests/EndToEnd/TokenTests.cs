@@ -50,7 +50,7 @@ public sealed class TokenTests
         Assert.Equal("1 member", right.OutLines[^1]);
 
         // The real binary takes the token from the environment.
-        var fromEnvironment = await ProcessRun.RunAsync(TimeSpan.FromSeconds(60),
+        var fromEnvironment = await ProcessRun.RainstormAsync(TimeSpan.FromSeconds(60),
             new Dictionary<string, string> { [ClientCommand.TokenVariable] = Token }, endpoint, "cluster", "show");
         Assert.Equal((0, ""), (fromEnvironment.Exit, fromEnvironment.Err));
         Assert.Contains(fromEnvironment.OutLines, l => l.StartsWith(node.Address, StringComparison.Ordinal));

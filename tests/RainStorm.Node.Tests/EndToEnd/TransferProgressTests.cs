@@ -36,7 +36,7 @@ public sealed class TransferProgressTests(ClusterFixture cluster) : IDisposable
         var path = Path.Combine(_local, "quiet.bin");
         await File.WriteAllBytesAsync(path, new byte[2 * 1024 * 1024]);
 
-        var result = await ProcessRun.RunAsync(TimeSpan.FromSeconds(90), cluster.First.CmdEndpoint, "hydfs", "create", path, $"quiet-{Guid.NewGuid():N}.bin");
+        var result = await ProcessRun.RainstormAsync(TimeSpan.FromSeconds(90), cluster.First.CmdEndpoint, "hydfs", "create", path, $"quiet-{Guid.NewGuid():N}.bin");
 
         Assert.Equal(0, result.Exit);
         Assert.Equal("", result.Err);

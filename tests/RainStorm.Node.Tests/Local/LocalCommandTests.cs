@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RainStorm.Node.Local;
 
 namespace RainStorm.Node.Tests.Local;
@@ -63,30 +62,6 @@ public sealed class LocalCommandTests : IDisposable
     public void The_demo_table_labels_a_blank_category(string category, string label) =>
         Assert.Equal(label, LocalDemo.Label(category));
 
-    private async Task<(int Exit, string Stdout, string Stderr)> RunLocalAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "rainstorm.dll"));
-        start.ArgumentList.Add("local");
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        try
-        {
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-            return (process.ExitCode, await stdout, await stderr);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
-    }
+    private Task<RunResult> RunLocalAsync(params string[] args) =>
+        ProcessRun.RunAsync(TimeSpan.FromMinutes(3), "dotnet", [ProcessRun.Rainstorm, "local", .. args], _dir);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RainStorm.TestData;
 
 namespace RainStorm.Node.Tests.Packaging;
@@ -36,29 +35,13 @@ public sealed class ToolPackageTests : IDisposable
 
     private async Task<string> RunAsync(string file, string[] args, string stdin)
     {
-        var info = new ProcessStartInfo(file, args)
+        var environment = new Dictionary<string, string>
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _root,
+            ["NUGET_PACKAGES"] = Path.Combine(_root, "packages"),
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         };
-        info.Environment["NUGET_PACKAGES"] = Path.Combine(_root, "packages");
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(info)!;
-        try
-        {
-            await process.StandardInput.WriteAsync(stdin);
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-            Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}{await stdout}");
-            return await stdout;
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
+        var (exit, stdout, stderr) = await ProcessRun.RunAsync(TimeSpan.FromMinutes(5), file, args, _root, environment, stdin);
+        Assert.True(exit == 0, $"{file} {string.Join(' ', args)} exited {exit}: {stderr}{stdout}");
+        return stdout;
     }
 }

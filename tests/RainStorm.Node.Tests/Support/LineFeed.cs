@@ -1,33 +1,27 @@
-using System.Collections.Concurrent;
+using System.Threading.Channels;
 
 namespace RainStorm.Node.Tests.Support;
 
-/// <summary>Redirected stdin that a test types into line by line; ReadLine blocks until the next line (null = EOF).</summary>
+/// <summary>Redirected stdin that a test types into line by line. Read only asynchronously: a read waits for the next
+/// line (null after <see cref="End"/>) without holding a thread, so a prompt started on the test's thread never
+/// blocks the test that is to type into it.</summary>
 public sealed class LineFeed : TextReader
 {
-    private readonly BlockingCollection<string?> _lines = new();
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
-    public void Type(string line) => _lines.Add(line);
-
-    public void End() => _lines.Add(null);
-
-    public override string? ReadLine() => _lines.Take();
-}
-
-/// <summary>A writer several threads may write to while a test reads what has been written so far.</summary>
-public sealed class Transcript
-{
-    private readonly StringWriter _inner = new();
-
-    public Transcript() => Writer = TextWriter.Synchronized(_inner);
-
-    public TextWriter Writer { get; }
-
-    public string Text
+    public void Type(string line)
     {
-        get
-        {
-            lock (Writer) return _inner.ToString();
-        }
+        if (!_lines.Writer.TryWrite(line)) throw new InvalidOperationException($"typed '{line}' after the end of the input");
     }
+
+    /// <summary>End of input (Ctrl+D): once the lines typed before are read, reads return null.</summary>
+    public void End() => _lines.Writer.TryComplete();
+
+    public override async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) =>
+        await _lines.Reader.WaitToReadAsync(cancellationToken) && _lines.Reader.TryRead(out var line) ? line : null;
+
+    public override Task<string?> ReadLineAsync() => ReadLineAsync(CancellationToken.None).AsTask();
+
+    public override string? ReadLine() =>
+        throw new NotSupportedException("a LineFeed is read with ReadLineAsync: a blocking read could hold the thread the test types from");
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace RainStorm.Node.Tests.Support;
 
 /// <summary>A cluster CA and node certificates made with openssl at test time, the way docs/reliability.md tells an
@@ -40,24 +38,16 @@ public sealed class TestCertificates : IDisposable
 
     private void OpenSsl(params string[] args)
     {
-        var info = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Directory };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        Process process;
+        RunResult result;
         try
         {
-            process = Process.Start(info)!;
+            result = ProcessRun.Run(TimeSpan.FromSeconds(60), "openssl", args, Directory);
         }
         catch (System.ComponentModel.Win32Exception)
         {
             throw new InvalidOperationException("the TLS tests make their certificates with openssl, which is not installed here.");
         }
-        using (process)
-        {
-            var error = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0) throw new InvalidOperationException($"openssl {string.Join(' ', args)} failed: {error.Result}");
-        }
+        if (result.Exit != 0) throw new InvalidOperationException($"openssl {string.Join(' ', args)} failed: {result.Err}");
     }
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);

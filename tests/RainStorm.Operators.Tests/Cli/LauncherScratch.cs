@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RainStorm.Operators.Tests.Support;
 
 namespace RainStorm.Operators.Tests.Cli;
@@ -60,23 +59,7 @@ public abstract class LauncherScratch : IDisposable
         return (stdout, stderr);
     }
 
-    protected Task<(int ExitCode, string Stdout, string Stderr)> RunRawAsync(params string[] args) => RunProcessAsync(Launcher, args);
+    protected Task<RunResult> RunRawAsync(params string[] args) => RunProcessAsync(Launcher, args);
 
-    protected static async Task<(int ExitCode, string Stdout, string Stderr)> RunProcessAsync(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        try
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-            return (process.ExitCode, await stdout, await stderr);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
-    }
+    protected static Task<RunResult> RunProcessAsync(string file, params string[] args) => ProcessRun.RunAsync(TimeSpan.FromMinutes(3), file, args);
 }

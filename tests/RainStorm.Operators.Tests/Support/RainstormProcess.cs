@@ -56,27 +56,9 @@ public sealed class RainstormProcess : IDisposable
     /// rainstorm command in <c>$RAINSTORM</c> (run it as <c>dotnet "$RAINSTORM" ...</c>). Returns stdout, stderr and exit code.</summary>
     public static async Task<(string Stdout, string Stderr, int ExitCode)> ShellAsync(string script)
     {
-        var start = new ProcessStartInfo("/bin/sh")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["RAINSTORM"] = Path.Combine(AppContext.BaseDirectory, "rainstorm.dll") },
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        using var shell = Process.Start(start)!;
-        try
-        {
-            var stdout = shell.StandardOutput.ReadToEndAsync();
-            var stderr = shell.StandardError.ReadToEndAsync();
-            await shell.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-            return (await stdout, await stderr, shell.ExitCode);
-        }
-        finally
-        {
-            if (!shell.HasExited) shell.Kill(entireProcessTree: true);
-        }
+        var (exit, stdout, stderr) = await ProcessRun.RunAsync(TimeSpan.FromMinutes(2), "/bin/sh", ["-c", script],
+            environment: new Dictionary<string, string> { ["RAINSTORM"] = ProcessRun.Rainstorm });
+        return (stdout, stderr, exit);
     }
 
     public async Task<int> WaitForExitAsync()
