@@ -66,6 +66,9 @@ public sealed partial class OperatorTask : TaskActor
     /// <summary>exactly_once: the key groups of the hold whose start is the journal's last hold record (its release is
     /// journaled before what was kept aside goes out).</summary>
     private int[]? _journaledHold;
+    /// <summary>exactly_once: a hold's end is being journaled; the routing it applies when it is (the latest one: a task
+    /// restarted meanwhile must get the batches its predecessor never acknowledged).</summary>
+    private StageRouting? _releasing;
     /// <summary>exactly_once: steps that need every round under way in the journal (a snapshot of this point); while any
     /// waits, no new round starts, so a stage under flow still reaches such a point at once.</summary>
     private readonly List<Action> _afterRounds = [];
@@ -187,6 +190,11 @@ public sealed partial class OperatorTask : TaskActor
             edges.Reroute(routing);
             return;
         }
+        if (_releasing is not null)
+        {
+            _releasing = routing; // the hold's end, once journaled, applies the latest routing
+            return;
+        }
         if (_journaledHold is null)
         {
             edges.Reroute(routing);
@@ -194,9 +202,11 @@ public sealed partial class OperatorTask : TaskActor
             return;
         }
         _journaledHold = null;
+        _releasing = routing;
         Durability.Append(HoldReleased.Instance, () =>
         {
-            edges.Reroute(routing);
+            edges.Reroute(_releasing!);
+            _releasing = null;
             edges.Edges.Flush(force: true);
             Work();
         });

@@ -61,6 +61,9 @@ public sealed class SourceTask : TaskActor
     /// <summary>exactly_once: the key groups of the last partial hold journaled, and whether its end is not journaled yet.</summary>
     private int[]? _heldGroups;
     private bool _holdOpenInJournal;
+    /// <summary>exactly_once: hold ends journaled or queued and not applied yet (they apply the latest routing; until
+    /// then a new routing must not end the hold early).</summary>
+    private int _holdEndsPending;
     /// <summary>The routing into the next stage last received (a hold's end releases by it).</summary>
     private StageRouting? _routing;
     private readonly TakenLines _round = new();
@@ -161,7 +164,9 @@ public sealed class SourceTask : TaskActor
     {
         _toSend.Enqueue(roundOrMark);
         if (roundOrMark == HoldStartMark) _holdOpenInJournal = true;
-        if (roundOrMark == HoldEndMark) _holdOpenInJournal = false;
+        if (roundOrMark != HoldEndMark) return;
+        _holdOpenInJournal = false;
+        _holdEndsPending++;
     }
 
     // ---- the lifecycle -------------------------------------------------------------------------------------------
@@ -254,7 +259,7 @@ public sealed class SourceTask : TaskActor
         {
             _routing = routing.Downstream;
             if (_holdOpenInJournal) JournalHoldEnd();
-            else _output.Reroute(routing.Downstream!);
+            else if (_holdEndsPending == 0) _output.Reroute(routing.Downstream!);
         }
         _hold?.Cancel();
         _hold = null;
@@ -403,6 +408,7 @@ public sealed class SourceTask : TaskActor
     private void JournalHoldEnd()
     {
         _holdOpenInJournal = false;
+        _holdEndsPending++;
         Durability!.Append(HoldReleased.Instance, () =>
         {
             _toSend.Enqueue(HoldEndMark);
@@ -422,6 +428,7 @@ public sealed class SourceTask : TaskActor
         {
             output.Reroute(_routing!);
             output.Edges.Flush(force: true);
+            if (_holdEndsPending > 0) _holdEndsPending--;
         }
         _sent.Enqueue((mark, output.Edges.NextSeqs));
     }

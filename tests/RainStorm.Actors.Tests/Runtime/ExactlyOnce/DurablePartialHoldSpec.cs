@@ -163,4 +163,28 @@ public sealed class DurablePartialHoldSpec : TestKit
         Assert.Equal([new StreamTuple(keys.Moving, "a,2")], resent[release]);
         Directory.Delete(operatorDir, recursive: true);
     }
+
+    [Fact]
+    public async Task A_routing_that_comes_while_the_holds_end_is_journaled_is_the_one_the_release_goes_by()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        var operatorDir = Directory.CreateTempSubdirectory("rainstorm-eo-ops-").FullName;
+        var spec = Spec(operatorDir);
+        var keys = PickKeys();
+        var (owner0, owner1) = (CreateTestProbe(cluster[1].System), CreateTestProbe(cluster[1].System));
+        var (task, _) = RunIntoHold(this, cluster[1].System, spec, keys, owner0, owner1, ackFirst: true);
+
+        // The commit's routing, then at once one naming a restarted next-stage task (new actors) while the hold's end
+        // is still being journaled: what was kept aside, and what is unacknowledged, must go to the restarted tasks.
+        var (restarted0, restarted1) = (CreateTestProbe(cluster[1].System), CreateTestProbe(cluster[1].System));
+        task.Tell(RoutingTo(keys.After, 1, owner0.Ref, owner1.Ref));
+        task.Tell(RoutingTo(keys.After, 1, restarted0.Ref, restarted1.Ref));
+
+        var released = restarted1.FishForMessage<TupleBatch>(b => b.Tuples.Any(t => t.Key == keys.Moving), Wait);
+        Assert.Equal([new StreamTuple(keys.Moving, "a,2"), new StreamTuple(keys.Moving, "a,3")], released.Tuples);
+        restarted0.FishForMessage<TupleBatch>(b => b.Tuples.Any(t => t.Key == keys.Staying), Wait); // the unacknowledged batch 2
+        var toOldActor = owner1.ReceiveWhile(TimeSpan.FromSeconds(1), m => m as TupleBatch).OfType<TupleBatch>();
+        Assert.DoesNotContain(toOldActor, b => b.Tuples.Any(t => t.Key == keys.Moving));
+        Directory.Delete(operatorDir, recursive: true);
+    }
 }
