@@ -76,6 +76,24 @@ public sealed class KeyGroupMoverTests
     }
 
     [Fact]
+    public void A_task_holding_one_hot_group_alone_does_not_keep_the_others_from_filling_new_tasks()
+    {
+        // Task 0 owns only the hottest group; tasks 1 and 2 share the rest. Growing to 6, the new tasks get groups
+        // from tasks 1 and 2 even though the most loaded task (0) can give nothing.
+        var weights = new long[KeyGroups.Count];
+        Array.Fill(weights, 10);
+        weights[0] = 5_000;
+        var before = Enumerable.Range(0, KeyGroups.Count).Select(g => g == 0 ? 0 : 1 + g % 2).ToArray();
+
+        var after = KeyGroupMover.Rebalance(before, 6, weights);
+
+        Assert.Equal(0, after[0]);
+        Assert.All(Enumerable.Range(3, 3), t => Assert.Contains(t, after));
+        var perTask = Enumerable.Range(1, 5).Select(t => after.Where((owner, g) => owner == t).Sum(g => 10)).ToArray();
+        Assert.True(perTask.Max() - perTask.Min() <= 10, string.Join("/", perTask));
+    }
+
+    [Fact]
     public void The_same_width_moves_nothing_and_one_task_takes_everything()
     {
         var before = ModTable(3);

@@ -2,11 +2,11 @@ namespace RainStorm.Actors.Runtime.Jobs;
 
 /// <summary>
 /// Which key groups move when a partitioned stage changes width: as few as possible, balanced by the load each group
-/// carries. Groups of tasks that leave go to the least-loaded remaining task (heaviest first); then, while the most
-/// and the least loaded task differ by more than a group, the heaviest group of the most loaded task that narrows
-/// the gap moves. 3 → 4 tasks over equal groups moves a quarter of them, not half (g mod N would move most). Groups
-/// far lighter than the average group (under a quarter of it) are not moved to balance: under a skewed load (a few
-/// hot keys) shaving the last per cent off the gap would otherwise move dozens of nearly idle groups.
+/// carries. Groups of tasks that leave go to the least-loaded remaining task (heaviest first); then, while some task
+/// has a group lighter than its gap to the least loaded task, the heaviest such group of the most loaded such task
+/// moves there. 3 → 4 tasks over equal groups moves a quarter of them, not half (g mod N would move most). Groups that
+/// carried no load are not moved to balance (only when their task leaves): under a few hot keys shaving the last per
+/// cent off the gap would otherwise move dozens of idle groups.
 /// </summary>
 public static class KeyGroupMover
 {
@@ -17,8 +17,7 @@ public static class KeyGroupMover
         if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), "a stage has at least one task");
         var weight = (int g) => weights is null ? 1L : Math.Max(1, weights[g]);
         var result = table.ToArray();
-        var total = Enumerable.Range(0, result.Length).Sum(g => weight(g));
-        var worthMoving = (int g) => weight(g) * 4L * result.Length >= total;
+        var worthMoving = (int g) => weights is null || weights[g] > 0;
         var load = new long[width];
         var owned = Enumerable.Range(0, width).Select(_ => new List<int>()).ToArray();
         var homeless = new List<int>();
@@ -38,13 +37,16 @@ public static class KeyGroupMover
         }
         while (true)
         {
-            var most = MostLoaded(load);
             var least = LeastLoaded(load);
-            var gap = load[most] - load[least];
-            var candidate = owned[most].Where(g => weight(g) < gap && worthMoving(g)).OrderByDescending(weight).ThenBy(g => g).Cast<int?>().FirstOrDefault();
-            if (candidate is not { } group) break; // each move lowers the sum of squared loads, so this ends
-            owned[most].Remove(group);
-            load[most] -= weight(group);
+            // From the most loaded task that has a group narrowing its gap to the least loaded one (a task holding one
+            // hot group alone has none, and must not keep the others from giving to an empty task).
+            var move = Enumerable.Range(0, width).OrderByDescending(t => load[t]).ThenBy(t => t)
+                .Select(t => (Task: t, Group: owned[t].Where(g => weight(g) < load[t] - load[least] && worthMoving(g))
+                    .OrderByDescending(weight).ThenBy(g => g).Cast<int?>().FirstOrDefault()))
+                .FirstOrDefault(m => m.Group is not null);
+            if (move.Group is not { } group) break; // each move lowers the sum of squared loads, so this ends
+            owned[move.Task].Remove(group);
+            load[move.Task] -= weight(group);
             Assign(group, least);
         }
         return result;
@@ -66,14 +68,6 @@ public static class KeyGroupMover
         var best = 0;
         for (var t = 1; t < load.Length; t++)
             if (load[t] < load[best]) best = t;
-        return best;
-    }
-
-    private static int MostLoaded(long[] load)
-    {
-        var best = 0;
-        for (var t = 1; t < load.Length; t++)
-            if (load[t] > load[best]) best = t;
         return best;
     }
 }
