@@ -13,8 +13,7 @@ public abstract class TaskTestKit() : TestKit(RuntimeTestConfig.Local()), IDispo
     protected string OperatorDir { get; } = Directory.CreateTempSubdirectory("rainstorm-ops-").FullName;
 
     /// <summary>A key whose key group satisfies <paramref name="wanted"/>, in another group than <paramref name="not"/>.</summary>
-    protected static string KeyWhere(Func<int, bool> wanted, string? not = null) => Enumerable.Range(0, 10_000).Select(i => $"k{i}")
-        .First(k => wanted(KeyGroups.Of(k)) && (not is null || KeyGroups.Of(k) != KeyGroups.Of(not)));
+    protected static string KeyWhere(Func<int, bool> wanted, params string[] not) => TestKeys.Where(wanted, not);
 
     void IDisposable.Dispose()
     {

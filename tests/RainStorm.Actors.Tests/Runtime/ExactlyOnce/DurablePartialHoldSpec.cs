@@ -29,17 +29,14 @@ public sealed class DurablePartialHoldSpec : TestKit
         new JobPlan([new("Filter", ","), new("Transform", "0")], 1, "src.csv", "out.txt", true, false, 0, 0, 0),
         StageTasks: 1, UpstreamTasks: [0], operatorDir);
 
-    private static string KeyWhere(Func<int, bool> wanted, params string[] not) => Enumerable.Range(0, 10_000).Select(i => $"k{i}")
-        .First(k => wanted(KeyGroups.Of(k)) && not.All(n => KeyGroups.Of(n) != KeyGroups.Of(k)));
-
     /// <summary>Two owners; the moving key (group of owner 0) goes to owner 1 in the new table.</summary>
     private sealed record Keys(string Moving, string Staying, string Other, int[] Before, int[] After);
 
     private static Keys PickKeys()
     {
-        var moving = KeyWhere(g => g % 2 == 0);
-        var staying = KeyWhere(g => g % 2 == 0, moving);
-        var other = KeyWhere(g => g % 2 == 1);
+        var moving = TestKeys.Where(g => g % 2 == 0);
+        var staying = TestKeys.Where(g => g % 2 == 0, moving);
+        var other = TestKeys.Where(g => g % 2 == 1);
         var before = Enumerable.Range(0, KeyGroups.Count).Select(g => g % 2).ToArray();
         return new Keys(moving, staying, other, before, before.Select((t, g) => g == KeyGroups.Of(moving) ? 1 : t).ToArray());
     }

@@ -25,9 +25,6 @@ public sealed class DurableSourceHoldSpec : TestKit
     private const int Lines = 240;
     private static readonly TaskId Id = new("job-sh", 0, 0);
 
-    private static string KeyWhere(Func<int, bool> wanted, params string[] not) => Enumerable.Range(0, 10_000).Select(i => $"k{i}")
-        .First(k => wanted(KeyGroups.Of(k)) && not.All(n => KeyGroups.Of(n) != KeyGroups.Of(k)));
-
     /// <summary>Everything received: (edge, seq) → tuples, with whether an incarnation sent it twice differently.</summary>
     private sealed class Received
     {
@@ -58,9 +55,9 @@ public sealed class DurableSourceHoldSpec : TestKit
     {
         await using var cluster = await TestCluster.StartAsync(3);
         var operatorDir = Directory.CreateTempSubdirectory("rainstorm-eo-ops-").FullName;
-        var moving = KeyWhere(g => g % 2 == 0);
-        var staying = KeyWhere(g => g % 2 == 0, moving);
-        var other = KeyWhere(g => g % 2 == 1);
+        var moving = TestKeys.Where(g => g % 2 == 0);
+        var staying = TestKeys.Where(g => g % 2 == 0, moving);
+        var other = TestKeys.Where(g => g % 2 == 1);
         string[] keys = [moving, staying, other];
         var file = string.Concat(Enumerable.Range(0, Lines).Select(i => $"{keys[i % 3]},v{i}\n"));
         await HyDfsClient.For(cluster[0].System).CreateAsync("src-hold.csv", Encoding.UTF8.GetBytes(file));
