@@ -35,9 +35,8 @@ public sealed class HoldState(IActorRef master, int rescale, int[]? groups, Hold
     public bool Settled(EdgeOutput? output) => output is null || (Whole ? output.Idle : output.HeldGroupsSettled);
 
     /// <summary>Starts holding <paramref name="output"/> for <paramref name="hold"/> at once: the whole output (sending
-    /// what is built) or, when <paramref name="keepGroupsAside"/>, only the named key groups. (An exactly_once operator
-    /// task journals a partial hold first, <see cref="OperatorTask"/>; an exactly_once source is always held whole, since
-    /// its replay re-reads and re-cuts its lines and knows nothing kept aside.)</summary>
+    /// what is built) or, when <paramref name="keepGroupsAside"/>, only the named key groups. (An exactly_once task
+    /// journals a partial hold first: <see cref="OperatorTask"/>, <see cref="SourceTask"/>.)</summary>
     public static HoldState Start(EdgeOutput? output, RescaleProtocol.Hold hold, IActorRef master, bool keepGroupsAside)
     {
         var groups = keepGroupsAside ? hold.Groups : null;
