@@ -1,3 +1,4 @@
+using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 using Akka.Actor;
 using Akka.Event;
 using RainStorm.Actors.Runtime.Protocol;
@@ -6,7 +7,7 @@ using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
 
 namespace RainStorm.Actors.Runtime.Tasks;
 
-/// <summary>The rescale side of <see cref="OperatorTask"/>: hold, retire, new upstream edges, key group handoff.</summary>
+/// <summary>The rescale side of <see cref="OperatorTask"/>: hold (and, exactly_once, its journaled start and end), retire, new upstream edges, key group handoff.</summary>
 public sealed partial class OperatorTask
 {
     private void ReceiveRescale()
@@ -110,5 +111,36 @@ public sealed partial class OperatorTask
             Fail(e);
             return false;
         }
+    }
+
+    /// <summary>The next stage's tasks moved or were rescaled. exactly_once, after a partial hold: the hold's end is
+    /// journaled before what was kept aside goes out, so a replay releases it after the same round.</summary>
+    private void Reroute(EdgeOutput edges, StageRouting routing)
+    {
+        if (Durability is null)
+        {
+            edges.Reroute(routing);
+            return;
+        }
+        if (_releasing is not null)
+        {
+            _releasing = routing; // the hold's end, once journaled, applies the latest routing
+            return;
+        }
+        if (_journaledHold is null)
+        {
+            edges.Reroute(routing);
+            edges.Edges.Flush(force: true);
+            return;
+        }
+        _journaledHold = null;
+        _releasing = routing;
+        Durability.Append(HoldReleased.Instance, () =>
+        {
+            edges.Reroute(_releasing!);
+            _releasing = null;
+            edges.Edges.Flush(force: true);
+            Work();
+        });
     }
 }

@@ -181,37 +181,6 @@ public sealed partial class OperatorTask : TaskActor
         Work();
     }
 
-    /// <summary>The next stage's tasks moved or were rescaled. exactly_once, after a partial hold: the hold's end is
-    /// journaled before what was kept aside goes out, so a replay releases it after the same round.</summary>
-    private void Reroute(EdgeOutput edges, StageRouting routing)
-    {
-        if (Durability is null)
-        {
-            edges.Reroute(routing);
-            return;
-        }
-        if (_releasing is not null)
-        {
-            _releasing = routing; // the hold's end, once journaled, applies the latest routing
-            return;
-        }
-        if (_journaledHold is null)
-        {
-            edges.Reroute(routing);
-            edges.Edges.Flush(force: true);
-            return;
-        }
-        _journaledHold = null;
-        _releasing = routing;
-        Durability.Append(HoldReleased.Instance, () =>
-        {
-            edges.Reroute(_releasing!);
-            _releasing = null;
-            edges.Edges.Flush(force: true);
-            Work();
-        });
-    }
-
     /// <summary>The output; with exactly_once it starts from the snapshot's outstanding batches and seqs (and a partial
     /// hold's kept-aside tuples), then the replayed rounds' outputs are cut again (same batches, same seqs) and queued
     /// to be resent. A hold the journal leaves open ends with this routing.</summary>
@@ -391,34 +360,6 @@ public sealed partial class OperatorTask : TaskActor
         if (_firstOutputSent) return;
         _firstOutputSent = true;
         Context.Parent.Tell(new FirstOutput(_spec.Id));
-    }
-
-    /// <summary>exactly_once: everything the task needs to continue without its older journal events. Only with no
-    /// round under way.</summary>
-    private void SaveSnapshot(Action? saved = null)
-    {
-        _roundsSinceSnapshot = 0;
-        var sink = Durability is null ? null : _output as SinkOutput;
-        var output = _output as EdgeOutput;
-        var edges = output?.Edges;
-        Durability!.Save(new TaskSnapshot(
-            _inbound.Marks().ToArray(),
-            Stateful?.Snapshot() ?? new Dictionary<int, byte[]>(),
-            edges?.Outstanding().ToArray() ?? [],
-            edges?.NextSeqs ?? [],
-            edges?.Finishing ?? false,
-            sink?.Outstanding() ?? [],
-            sink?.Seq ?? 0,
-            _meter.TuplesIn, _meter.TuplesOut,
-            output?.HeldGroups, output?.KeptAside.ToArray()), saved);
-    }
-
-    /// <summary>Runs <paramref name="then"/> once what the task did so far is in its journal as one snapshot (so a
-    /// replay never crosses a rescale), at once for an at-least-once task.</summary>
-    private void Fenced(Action then)
-    {
-        if (Durability is null) then();
-        else SaveSnapshot(then);
     }
 
     private void Fail(Exception e)

@@ -24,7 +24,7 @@ namespace RainStorm.Actors.Runtime.Tasks;
 /// then continues. A snapshot of the acknowledged progress bounds the replay, and a held source journals one before
 /// it answers (no replay crosses a rescale).</para>
 /// </summary>
-public sealed class SourceTask : TaskActor
+public sealed partial class SourceTask : TaskActor
 {
     /// <summary>Lines per round of an at-least-once source (nothing is journaled, so rounds only bound a step).</summary>
     private const int PlainRoundLines = 2048;
@@ -117,56 +117,6 @@ public sealed class SourceTask : TaskActor
     {
         _stop.Cancel();
         _stop.Dispose();
-    }
-
-    // ---- exactly_once: recovery from the journal ---------------------------------------------------------------
-
-    protected override void JournalStopped() => Fail("its journal stopped (an append to HyDFS failed)");
-
-    protected override bool Restore(TaskJournal.Recovered recovered)
-    {
-        _phase = Phase.Starting;
-        if (recovered.Snapshot is SourceSnapshot snapshot)
-        {
-            _skip = _ackedTuples = snapshot.SkipTuples;
-            _ackedSeqs = snapshot.NextSeqs;
-            _heldGroups = snapshot.HeldGroups;
-            foreach (var count in snapshot.PendingRounds) Replay(count);
-        }
-        foreach (var record in recovered.Events)
-        {
-            switch (record)
-            {
-                case SourceRound round:
-                    Replay(round.Count);
-                    break;
-                case HoldStarted started:
-                    _heldGroups = started.Groups;
-                    Replay(HoldStartMark);
-                    break;
-                case HoldReleased:
-                    Replay(HoldEndMark);
-                    break;
-            }
-        }
-        if (recovered.Snapshot is null && recovered.Events.Count == 0) return true;
-        _meter.CountIn((int)_skip);
-        _meter.CountOut((int)_skip);
-        _roundsSinceSnapshot = recovered.Events.Count;
-        var tuples = _toSend.Where(c => c > 0).Sum(c => (long)c);
-        _log.Info("Task {0} recovered from its journal in {1} ms: {2} lines acknowledged, {3} events replayed, {4} lines to resend",
-            _spec.Id, (long)recovered.Took.TotalMilliseconds, _skip, recovered.Events.Count, tuples);
-        Context.Parent.Tell(new TaskRecovered(_spec.Id, recovered.Events.Count, recovered.Snapshot is not null, tuples, recovered.Took));
-        return true;
-    }
-
-    private void Replay(int roundOrMark)
-    {
-        _toSend.Enqueue(roundOrMark);
-        if (roundOrMark == HoldStartMark) _holdOpenInJournal = true;
-        if (roundOrMark != HoldEndMark) return;
-        _holdOpenInJournal = false;
-        _holdEndsPending++;
     }
 
     // ---- the lifecycle -------------------------------------------------------------------------------------------
@@ -389,80 +339,12 @@ public sealed class SourceTask : TaskActor
         return Enumerable.Range(0, Math.Min(seqsAfter.Length, edges.Destinations)).All(d => seqsAfter[d] < edges.LowestOutstanding(d));
     }
 
-    /// <summary>exactly_once, partial hold: the held key groups go into the journal in line with the rounds; the rounds
-    /// after them keep those groups' tuples aside (a replay re-reads and re-cuts them alike), the rest flows.</summary>
-    private void HoldGroupsDurably(RescaleProtocol.Hold hold, int[] groups)
-    {
-        _hold = new HoldState(Sender, hold.Rescale, groups, HoldStep.Journaling);
-        _heldGroups = groups;
-        _holdOpenInJournal = true;
-        Durability!.Append(new HoldStarted(groups), () =>
-        {
-            _toSend.Enqueue(HoldStartMark);
-            Emit();
-        });
-    }
-
-    /// <summary>exactly_once: the hold's end goes into the journal in line with the rounds; what was kept aside goes out
-    /// by the routing once the rounds before it are sent.</summary>
-    private void JournalHoldEnd()
-    {
-        _holdOpenInJournal = false;
-        _holdEndsPending++;
-        Durability!.Append(HoldReleased.Instance, () =>
-        {
-            _toSend.Enqueue(HoldEndMark);
-            Emit();
-        });
-    }
-
-    private void ApplyHoldMark(int mark)
-    {
-        var output = _output!;
-        if (mark == HoldStartMark)
-        {
-            output.TryHoldGroups(_heldGroups!);
-            if (_hold is { Step: HoldStep.Journaling } journaling) journaling.Step = HoldStep.Emptying;
-        }
-        else
-        {
-            output.Reroute(_routing!);
-            output.Edges.Flush(force: true);
-            if (_holdEndsPending > 0) _holdEndsPending--;
-        }
-        _sent.Enqueue((mark, output.Edges.NextSeqs));
-    }
-
-    /// <summary>The output has room; or, with a partial hold's end queued, its edges have credit: what the rounds before
-    /// the end keep aside may pass the kept-aside limit (those rounds are decided already, so it stays bounded), else
-    /// the end that releases it would wait behind them forever.</summary>
-    private bool RoomToSend => _output!.HasRoom || (_output.Edges.HasRoom && _toSend.Contains(HoldEndMark));
-
-    /// <summary>A partial hold waits only for its fence snapshot, which needs no round under way: none is decided.</summary>
-    private bool FenceWanted => _hold is { Whole: false, Step: HoldStep.Emptying } hold && hold.Settled(_output);
-
     private void SaveSnapshot(Action? saved = null)
     {
         _roundsSinceSnapshot = 0;
         TrimAcknowledged();
         var pending = _sent.Select(r => r.Count).Concat(_toSend).ToArray();
         Durability!.Save(new SourceSnapshot(_ackedTuples, _ackedSeqs, pending, pending.Contains(HoldStartMark) ? _heldGroups : null), saved);
-    }
-
-    /// <summary>A held source answers once everything it sent is acknowledged and, exactly_once, no round is being
-    /// journaled and a snapshot of that point is in its journal: a replay never resends a batch cut for the routing
-    /// before the rescale.</summary>
-    private void AnswerHold()
-    {
-        var hold = _hold!;
-        if (hold.Step != HoldStep.Emptying || !hold.Settled(_output) || Durability is { InFlight: > 0 }) return;
-        if (Durability is null)
-        {
-            hold.Answer(_spec.Id);
-            return;
-        }
-        hold.Step = HoldStep.Fencing;
-        SaveSnapshot(() => hold.Answer(_spec.Id));
     }
 
     private void Fail(string reason)
