@@ -23,6 +23,9 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
     /// tasks; TaskRetired(id, stage, index, generation).</summary>
     private const byte Version2 = 2;
 
+    /// <summary>Version 3: CheckpointCompleted(id, checkpoint, manifest).</summary>
+    private const byte Version3 = 3;
+
     public override int Identifier => SerializerId;
 
     public override string Manifest(object o) => o switch
@@ -31,6 +34,7 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
         JobJournal.JobEnded => "E",
         JobJournal.StageRescaled => "W",
         JobJournal.TaskRetired => "T",
+        JobJournal.CheckpointCompleted => "C",
         _ => throw new ArgumentException($"{nameof(JobTableSerializer)} cannot serialize {o.GetType()}."),
     };
 
@@ -39,7 +43,7 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
         using var stream = new MemoryStream();
         using (var w = new BinaryWriter(stream))
         {
-            w.Write(Version2);
+            w.Write(obj is JobJournal.CheckpointCompleted ? Version3 : Version2);
             switch (obj)
             {
                 case JobJournal.JobAccepted a:
@@ -71,6 +75,11 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
                     w.Write(t.Index);
                     w.Write(t.Generation);
                     break;
+                case JobJournal.CheckpointCompleted c:
+                    w.Write(c.JobId);
+                    w.Write(c.Id);
+                    w.Write(c.Manifest);
+                    break;
                 default:
                     throw new ArgumentException($"{nameof(JobTableSerializer)} cannot serialize {obj.GetType()}.");
             }
@@ -82,8 +91,8 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
     {
         using var r = new BinaryReader(new MemoryStream(bytes));
         var version = r.ReadByte();
-        if (version is not (Version1 or Version2))
-            throw new System.Runtime.Serialization.SerializationException($"leader job table record of version {version}: this node reads up to version {Version2} (written by a newer RainStorm?)");
+        if (version is not (Version1 or Version2 or Version3))
+            throw new System.Runtime.Serialization.SerializationException($"leader job table record of version {version}: this node reads up to version {Version3} (written by a newer RainStorm?)");
         return manifest switch
         {
             "A" => new JobJournal.JobAccepted(r.ReadString(), r.ReadString(), r.ReadInt32(), ReadTables(r), ReadOptional(r)),
@@ -91,6 +100,7 @@ public sealed class JobTableSerializer(ExtendedActorSystem system) : SerializerW
             "W" when version == Version1 => new JobJournal.StageRescaled(r.ReadString(), r.ReadInt32(), r.ReadInt32()),
             "W" => new JobJournal.StageRescaled(r.ReadString(), r.ReadInt32(), r.ReadInt32(), ReadInts(r), ReadInts(r), r.ReadInt32(), ReadInts(r)),
             "T" => new JobJournal.TaskRetired(r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32()),
+            "C" => new JobJournal.CheckpointCompleted(r.ReadString(), r.ReadInt64(), r.ReadString()),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown leader job table record '{manifest}'"),
         };
     }

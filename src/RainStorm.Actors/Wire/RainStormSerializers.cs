@@ -24,6 +24,7 @@ public static class RainStormSerializers
         new("rainstorm-recovery-protocol", typeof(RecoveryProtocolSerializer), RecoveryProtocolSerializer.Codecs),
         new("rainstorm-job-master", typeof(JobMasterProtocolSerializer), JobMasterProtocolSerializer.Codecs),
         new("rainstorm-metrics", typeof(MetricsProtocolSerializer), MetricsProtocolSerializer.Codecs),
+        new("rainstorm-checkpoint", typeof(CheckpointSerializer), CheckpointSerializer.Codecs),
         // Every node (also one without the hydfs role) sends appends and reads, so every node binds these two.
         new("hydfs", typeof(HyDfsSerializer), HyDfsSerializer.BoundTypes),
         new("rainstorm-hydfs-control", typeof(HyDfsControlSerializer), HyDfsControlSerializer.Codecs),

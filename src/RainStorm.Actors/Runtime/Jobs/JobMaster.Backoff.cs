@@ -23,7 +23,7 @@ public sealed partial class JobMaster
     private bool DeferredByBackoff(TaskState task, TaskFailed failed)
     {
         if (_backingOff.Contains(task.Id)) return true;
-        var restartsSoFar = _job.Plan.ExactlyOnce ? _restarts.GetValueOrDefault(task.Id) : _job.Attempt - 1;
+        var restartsSoFar = Journaled ? _restarts.GetValueOrDefault(task.Id) : _job.Attempt - 1;
         var delay = Backoff.Delay(restartsSoFar);
         if (delay <= TimeSpan.Zero) return false;
         _backingOff.Add(task.Id);

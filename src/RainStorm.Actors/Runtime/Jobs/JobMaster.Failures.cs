@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using RainStorm.Actors.Runtime.Checkpoints;
 using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Actors.Runtime.Recovery;
 using static RainStorm.Actors.Runtime.Jobs.JobMasterProtocol;
@@ -67,7 +68,8 @@ public sealed partial class JobMaster
         });
         Receive<FirstOutput>(first =>
         {
-            var recovery = _recoveries.LastOrDefault(r => r.Id == first.Id);
+            var recovery = _recoveries.LastOrDefault(r => r.Id == first.Id)
+                           ?? _recoveries.LastOrDefault(r => r.Id.Stage == first.Id.Stage && r.Id.Index == first.Id.Index && r.Id.Attempt < first.Id.Attempt);
             if (recovery is null || recovery.FirstOutput is not null || recovery.Restarted is null) return;
             recovery.FirstOutput = recovery.Clock.Elapsed;
             _log.Info("Task {0} recovery: first output from the replacement on {1} {2} ms after the failure",
@@ -103,9 +105,9 @@ public sealed partial class JobMaster
 
     private void RestartUnreported(IReadOnlyList<TaskState> tasks, string why)
     {
-        if (!_job.Plan.ExactlyOnce)
+        if (!Journaled)
         {
-            if (tasks.Count > 0) RestartJob($"task {tasks[0].Id} {why}");
+            if (tasks.Count > 0) RestartJob($"task {tasks[0].Id} {why}", tasks);
             return;
         }
         foreach (var task in tasks)
@@ -119,10 +121,10 @@ public sealed partial class JobMaster
     private void OnTaskDied(TaskState task, string reason)
     {
         if (task.State == TaskRunStatus.Completed) return;
-        if (!_job.Plan.ExactlyOnce)
+        if (!Journaled)
         {
             task.State = TaskRunStatus.Failed;
-            RestartJob(reason);
+            RestartJob(reason, [task]);
             return;
         }
         _log.Warning("Job {0}: failure detected: {1}", _job.Id, reason);
@@ -205,16 +207,17 @@ public sealed partial class JobMaster
     /// at-least-once job with an unfinished task there restarts from its source.</summary>
     private void OnWorkerGone(string node)
     {
-        if (!_job.Plan.ExactlyOnce && _job.Retiring.Values.Any(t => t.Node == node))
+        if (!Journaled && _job.Retiring.Values.Any(t => t.Node == node))
         {
             RestartJob($"worker node {node} left the cluster while a task that left its stage in a rescale was finishing there");
             return;
         }
         if (!_job.Tasks.Values.Concat(_job.Retiring.Values).Any(t => t.Node == node)) return;
         var reason = $"worker node {node} left the cluster while running tasks of the job";
-        if (!_job.Plan.ExactlyOnce)
+        if (!Journaled)
         {
-            if (_job.Tasks.Values.Any(t => t.Node == node && t.State != TaskRunStatus.Completed)) RestartJob(reason);
+            var lost = _job.Tasks.Values.Where(t => t.Node == node && t.State != TaskRunStatus.Completed).ToList();
+            if (lost.Count > 0) RestartJob(reason, lost);
             return;
         }
         _log.Warning("Job {0}: failure detected: {1}", _job.Id, reason);
@@ -228,7 +231,8 @@ public sealed partial class JobMaster
 
     /// <summary>A task of an at-least-once job died, or its node left: restart the job from its source as the next
     /// attempt, or fail it once it was restarted <c>rainstorm.recovery.max-restarts</c> times or no worker is left.</summary>
-    private void RestartJob(string reason)
+    /// <param name="failed">The tasks that died (each gets a recovery record, and its chain another node when one is left).</param>
+    private void RestartJob(string reason, IReadOnlyList<TaskState>? failed = null)
     {
         _log.Warning("Job {0}: failure detected: {1}", _job.Id, reason);
         var restarts = _job.Attempt - 1;
@@ -242,16 +246,47 @@ public sealed partial class JobMaster
             EndJob(JobStatus.Failed, $"{reason}; no worker node is left to restart the job on");
             return;
         }
-        AbandonRescale("the job restarted from its source after a failure");
-        var failed = _job.Attempt;
-        foreach (var worker in _workers.Values) worker.Tell(new StopJobTasks(_job.Id, failed));
-        _job.NextAttempt();
-        _log.Warning("job {0} restarted from its source (attempt {1}): {2}", _job.Id, _job.Attempt, reason);
+        var fromCheckpoint = CheckpointMode != CheckpointMode.None;
+        AbandonRescale(fromCheckpoint ? "the job restarted from its last checkpoint after a failure" : "the job restarted from its source after a failure");
+        _checkpoint = null;
+        var failedAttempt = _job.Attempt;
+        foreach (var worker in _workers.Values) worker.Tell(new StopJobTasks(_job.Id, failedAttempt));
         var load = _workers.Keys.ToDictionary(n => n, n => _otherLoad.GetValueOrDefault(n));
-        _job.Place(Placement.Chains(_job.Plan.TasksPerStage, _job.StageCount + 1, load));
+        if (fromCheckpoint)
+        {
+            _job.NextAttemptKeepingShape();
+            _job.PlaceShaped(Placement.Chains(_job.Widths.Max(), _job.StageCount + 1, load));
+            _log.Warning("job {0} restarted from checkpoint {1} (attempt {2}): {3}", _job.Id, _job.CheckpointId, _job.Attempt, reason);
+            RecordRecoveries(failed ?? [], reason, load);
+        }
+        else
+        {
+            _job.NextAttempt();
+            _log.Warning("job {0} restarted from its source (attempt {1}): {2}", _job.Id, _job.Attempt, reason);
+            _job.Place(Placement.Chains(_job.Plan.TasksPerStage, _job.StageCount + 1, load));
+        }
         Become(() => Launching(JobPhase.Restarting));
         StartScheduledTasks();
         Timers.StartSingleTimer("start", new StartTimeout(_job.Attempt), _settings.TaskStartTimeout);
+    }
+
+    /// <summary>A restart from a checkpoint: each failed task's chain goes to another live node (the least loaded) when its
+    /// new place is the one it died on, and the failure gets a recovery record under the failed task's id (the first
+    /// output of the task of the same stage and index in the new attempt ends it).</summary>
+    private void RecordRecoveries(IReadOnlyList<TaskState> failed, string reason, IReadOnlyDictionary<string, int> load)
+    {
+        foreach (var dead in failed)
+        {
+            var chain = _job.Tasks.Values.Where(t => t.Id.Index == dead.Id.Index).ToList();
+            var replacement = chain.FirstOrDefault(t => t.Id.Stage == dead.Id.Stage);
+            if (replacement is null) continue;
+            if (replacement.Node == dead.Node)
+            {
+                var other = load.Where(p => p.Key != dead.Node).OrderBy(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key).FirstOrDefault();
+                if (other is not null) foreach (var task in chain) task.Node = other;
+            }
+            _recoveries.Add(new Recovery(dead.Id, reason, dead.Node, replacement.Node));
+        }
     }
 
     /// <summary>A leader that took over re-attaches to whatever attempt the workers run: a report of a later attempt
@@ -259,7 +294,7 @@ public sealed partial class JobMaster
     /// the job's, and the tasks of the attempt left behind are stopped.</summary>
     private void AdoptReportedAttempt(TaskId reported)
     {
-        if (_job.Plan.ExactlyOnce || reported.Attempt <= _job.Attempt || !_job.Tasks.Values.Any(t => t.State == TaskRunStatus.Recovering)) return;
+        if (Journaled || reported.Attempt <= _job.Attempt || !_job.Tasks.Values.Any(t => t.State == TaskRunStatus.Recovering)) return;
         var previous = _job.Attempt;
         if (_job.Tasks.Values.Any(t => t.Actor is not null))
             foreach (var worker in _workers.Values) worker.Tell(new StopJobTasks(_job.Id, previous));

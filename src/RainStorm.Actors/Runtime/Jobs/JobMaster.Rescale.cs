@@ -54,6 +54,12 @@ public sealed partial class JobMaster
 
     private void OnRescaleRequest(RescaleStage request)
     {
+        // A rescale moves key groups between checkpoints, never across one: it waits for the one under way.
+        if (_checkpoint is not null && RescaleRefusal(request) is null)
+        {
+            _rescalesAfterCheckpoint.Add((request, Sender));
+            return;
+        }
         if (StartRescale(request, Sender) is { } refusal) Sender.Tell(new CommandFailed(refusal));
     }
 
@@ -61,6 +67,7 @@ public sealed partial class JobMaster
     private string? StartRescale(RescaleStage request, IActorRef? requester)
     {
         if (RescaleRefusal(request) is { } refusal) return refusal;
+        if (_checkpoint is not null) return $"checkpoint {_checkpoint.Id} of {_job.Id} is under way; try again in a moment";
         var stage = request.Stage;
         int[]? oldTable = null, newTable = null;
         if (_job.StatefulStages[stage - 1])
@@ -90,7 +97,7 @@ public sealed partial class JobMaster
     /// the new routing). Asked before the new shape takes effect.</summary>
     private int[]? HeldGroups(RescaleRun run, TaskState upstream)
     {
-        var exactlyOnce = _job.Plan.ExactlyOnce;
+        var exactlyOnce = Journaled;
         if (Placement.ModeInto(_job, run.Stage) == RoutingMode.Forward) return exactlyOnce || upstream.Id.Index >= run.To ? null : [];
         if (exactlyOnce && run.Stage < _job.StageCount && Placement.ModeInto(_job, run.Stage + 1) == RoutingMode.Forward) return null;
         if (run.OldTable is not null) return KeyGroupMover.Moved(run.OldTable, run.NewTable!).ToArray();
@@ -159,13 +166,13 @@ public sealed partial class JobMaster
         // keep their key groups until the commit), then the failure is handled as in the running phase.
         Receive<TaskFailed>(failed =>
         {
-            if (_job.Plan.ExactlyOnce && _rescale!.Step != RescaleStep.Committing && IsJobTask(failed.Id))
+            if (Journaled && _rescale!.Step != RescaleStep.Committing && IsJobTask(failed.Id))
                 RollBackRescale($"task {failed.Id} failed during it");
             OnTaskFailed(failed);
         });
         Receive<WorkerGone>(gone =>
         {
-            if (_job.Plan.ExactlyOnce && _rescale!.Step != RescaleStep.Committing && _job.Tasks.Values.Any(t => t.Node == gone.Node))
+            if (Journaled && _rescale!.Step != RescaleStep.Committing && _job.Tasks.Values.Any(t => t.Node == gone.Node))
                 RollBackRescale($"worker node {gone.Node} left the cluster during it");
             OnWorkerGoneMessage(gone);
         });
@@ -216,7 +223,7 @@ public sealed partial class JobMaster
         Timers.Cancel("rescale-start");
         var run = _rescale!;
         var handOffs = run.HandOffs().ToDictionary(h => h.OldTask, h => h.Groups);
-        var asked = _job.Plan.ExactlyOnce ? Enumerable.Range(0, run.From) : handOffs.Keys;
+        var asked = Journaled ? Enumerable.Range(0, run.From) : handOffs.Keys;
         Ask(RescaleStep.HandingOff, asked.Select(index => StageTask(run.Stage, index) is var task
             ? (task, (object)new HandOff(task.Id, handOffs.GetValueOrDefault(index) ?? [], run.Number)) : default).ToList(), TakeOverGroups);
     }

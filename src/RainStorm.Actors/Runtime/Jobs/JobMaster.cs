@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using RainStorm.Actors.Runtime.Checkpoints;
 using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Actors.Runtime.Recovery;
 using static RainStorm.Actors.Runtime.Jobs.JobMasterProtocol;
@@ -31,6 +32,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
     private readonly string _operatorDir;
     private readonly RuntimeSettings _settings;
     private readonly RecoverySettings _recovery;
+    private readonly CheckpointSettings _checkpoints;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Start _start;
     private readonly KeyGroupLoad _groupLoad = new();
@@ -56,6 +58,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         _otherLoad = cluster.OtherLoad;
         _settings = RuntimeSettings.Create(Context.System);
         _recovery = RecoverySettings.Create(Context.System);
+        _checkpoints = CheckpointSettings.Create(Context.System);
         if (start == Start.Schedule) Launching(JobPhase.Starting);
         else Running();
     }
@@ -68,6 +71,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         if (_job.Plan.ExactlyOnce || _start == Start.Reattach)
             Timers.StartSingleTimer("reattach", ReattachCheck.Instance, _recovery.ReattachTimeout);
         StartAutoscaler();
+        StartCheckpoints();
         if (_start != Start.Schedule) return;
         StartScheduledTasks();
         Timers.StartSingleTimer("start", new StartTimeout(_job.Attempt), _settings.TaskStartTimeout);
@@ -92,6 +96,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
             foreach (var stage in Enumerable.Range(0, _job.StageCount + 1))
                 foreach (var task in _job.StageTasks(stage)) task.Actor!.Tell(RoutingOf(task));
             _log.Info("Job {0}: all {1} tasks running, routing sent", _job.Id, _job.Tasks.Count);
+            foreach (var recovery in _recoveries.Where(r => r.Restarted is null)) recovery.Restarted = recovery.Clock.Elapsed;
             Become(Running);
         });
         Receive<StartTimeout>(timeout =>
@@ -164,6 +169,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         ReceiveControls();
         ReceiveFailures();
         ReceiveBackoff();
+        ReceiveCheckpoints();
     }
 
     private void OnWorkerGoneMessage(WorkerGone gone)
@@ -191,13 +197,15 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         foreach (var task in _job.Tasks.Values.Where(t => t.State == TaskRunStatus.Scheduled).OrderBy(t => t.Id.Index).ThenBy(t => t.Id.Stage))
         {
             if (!_workers.TryGetValue(task.Node, out var worker)) continue; // the start timeout fails the job
-            worker.Tell(new StartTask(SpecOf(task.Id)));
+            worker.Tell(new StartTask(SpecOf(task.Id, restore: CheckpointMode != CheckpointMode.None)));
             _log.Info("Job {0}: task {1} ({2}) scheduled on {3}", _job.Id, task.Id, task.Op, task.Node);
         }
     }
 
-    private TaskSpec SpecOf(TaskId id) =>
-        new(id, _job.Plan, _job.Widths[id.Stage], id.Stage == 0 ? [] : Placement.Upstream(_job, id.Stage, id.Index), _operatorDir, _job.SourceBlockBytes);
+    /// <param name="restore">The task starts from the latest completed checkpoint (the job restarted from it).</param>
+    private TaskSpec SpecOf(TaskId id, bool restore = false) =>
+        new(id, _job.Plan, _job.Widths[id.Stage], id.Stage == 0 ? [] : Placement.Upstream(_job, id.Stage, id.Index), _operatorDir, _job.SourceBlockBytes,
+            CheckpointMode, restore ? _job.CheckpointManifest : null);
 
     private Routing RoutingOf(TaskState task) =>
         new(task.Id, task.Id.Stage < _job.StageCount ? Placement.RoutingInto(_job, task.Id.Stage + 1) : null, _job.Followers.Count > 0,
@@ -225,6 +233,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
 
     private void OnTaskCompleted(TaskCompleted completed)
     {
+        CheckpointTaskFinished(completed.Id);
         if (OnRetired(completed)) return;
         if (!_job.Tasks.TryGetValue(completed.Id, out var task) || task.State == TaskRunStatus.Completed) return; // repeated by a worker answering ReportTasks
         task.State = TaskRunStatus.Completed;

@@ -124,6 +124,39 @@ public sealed class JobState(string id, string commandLine, JobPlan plan, IReadO
         }
     }
 
+    /// <summary>The latest completed checkpoint (0: none) and its manifest file: a failure restarts the job from it.</summary>
+    public long CheckpointId { get; private set; }
+    public string? CheckpointManifest { get; private set; }
+
+    public void Checkpointed(long id, string manifest)
+    {
+        CheckpointId = id;
+        CheckpointManifest = manifest;
+    }
+
+    /// <summary>The next attempt restarts from a checkpoint: the stages keep their widths, key group tables and task
+    /// generations (the tasks are placed anew, <see cref="PlaceShaped"/>).</summary>
+    public void NextAttemptKeepingShape()
+    {
+        Attempt++;
+        Tasks.Clear();
+        Retiring.Clear();
+        RetiredTuplesOut = 0;
+        Epoch++;
+    }
+
+    /// <summary>The tasks of the current attempt at the stages' current widths: task i of every stage on node
+    /// <paramref name="chains"/>[i mod chains] (a chain stays on one node where widths allow).</summary>
+    public void PlaceShaped(IReadOnlyList<string> chains)
+    {
+        for (var stage = 0; stage <= StageCount; stage++)
+        for (var i = 0; i < Widths[stage]; i++)
+        {
+            var id = new TaskId(Id, stage, i, Attempt, _generations.GetValueOrDefault(stage) is { } g && i < g.Length ? g[i] : 0);
+            Tasks[id] = new TaskState(id, OperatorOf(stage), chains[i % chains.Count]);
+        }
+    }
+
     /// <summary>Forgets every task of the current attempt and starts the next one (its tasks are placed anew).</summary>
     public void NextAttempt()
     {

@@ -86,6 +86,7 @@ public sealed partial class LeaderActor
                 KeyGroupTables = accepted.KeyGroupTables ?? new int[]?[plan.Stages.Count],
             };
             if (recovered.Rescaled?.GetValueOrDefault(job.Id) is { } rescaled) job.RestoreRescaled(rescaled.Values);
+            if (recovered.Checkpoints?.GetValueOrDefault(job.Id) is { } checkpoint) job.Checkpointed(checkpoint.Id, checkpoint.Manifest);
             job.PlaceRecovering();
             if (ended is not null)
             {

@@ -54,6 +54,11 @@ public sealed partial class LeaderActor
         Receive<WidthChanged>(changed => _journal?.Tell(new JobJournal.StageRescaled(changed.JobId, changed.Stage, changed.Width,
             changed.Table, changed.Generations, changed.Epoch, changed.Leaving)));
         Receive<JobJournal.TaskRetired>(retired => _journal?.Tell(retired));
+        Receive<JobJournal.CheckpointCompleted>(completed => _journal?.Tell(completed));
+        Receive<JobJournal.CheckpointJournaled>(journaled =>
+        {
+            if (_masters.TryGetValue(journaled.JobId, out var master)) master.Tell(journaled);
+        });
         Receive<JobJournal.RescaleJournaled>(journaled =>
         {
             if (_masters.TryGetValue(journaled.JobId, out var master)) master.Tell(journaled);

@@ -40,9 +40,12 @@ public static class TaskProtocol
     public sealed record StageRouting(RoutingMode Mode, int[] GroupToTask, IActorRef[] Tasks, int Epoch = 0);
 
     /// <summary>Everything a task needs to run. Source tasks (stage 0) own the lines starting in the file blocks whose
-    /// number modulo <see cref="StageTasks"/> is their index (see <see cref="Tasks.LineSplitter"/>).</summary>
+    /// number modulo <see cref="StageTasks"/> is their index (see <see cref="Tasks.LineSplitter"/>).
+    /// <see cref="Checkpoints"/>: how the task takes part in checkpoints; <see cref="RestoreFrom"/>: the manifest of the
+    /// completed checkpoint it starts from (after a failure), or null.</summary>
     public sealed record TaskSpec(TaskId Id, JobPlan Plan, int StageTasks, int[] UpstreamTasks, string OperatorDir,
-        int SourceBlockBytes = Tasks.LineSplitter.DefaultBlockBytes)
+        int SourceBlockBytes = Tasks.LineSplitter.DefaultBlockBytes, Checkpoints.CheckpointMode Checkpoints = Checkpoints.CheckpointMode.None,
+        string? RestoreFrom = null)
     {
         public bool IsSource => Id.Stage == 0;
         public bool IsLast => Id.Stage == Plan.Stages.Count;

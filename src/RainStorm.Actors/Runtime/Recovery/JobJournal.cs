@@ -33,6 +33,13 @@ public sealed class JobJournal : ReceivePersistentActor
     /// <summary>A task that left its stage in a rescale finished what it held and stopped.</summary>
     public sealed record TaskRetired(string JobId, int Stage, int Index, int Generation);
 
+    /// <summary>Checkpoint <see cref="Id"/> of a running job is complete; <see cref="Manifest"/> is its HyDFS file. A job
+    /// restarts from its latest one.</summary>
+    public sealed record CheckpointCompleted(string JobId, long Id, string Manifest);
+
+    /// <summary>Journal → leader → job master: the checkpoint is journaled (only now are the sinks told to commit it).</summary>
+    public sealed record CheckpointJournaled(string JobId, long Id);
+
     /// <summary>Journal → leader: the task's end is journaled (only now is it stopped and its edge forgotten, so a
     /// leader taking over never restarts a task whose end edge the next stage no longer knows).</summary>
     public sealed record RetireJournaled(string JobId, int Stage, int Index, int Generation);
@@ -46,11 +53,13 @@ public sealed class JobJournal : ReceivePersistentActor
     /// <summary>Journal → leader, once: the table as journaled. Ended is null for a job still running; Rescaled: per job
     /// with rescaled stages, each such stage's latest rescale.</summary>
     public sealed record Recovered(IReadOnlyList<(JobAccepted Job, JobEnded? Ended)> Jobs, TimeSpan Duration,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<int, StageRescaled>>? Rescaled = null);
+        IReadOnlyDictionary<string, IReadOnlyDictionary<int, StageRescaled>>? Rescaled = null,
+        IReadOnlyDictionary<string, CheckpointCompleted>? Checkpoints = null);
 
     private readonly List<JobAccepted> _accepted = [];
     private readonly Dictionary<string, JobEnded> _ended = new();
     private readonly Dictionary<string, Dictionary<int, StageRescaled>> _rescaled = new();
+    private readonly Dictionary<string, CheckpointCompleted> _checkpoints = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
@@ -66,6 +75,7 @@ public sealed class JobJournal : ReceivePersistentActor
         Recover<JobEnded>(ended => _ended[ended.JobId] = ended);
         Recover<StageRescaled>(Apply);
         Recover<TaskRetired>(Apply);
+        Recover<CheckpointCompleted>(completed => _checkpoints[completed.JobId] = completed);
         Recover<RecoveryCompleted>(_ =>
         {
             _clock.Stop();
@@ -73,7 +83,8 @@ public sealed class JobJournal : ReceivePersistentActor
                 _log.Info("Leader job table recovered in {0} ms: {1} jobs, {2} still running", _clock.ElapsedMilliseconds,
                     _accepted.Count, _accepted.Count(j => !_ended.ContainsKey(j.JobId)));
             Context.Parent.Tell(new Recovered(_accepted.Select(j => (j, _ended.GetValueOrDefault(j.JobId))).ToList(), _clock.Elapsed,
-                _rescaled.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<int, StageRescaled>)p.Value)));
+                _rescaled.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<int, StageRescaled>)p.Value),
+                _checkpoints.Where(p => !_ended.ContainsKey(p.Key)).ToDictionary(p => p.Key, p => p.Value)));
         });
         Command<JobAccepted>(accepted => PersistAsync(accepted, persisted =>
         {
@@ -85,6 +96,11 @@ public sealed class JobJournal : ReceivePersistentActor
         {
             Apply(persisted);
             Context.Parent.Tell(new RetireJournaled(persisted.JobId, persisted.Stage, persisted.Index, persisted.Generation));
+        }));
+        Command<CheckpointCompleted>(completed => PersistAsync(completed, persisted =>
+        {
+            _checkpoints[persisted.JobId] = persisted;
+            Context.Parent.Tell(new CheckpointJournaled(persisted.JobId, persisted.Id));
         }));
         Command<StageRescaled>(rescaled => PersistAsync(rescaled, persisted =>
         {

@@ -92,9 +92,15 @@ public static class RuntimeModels
     public static void TaskSpec(this WireWriter w, TaskSpec s)
     {
         w.TaskId(s.Id); w.JobPlan(s.Plan); w.Int(s.StageTasks); w.Ints(s.UpstreamTasks); w.Str(s.OperatorDir); w.Int(s.SourceBlockBytes);
+        w.Enum(s.Checkpoints); w.Optional(s.RestoreFrom, w.Str);
     }
 
-    public static TaskSpec TaskSpec(this WireReader r) => new(r.TaskId(), r.JobPlan(), r.Int(), r.Ints(), r.Str(), r.Int());
+    /// <param name="withCheckpoints">The layout ends with the checkpoint mode and the manifest to restore from.</param>
+    public static TaskSpec TaskSpec(this WireReader r, bool withCheckpoints)
+    {
+        var spec = new TaskSpec(r.TaskId(), r.JobPlan(), r.Int(), r.Ints(), r.Str(), r.Int());
+        return withCheckpoints ? spec with { Checkpoints = r.Enum<Checkpoints.CheckpointMode>(), RestoreFrom = r.Optional(r.Str) } : spec;
+    }
 
     public static void KeyGroupState(this WireWriter w, IReadOnlyDictionary<int, byte[]> state) => w.Map(state, w.Int, w.Bytes);
 

@@ -5,7 +5,7 @@ using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 namespace RainStorm.Actors.Runtime.Serialization;
 
 /// <summary>Leader, worker and task messages about one task (<see cref="Protocol.TaskProtocol"/>).</summary>
-public sealed class TaskProtocolSerializer(ExtendedActorSystem system) : ProtocolSerializer(system, "task", Version3, Codecs)
+public sealed class TaskProtocolSerializer(ExtendedActorSystem system) : ProtocolSerializer(system, "task", Version4, Codecs)
 {
     public const int SerializerId = 4721;
 
@@ -19,13 +19,16 @@ public sealed class TaskProtocolSerializer(ExtendedActorSystem system) : Protoco
     /// <summary>Version 3: <see cref="OutputLines"/> ends with the sink task (optional) and the append seq.</summary>
     public const byte Version3 = 3;
 
+    /// <summary>Version 4: <see cref="TaskSpec"/> ends with the checkpoint mode and the manifest to restore from (optional).</summary>
+    public const byte Version4 = 4;
+
     public override int Identifier => SerializerId;
 
     public static readonly IReadOnlyList<Codec> Codecs =
     [
         Codec.Of<TaskId>("id", (w, m) => w.TaskId(m), r => r.TaskId()),
         Codec.Of<StageRouting>("stage-routing", (w, m) => w.StageRouting(m), r => r.StageRouting()),
-        Codec.Of<TaskSpec>("spec", (w, m) => w.TaskSpec(m), r => r.TaskSpec()),
+        Codec.Of<TaskSpec>("spec", (w, m) => w.TaskSpec(m), r => r.TaskSpec(withCheckpoints: r.Version >= Version4)),
         Codec.Of<Routing>("routing", (w, m) => { w.TaskId(m.Task); w.Optional(m.Downstream, w.StageRouting); w.Bool(m.Follow); w.Optional(m.Own, w.KeyGroupsOwned); },
             r => new Routing(r.TaskId(), r.Optional(r.StageRouting), r.Bool(), r.Version >= Version2 ? r.Optional(r.KeyGroupsOwned) : null)),
         Codec.Of<KeyGroupsOwned>("owned", (w, m) => w.KeyGroupsOwned(m), r => r.KeyGroupsOwned()),

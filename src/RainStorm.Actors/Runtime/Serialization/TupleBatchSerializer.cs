@@ -10,14 +10,15 @@ namespace RainStorm.Actors.Runtime.Serialization;
 /// <summary>
 /// Binary format for <see cref="TupleBatch"/>, <see cref="BatchAck"/> and <see cref="BatchRefused"/>: a small header,
 /// then every key and value length, then all strings as UTF-8 packed in one buffer. Roughly twice Hyperion's hop
-/// throughput (docs/architecture.md §8). Batches are written with manifest "E" (the header carries the routing epoch);
-/// "B", the layout before epochs, is still read (epoch 0).
+/// throughput (docs/architecture.md §8). Batches are written with manifest "C" (the header carries the routing epoch and
+/// the checkpoint barrier); "E" (epoch, no barrier) and "B" (neither) are still read.
 /// </summary>
 public sealed class TupleBatchSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int SerializerId = 4711;
     private const string BatchWithoutEpochManifest = "B";
-    private const string BatchManifest = "E";
+    private const string BatchWithoutBarrierManifest = "E";
+    private const string BatchManifest = "C";
     private const string AckManifest = "A";
     private const string RefusedManifest = "R";
     private static readonly UTF8Encoding Utf8 = new(false, false);
@@ -42,8 +43,9 @@ public sealed class TupleBatchSerializer(ExtendedActorSystem system) : Serialize
 
     public override object FromBinary(byte[] bytes, string manifest) => manifest switch
     {
-        BatchManifest => ReadBatch(bytes, withEpoch: true),
-        BatchWithoutEpochManifest => ReadBatch(bytes, withEpoch: false),
+        BatchManifest => ReadBatch(bytes, withEpoch: true, withBarrier: true),
+        BatchWithoutBarrierManifest => ReadBatch(bytes, withEpoch: true, withBarrier: false),
+        BatchWithoutEpochManifest => ReadBatch(bytes, withEpoch: false, withBarrier: false),
         AckManifest => ReadAck(bytes),
         RefusedManifest => ReadRefused(bytes),
         _ => throw new System.Runtime.Serialization.SerializationException($"{nameof(TupleBatchSerializer)}: unknown manifest '{manifest}'."),
@@ -103,12 +105,12 @@ public sealed class TupleBatchSerializer(ExtendedActorSystem system) : Serialize
         return new BatchRefused(edge, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(at)), BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at + 8)));
     }
 
-    // Layout "E": edge | seq:int64 | endOfStream:byte | count:int32 | epoch:int32 | (keyBytes:int32, valueBytes:int32) * count | utf8 blob
-    // Layout "B" is the same without the epoch.
+    // Layout "C": edge | seq:int64 | endOfStream:byte | count:int32 | epoch:int32 | barrier:int64 | (keyBytes:int32, valueBytes:int32) * count | utf8 blob
+    // Layout "E" is the same without the barrier, "B" without the epoch either.
     private static byte[] WriteBatch(TupleBatch batch)
     {
         var tuples = batch.Tuples;
-        var headerSize = EdgeSize(batch.Edge) + 17;
+        var headerSize = EdgeSize(batch.Edge) + 25;
         var textSize = 0;
         foreach (var t in tuples)
             textSize += Utf8.GetByteCount(t.Key) + Utf8.GetByteCount(t.Value);
@@ -119,6 +121,7 @@ public sealed class TupleBatchSerializer(ExtendedActorSystem system) : Serialize
         span[at + 8] = batch.EndOfStream ? (byte)1 : (byte)0;
         BinaryPrimitives.WriteInt32LittleEndian(span[(at + 9)..], tuples.Length);
         BinaryPrimitives.WriteInt32LittleEndian(span[(at + 13)..], batch.Epoch);
+        BinaryPrimitives.WriteInt64LittleEndian(span[(at + 17)..], batch.Barrier);
         var lengths = span.Slice(headerSize, tuples.Length * 8);
         var text = span[(headerSize + tuples.Length * 8)..];
         var textAt = 0;
@@ -134,7 +137,7 @@ public sealed class TupleBatchSerializer(ExtendedActorSystem system) : Serialize
         return bytes;
     }
 
-    private static TupleBatch ReadBatch(byte[] bytes, bool withEpoch)
+    private static TupleBatch ReadBatch(byte[] bytes, bool withEpoch, bool withBarrier)
     {
         ReadOnlySpan<byte> span = bytes;
         var edge = ReadEdge(span, out var at);
@@ -142,7 +145,8 @@ public sealed class TupleBatchSerializer(ExtendedActorSystem system) : Serialize
         var endOfStream = span[at + 8] == 1;
         var count = BinaryPrimitives.ReadInt32LittleEndian(span[(at + 9)..]);
         var epoch = withEpoch ? BinaryPrimitives.ReadInt32LittleEndian(span[(at + 13)..]) : 0;
-        var lengthsAt = at + (withEpoch ? 17 : 13);
+        var barrier = withBarrier ? BinaryPrimitives.ReadInt64LittleEndian(span[(at + 17)..]) : 0;
+        var lengthsAt = at + (withBarrier ? 25 : withEpoch ? 17 : 13);
         var textAt = lengthsAt + count * 8;
         var tuples = new StreamTuple[count];
         for (var i = 0; i < count; i++)
@@ -155,6 +159,6 @@ public sealed class TupleBatchSerializer(ExtendedActorSystem system) : Serialize
             textAt += valueBytes;
             tuples[i] = new StreamTuple(key, value);
         }
-        return new TupleBatch(edge, seq, tuples, endOfStream, epoch);
+        return new TupleBatch(edge, seq, tuples, endOfStream, epoch, barrier);
     }
 }

@@ -5,7 +5,7 @@ using static RainStorm.Actors.Runtime.Protocol.WorkerProtocol;
 namespace RainStorm.Actors.Runtime.Serialization;
 
 /// <summary>Leader ↔ worker agent messages (<see cref="Protocol.WorkerProtocol"/>).</summary>
-public sealed class WorkerProtocolSerializer(ExtendedActorSystem system) : ProtocolSerializer(system, "worker", Version2, Codecs)
+public sealed class WorkerProtocolSerializer(ExtendedActorSystem system) : ProtocolSerializer(system, "worker", Version3, Codecs)
 {
     public const int SerializerId = 4722;
 
@@ -15,12 +15,16 @@ public sealed class WorkerProtocolSerializer(ExtendedActorSystem system) : Proto
     /// <summary>Version 2: the task reports in <see cref="WorkerReport"/> end with the tuples sent per key group.</summary>
     public const byte Version2 = 2;
 
+    /// <summary>Version 3: the <see cref="TaskSpec"/> of <see cref="StartTask"/> ends with the checkpoint mode and the
+    /// manifest to restore from.</summary>
+    public const byte Version3 = 3;
+
     public override int Identifier => SerializerId;
 
     public static readonly IReadOnlyList<Codec> Codecs =
     [
         Codec.Of<RegisterWorker>("register", (w, m) => { w.Str(m.Node); w.Ref(m.Worker); }, r => new RegisterWorker(r.Str(), r.Ref())),
-        Codec.Of<StartTask>("start", (w, m) => w.TaskSpec(m.Spec), r => new StartTask(r.TaskSpec())),
+        Codec.Of<StartTask>("start", (w, m) => w.TaskSpec(m.Spec), r => new StartTask(r.TaskSpec(withCheckpoints: r.Version >= Version3))),
         Codec.Of<TaskStarted>("started", (w, m) => { w.TaskId(m.Id); w.Str(m.Node); w.Ref(m.Task); w.Int(m.Pid); w.Str(m.Log); },
             r => new TaskStarted(r.TaskId(), r.Str(), r.Ref(), r.Int(), r.Str())),
         Codec.Of<StopJobTasks>("stop-job", (w, m) => { w.Str(m.JobId); w.Optional(m.Attempt, w.Int); },

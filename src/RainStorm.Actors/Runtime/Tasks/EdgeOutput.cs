@@ -131,6 +131,11 @@ public sealed class EdgeOutput : ITaskOutput
         _edges.Finish(_router.Routing.Mode == RoutingMode.Forward ? [_ownIndex] : null);
     }
 
+    /// <summary>Checkpoint <paramref name="checkpoint"/>'s barrier follows everything emitted so far, on the edges the
+    /// next stage expects input from (as <see cref="Finish"/>).</summary>
+    public void Barrier(long checkpoint) =>
+        _edges.Barrier(checkpoint, _router.Routing.Mode == RoutingMode.Forward ? [_ownIndex] : null);
+
     public bool Handle(object message)
     {
         switch (message)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using RainStorm.Actors.Runtime.Checkpoints;
 using RainStorm.Actors.Runtime.Metrics;
 using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Actors.Runtime.Recovery;
@@ -50,6 +51,7 @@ public sealed partial class OperatorTask : TaskActor
     private readonly Func<IActorContext, ITaskOutput>? _sinkFactory;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly InboundEdges _inbound;
+    private readonly BarrierAligner _aligner;
     private readonly Queue<(TupleBatch Batch, IActorRef Sender)> _queue = new();
     private readonly List<StreamTuple> _outputs = [];
     private readonly RateMeter _meter = new();
@@ -86,12 +88,13 @@ public sealed partial class OperatorTask : TaskActor
         Akka.Actor.Props.Create(() => new OperatorTask(spec, transport, sinkFactory, exactlyOnce));
 
     public OperatorTask(TaskSpec spec, TransportSettings transport, Func<IActorContext, ITaskOutput>? sinkFactory, RecoverySettings? exactlyOnce)
-        : base(spec.Id, transport, exactlyOnce)
+        : base(spec, transport, exactlyOnce)
     {
         _spec = spec;
         _transport = transport;
         _sinkFactory = sinkFactory;
         _inbound = new InboundEdges(spec.UpstreamTasks.Select(InboundEdge));
+        _aligner = new BarrierAligner(spec.Checkpoints);
         _phase = exactlyOnce is null ? Phase.Starting : Phase.Recovering;
         BecomeInitial();
     }
@@ -122,6 +125,9 @@ public sealed partial class OperatorTask : TaskActor
     {
         Receive<TupleBatch>(OnBatch);
         Receive<Routing>(OnRouting);
+        Receive<CheckpointProtocol.TriggerCheckpoint>(OnTrigger);
+        Receive<CheckpointProtocol.CommitCheckpoint>(OnCommit);
+        ReceiveCheckpointParts();
         ReceiveRescale();
         Receive<TaskTicks.Flush>(_ =>
         {
@@ -166,10 +172,12 @@ public sealed partial class OperatorTask : TaskActor
 
     private void OnRouting(Routing routing)
     {
+        Coordinator = Sender;
         if (routing.Own is { } own) _own = (own.Epoch, own.Groups.ToHashSet());
         if (_output is null)
         {
             if (!Guard(() => CreateOutput(routing))) return;
+            if (!Guard(() => ApplyRestored(routing))) return;
             if (_phase == Phase.Starting) _phase = Phase.Running;
         }
         else if (_output is EdgeOutput edges && routing.Downstream is not null)
@@ -239,6 +247,7 @@ public sealed partial class OperatorTask : TaskActor
                 Sender.Tell(new BatchRefused(batch.Edge, batch.Seq, _own!.Value.Epoch));
                 break;
             case Arrival.New:
+                if (BehindBarrier(batch)) break;
                 _queue.Enqueue((batch, Sender));
                 Work();
                 break;
@@ -300,6 +309,7 @@ public sealed partial class OperatorTask : TaskActor
             if (batch.Tuples.Length > 0) _operator!.Process(batch.Tuples, _outputs);
             Settle(batch.Tuples.Length, _outputs);
             Acknowledge(new InputMark(batch.Edge, batch.Seq, batch.EndOfStream), sender);
+            CheckpointIfReached();
             return;
         }
         var inputs = new List<InputMark>();

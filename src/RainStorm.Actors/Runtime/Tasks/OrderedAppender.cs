@@ -11,16 +11,16 @@ namespace RainStorm.Actors.Runtime.Tasks;
 /// is retried with a growing pause; after <c>maxAttempts</c> it is a <see cref="HyDfsSinkException"/>.
 /// Not thread-safe: owned by one task actor, which hands it every message through <see cref="Handle"/>.
 /// </summary>
-public sealed class OrderedAppender(TaskSpec spec, HyDfsClient client, IActorContext context, int maxAttempts)
+public sealed class OrderedAppender(TaskSpec spec, HyDfsClient client, IActorContext context, int maxAttempts, string? clientId = null)
 {
-    private sealed record AppendDone(long Seq);
-    private sealed record AppendFailed(long Seq, Exception Error);
-    private sealed record RetryAppend(long Seq);
+    private sealed record AppendDone(string Client, long Seq);
+    private sealed record AppendFailed(string Client, long Seq, Exception Error);
+    private sealed record RetryAppend(string Client, long Seq);
 
     private readonly IActorRef _self = context.Self;
     private readonly IScheduler _scheduler = context.System.Scheduler;
     private readonly ILoggingAdapter _log = context.GetLogger();
-    private readonly string _clientId = $"sink:{spec.Id}";
+    private readonly string _clientId = clientId ?? $"sink:{spec.Id}";
     private readonly Queue<(long Seq, ReadOnlyMemory<byte> Data)> _queue = new();
     private (long Seq, ReadOnlyMemory<byte> Data)? _inFlight;
     private int _attempts;
@@ -53,6 +53,12 @@ public sealed class OrderedAppender(TaskSpec spec, HyDfsClient client, IActorCon
     {
         switch (message)
         {
+            case AppendDone done when done.Client != _clientId:
+                return false;
+            case AppendFailed failed when failed.Client != _clientId:
+                return false;
+            case RetryAppend retry when retry.Client != _clientId:
+                return false;
             case AppendDone done when _inFlight?.Seq == done.Seq:
                 PendingBytes -= _inFlight.Value.Data.Length;
                 _inFlight = null;
@@ -63,7 +69,7 @@ public sealed class OrderedAppender(TaskSpec spec, HyDfsClient client, IActorCon
                 if (_attempts >= maxAttempts)
                     throw new HyDfsSinkException($"appending to '{spec.Plan.Destination}' failed {_attempts} times: {failed.Error.Message}");
                 _log.Warning("Task {0}: append {1} to {2} failed ({3}); retrying", spec.Id, failed.Seq, spec.Plan.Destination, failed.Error.Message);
-                _scheduler.ScheduleTellOnce(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * _attempts)), _self, new RetryAppend(failed.Seq), _self);
+                _scheduler.ScheduleTellOnce(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * _attempts)), _self, new RetryAppend(_clientId, failed.Seq), _self);
                 return true;
             case RetryAppend retry when _inFlight?.Seq == retry.Seq:
                 Send();
@@ -89,7 +95,7 @@ public sealed class OrderedAppender(TaskSpec spec, HyDfsClient client, IActorCon
         _attempts++;
         _sentAt = Environment.TickCount64;
         client.AppendAsync(spec.Plan.Destination, data, _clientId, seq).PipeTo(_self,
-            success: () => new AppendDone(seq),
-            failure: e => new AppendFailed(seq, e is AggregateException { InnerException: { } inner } ? inner : e));
+            success: () => new AppendDone(_clientId, seq),
+            failure: e => new AppendFailed(_clientId, seq, e is AggregateException { InnerException: { } inner } ? inner : e));
     }
 }

@@ -43,6 +43,13 @@ public sealed class RateMeter
         }
     }
 
+    /// <summary>After a restart from a checkpoint: the counts the task had then (not counted as this interval's rate).</summary>
+    public void Restore(long tuplesIn, long tuplesOut)
+    {
+        TuplesIn = _lastIn = tuplesIn;
+        TuplesOut = _lastOut = tuplesOut;
+    }
+
     public void CountIn(int tuples) => TuplesIn += tuples;
     public void CountOut(int tuples) => TuplesOut += tuples;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using Akka.Actor;
 using RainStorm.Actors.HyDfs;
 using RainStorm.Operators.Contract;
+using static RainStorm.Actors.Runtime.Checkpoints.CheckpointProtocol;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
 
@@ -21,14 +22,27 @@ public sealed class HyDfsSinkException(string message) : Exception(message);
 /// append unanswered for <see cref="StuckAfter"/> fails the task (it restarts and resends from its journal), and
 /// followers get an append's lines once HyDFS acknowledged it (the appends a snapshot restores are not followed
 /// again).</para>
+/// <para>With aligned checkpoints (two-phase commit, as Flink's exactly-once sinks): lines are cut into appends as they
+/// come, under a key that does not change when the job restarts from a checkpoint, and staged; at a barrier the staged
+/// appends become that checkpoint's and go into its snapshot; once the job master reports the checkpoint complete
+/// they are appended. A restart from the checkpoint appends what its snapshot staged (HyDFS drops what it has) and
+/// cuts what follows with the seqs after it.</para>
 /// </summary>
 public sealed class SinkOutput : ITaskOutput
 {
     private readonly TaskSpec _spec;
     private readonly RuntimeSettings _settings;
+    private readonly HyDfsClient _client;
+    private readonly IActorContext _context;
     private readonly bool _exactlyOnce;
+    private readonly bool _staged;
     private readonly OrderedAppender _appender;
     private readonly FollowStream _follow;
+    /// <summary>Aligned checkpoints: the appends cut since the last barrier, and each barrier's appends not yet committed.</summary>
+    private List<(long Seq, ReadOnlyMemory<byte> Data)> _epoch = [];
+    private readonly Queue<(long Checkpoint, List<(long Seq, ReadOnlyMemory<byte> Data)> Appends)> _uncommitted = new();
+    /// <summary>Appends a restored snapshot staged under another sink's key (the stage was rescaled since).</summary>
+    private readonly List<OrderedAppender> _inherited = [];
     private ArrayBufferWriter<byte> _buffer = new(1 << 16);
     private long _bufferSince;
     private bool _finishing;
@@ -37,13 +51,19 @@ public sealed class SinkOutput : ITaskOutput
     {
         _spec = spec;
         _settings = settings;
-        _exactlyOnce = exactlyOnce;
-        _follow = new FollowStream(spec.Id.JobId, settings.FollowMaxChars, context.Parent, exactlyOnce ? spec.Id : null);
-        _appender = new OrderedAppender(spec, client, context, maxAttempts: exactlyOnce ? 40 : 20)
+        _client = client;
+        _context = context;
+        _staged = spec.Checkpoints == Checkpoints.CheckpointMode.Aligned;
+        _exactlyOnce = exactlyOnce || _staged;
+        var key = _staged ? spec.Id with { Attempt = 1 } : spec.Id;
+        _follow = new FollowStream(spec.Id.JobId, settings.FollowMaxChars, context.Parent, _exactlyOnce ? key : null);
+        _appender = new OrderedAppender(spec, client, context, maxAttempts: _exactlyOnce ? 40 : 20, clientId: ClientIdOf(key))
         {
-            Appended = exactlyOnce ? _follow.Committed : null,
+            Appended = _exactlyOnce ? _follow.Committed : null,
         };
     }
+
+    private static string ClientIdOf(TaskId key) => $"sink:{key}";
 
     /// <summary>exactly_once: an append unanswered this long fails the task.</summary>
     public TimeSpan StuckAfter { get; init; } = TimeSpan.FromSeconds(45);
@@ -53,7 +73,8 @@ public sealed class SinkOutput : ITaskOutput
 
     public bool HasRoom => _buffer.WrittenCount + _appender.PendingBytes < _settings.SinkMaxPendingBytes;
 
-    public bool Drained => _finishing && _appender.Idle && _buffer.WrittenCount == 0 && _follow.Empty;
+    public bool Drained => _finishing && _appender.Idle && _buffer.WrittenCount == 0 && _follow.Empty
+                           && _epoch.Count == 0 && _uncommitted.Count == 0 && _inherited.All(a => a.Idle);
 
     /// <summary>exactly_once: the appends HyDFS has not acknowledged (for snapshots).</summary>
     public SinkAppend[] Outstanding() => _appender.Pending.Select(p => new SinkAppend(p.Seq, p.Data.ToArray())).ToArray();
@@ -66,10 +87,48 @@ public sealed class SinkOutput : ITaskOutput
         foreach (var append in outstanding) _appender.Enqueue(append.Seq, append.Data);
     }
 
+    /// <summary>Aligned checkpoints: barrier <paramref name="checkpoint"/> passed; what was cut since the last one becomes
+    /// its staged appends. The sink's part of the checkpoint: everything staged or sent and not yet acknowledged.</summary>
+    public SinkStaged Barrier(long checkpoint)
+    {
+        Seal();
+        _uncommitted.Enqueue((checkpoint, _epoch));
+        _epoch = [];
+        var unacknowledged = _appender.Pending.Concat(_uncommitted.SelectMany(u => u.Appends))
+            .Select(a => new SinkAppend(a.Seq, a.Data.ToArray())).ToArray();
+        return new SinkStaged(ClientIdOf(_spec.Id with { Attempt = 1 }), Seq, unacknowledged);
+    }
+
+    /// <summary>Aligned checkpoints: checkpoint <paramref name="checkpoint"/> is complete; its appends (and any older
+    /// ones still staged) go to HyDFS.</summary>
+    public void Commit(long checkpoint)
+    {
+        while (_uncommitted.TryPeek(out var staged) && staged.Checkpoint <= checkpoint)
+        {
+            _uncommitted.Dequeue();
+            foreach (var (seq, data) in staged.Appends) _appender.Enqueue(seq, data);
+        }
+    }
+
+    /// <summary>Aligned checkpoints, before anything else: the sink parts of the completed checkpoint this task starts
+    /// from. Its own part's appends are appended again (HyDFS drops those it has) and its seqs continue after them; a
+    /// part staged under another sink's key (the stage was rescaled) is appended under that key.</summary>
+    public void Restore(IEnumerable<SinkStaged> parts)
+    {
+        var own = ClientIdOf(_spec.Id with { Attempt = 1 });
+        foreach (var part in parts)
+        {
+            var appender = _appender;
+            if (part.ClientId == own) Seq = Math.Max(Seq, part.Seq);
+            else _inherited.Add(appender = new OrderedAppender(_spec, _client, _context, maxAttempts: 40, clientId: part.ClientId));
+            foreach (var append in part.Appends) appender.Enqueue(append.Seq, append.Data);
+        }
+    }
+
     public void Emit(List<StreamTuple> outputs)
     {
         if (outputs.Count == 0) return;
-        if (_exactlyOnce)
+        if (_exactlyOnce && !_staged)
         {
             var round = new ArrayBufferWriter<byte>(outputs.Sum(o => o.Value.Length + 1) + 16);
             foreach (var tuple in outputs) _follow.Write(round, tuple.Value);
@@ -108,14 +167,20 @@ public sealed class SinkOutput : ITaskOutput
             _follow.Set(follow.On);
             return true;
         }
-        return _appender.Handle(message);
+        return _appender.Handle(message) || _inherited.Any(a => a.Handle(message));
     }
 
-    /// <summary>Closes the buffer into one append (at most about sink-append-bytes, so HyDFS applies it atomically).</summary>
+    /// <summary>Closes the buffer into one append (at most about sink-append-bytes, so HyDFS applies it atomically):
+    /// appended now, or with aligned checkpoints staged until its checkpoint completes.</summary>
     private void Seal()
     {
         if (_buffer.WrittenCount == 0) return;
-        _appender.Enqueue(++Seq, _buffer.WrittenMemory);
+        if (_staged)
+        {
+            _follow.Seal(++Seq);
+            _epoch.Add((Seq, _buffer.WrittenMemory));
+        }
+        else _appender.Enqueue(++Seq, _buffer.WrittenMemory);
         _buffer = new ArrayBufferWriter<byte>(Math.Min(_settings.SinkAppendBytes + (1 << 16), Math.Max(1 << 16, _buffer.WrittenCount)));
     }
 }

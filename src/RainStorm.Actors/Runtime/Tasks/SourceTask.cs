@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using RainStorm.Actors.HyDfs;
+using RainStorm.Actors.Runtime.Checkpoints;
 using RainStorm.Actors.Runtime.Metrics;
 using RainStorm.Actors.Runtime.Protocol;
 using RainStorm.Actors.Runtime.Recovery;
@@ -86,7 +87,7 @@ public sealed partial class SourceTask : TaskActor
         Akka.Actor.Props.Create(() => new SourceTask(spec, transport, client, exactlyOnce));
 
     public SourceTask(TaskSpec spec, TransportSettings transport, HyDfsClient client, RecoverySettings? exactlyOnce)
-        : base(spec.Id, transport, exactlyOnce)
+        : base(spec, transport, exactlyOnce)
     {
         _spec = spec;
         _transport = transport;
@@ -149,6 +150,8 @@ public sealed partial class SourceTask : TaskActor
             _feed.ChunkRead(read.Chunk);
             Emit();
         });
+        Receive<CheckpointProtocol.TriggerCheckpoint>(OnTrigger);
+        ReceiveCheckpointParts();
         Receive<SourceReader.ReadFailed>(failed => Fail($"reading '{_spec.Plan.Source}' from HyDFS failed: {failed.Error.Message}"));
         Receive<TaskTicks.Flush>(_ =>
         {
@@ -195,6 +198,7 @@ public sealed partial class SourceTask : TaskActor
 
     private void OnRouting(Routing routing)
     {
+        Coordinator = Sender;
         if (_output is null)
         {
             _output = EdgeOutput.For(_spec, routing.Downstream!, _transport, Self);
@@ -263,7 +267,8 @@ public sealed partial class SourceTask : TaskActor
             }
             if (!decided || Durability is not null || !_output.HasRoom) break;
         }
-        if (_feed.Exhausted && Durability is not { InFlight: > 0 } && _toSend.Count == 0 && !_output.Edges.Finishing && _hold is null)
+        if (_feed.Exhausted && Durability is not { InFlight: > 0 } && _toSend.Count == 0 && !_output.Edges.Finishing && _hold is null
+            && (!EndsAfterBarrier || _barrierAfterLastLine))
         {
             _output.Finish();
             _log.Info("Task {0} read all of '{1}': {2} lines, {3} of them emitted here", _spec.Id, _spec.Plan.Source, _feed.LinesSeen, _meter.TuplesOut);
@@ -302,6 +307,7 @@ public sealed partial class SourceTask : TaskActor
         if (round.Lines == 0) return;
         var tuples = round.Tuples;
         _meter.CountIn(round.Lines);
+        _linesSent += round.Lines;
         _meter.CountOut(tuples.Count);
         if (tuples.Count > 0) _output!.Emit(tuples);
         if (Durability is not null)

@@ -1,23 +1,36 @@
 using Akka.Actor;
+using RainStorm.Actors.Runtime.Checkpoints;
 using RainStorm.Actors.Runtime.Recovery;
 using RainStorm.Actors.Runtime.Transport;
+using static RainStorm.Actors.Runtime.Checkpoints.CheckpointProtocol;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 
 namespace RainStorm.Actors.Runtime.Tasks;
 
 /// <summary>
-/// What every task shares, source or operator, whatever its delivery mode: its flush and report ticks, and with
-/// exactly_once its journal (a watched child), the replay of that journal while every other message waits, and failing
-/// when the journal stops. A task starts in <see cref="Recovering"/> when it has a journal and in its active behaviour
-/// otherwise.
+/// What every task shares, source or operator, whatever its delivery mode: its flush and report ticks; with checkpoints
+/// the restore from a completed checkpoint while every other message waits, and the storing and acknowledging of its
+/// parts; with journaled exactly_once its journal (a watched child), the replay of that journal while every other
+/// message waits, and failing when the journal stops. A task starts in <see cref="Recovering"/> when it has something
+/// to restore and in its active behaviour otherwise.
 /// </summary>
-public abstract class TaskActor(TaskId id, TransportSettings transport, RecoverySettings? exactlyOnce) : ReceiveActor, IWithTimers, IWithUnboundedStash
+public abstract class TaskActor(TaskSpec spec, TransportSettings transport, RecoverySettings? exactlyOnce) : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
+    private sealed record PartsLoaded(IReadOnlyList<(int Index, TaskCheckpoint State)> Parts);
+    private sealed record RestoreFailed(string Reason);
+    private sealed record PartStored(long Id, string File);
+    private sealed record PartNotStored(long Id, string Reason);
+
     public ITimerScheduler Timers { get; set; } = null!;
     public IStash Stash { get; set; } = null!;
 
     /// <summary>exactly_once: what the task journals and how; null for an at-least-once task.</summary>
     protected TaskDurability? Durability { get; private set; }
+
+    /// <summary>Where checkpoint acknowledgements go: the sender of the latest routing (the job master).</summary>
+    protected IActorRef? Coordinator { get; set; }
+
+    private bool Restoring => exactlyOnce is null && spec.RestoreFrom is not null;
 
     /// <summary>The task's behaviour once it may take input.</summary>
     protected abstract void Active();
@@ -25,20 +38,43 @@ public abstract class TaskActor(TaskId id, TransportSettings transport, Recovery
     /// <summary>exactly_once: restores what the journal replayed; false when the task failed doing so.</summary>
     protected abstract bool Restore(TaskJournal.Recovered recovered);
 
+    /// <summary>Checkpoints: restores the parts of the completed checkpoint it needs (see <see cref="NeedsPart"/>);
+    /// false when the task failed doing so.</summary>
+    protected abstract bool Restore(IReadOnlyList<(int Index, TaskCheckpoint State)> parts);
+
+    /// <summary>Checkpoints: whether the task restores from this entry of the checkpoint (by default its own).</summary>
+    protected virtual bool NeedsPart(CheckpointEntry entry) => entry.Stage == spec.Id.Stage && entry.Index == spec.Id.Index;
+
     /// <summary>exactly_once: the journal stopped (an append to HyDFS failed); the task fails.</summary>
     protected abstract void JournalStopped();
 
-    /// <summary>An at-least-once task ticks at once; an exactly_once one opens its journal, which replays itself.</summary>
+    /// <summary>The task cannot go on (a checkpoint could not be read or stored): it fails with this reason.</summary>
+    protected abstract void CheckpointFailed(string reason);
+
+    /// <summary>An at-least-once task without a checkpoint to restore ticks at once; others first restore: from the
+    /// checkpoint's files, or exactly_once from the journal, which replays itself.</summary>
     protected override void PreStart()
     {
-        if (exactlyOnce is null) StartTimers();
-        else Durability = new TaskDurability(Context.Watch(Context.ActorOf(TaskJournal.Props(id), TaskJournal.Name)), exactlyOnce);
+        if (exactlyOnce is not null)
+            Durability = new TaskDurability(Context.Watch(Context.ActorOf(TaskJournal.Props(spec.Id), TaskJournal.Name)), exactlyOnce);
+        else if (Restoring)
+            LoadParts().PipeTo(Self, success: parts => new PartsLoaded(parts),
+                failure: e => new RestoreFailed(e is AggregateException { InnerException: { } inner } ? inner.Message : e.Message));
+        else
+            StartTimers();
     }
 
-    /// <summary>The behaviour to start in: replaying the journal first with exactly_once.</summary>
+    private async Task<IReadOnlyList<(int Index, TaskCheckpoint State)>> LoadParts()
+    {
+        var store = new CheckpointStore(Context.System);
+        var manifest = await store.LoadManifestAsync(spec.RestoreFrom!);
+        return await store.LoadPartsAsync(manifest.Entries.Where(NeedsPart));
+    }
+
+    /// <summary>The behaviour to start in: restoring first when there is something to restore.</summary>
     protected void BecomeInitial()
     {
-        if (exactlyOnce is null) Become(Active);
+        if (exactlyOnce is null && !Restoring) Become(Active);
         else Become(Recovering);
     }
 
@@ -46,19 +82,50 @@ public abstract class TaskActor(TaskId id, TransportSettings transport, Recovery
     {
         Receive<TaskJournal.Recovered>(recovered =>
         {
-            if (!Restore(recovered)) return;
-            StartTimers();
-            Stash.UnstashAll();
-            Become(Active);
+            if (Restore(recovered)) Resume();
         });
+        Receive<PartsLoaded>(loaded =>
+        {
+            if (Restore(loaded.Parts)) Resume();
+        });
+        Receive<RestoreFailed>(failed => CheckpointFailed($"its checkpoint '{spec.RestoreFrom}' could not be read: {failed.Reason}"));
         ReceiveJournalDeath();
         ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Resume()
+    {
+        StartTimers();
+        Stash.UnstashAll();
+        Become(Active);
     }
 
     protected void ReceiveJournalDeath() => Receive<Terminated>(terminated =>
     {
         if (Durability is not null && terminated.ActorRef.Equals(Durability.Journal)) JournalStopped();
     });
+
+    /// <summary>Checkpoints: the task's part of checkpoint <paramref name="id"/> goes to the coordinator, inline when small,
+    /// else once stored in a HyDFS file (asynchronously: the task goes on meanwhile).</summary>
+    protected void AcknowledgeCheckpoint(long id, TaskCheckpoint part)
+    {
+        var store = new CheckpointStore(Context.System);
+        var encoded = store.Encode(part);
+        if (encoded.Length <= CheckpointSettings.Create(Context.System).InlineBytes)
+        {
+            Coordinator?.Tell(new CheckpointAck(spec.Id, id, part, null));
+            return;
+        }
+        store.SaveTaskAsync(spec.Id.JobId, id, spec.Id.Stage, spec.Id.Index, encoded).PipeTo(Self,
+            success: file => new PartStored(id, file), failure: e => new PartNotStored(id, e.Message));
+    }
+
+    /// <summary>Checkpoints: the answers of parts stored in files (part of the active behaviour).</summary>
+    protected void ReceiveCheckpointParts()
+    {
+        Receive<PartStored>(stored => Coordinator?.Tell(new CheckpointAck(spec.Id, stored.Id, null, stored.File)));
+        Receive<PartNotStored>(failed => CheckpointFailed($"its part of checkpoint {failed.Id} could not be stored: {failed.Reason}"));
+    }
 
     private void StartTimers()
     {

@@ -44,6 +44,9 @@ public sealed class InboundEdges
 
     public bool Knows(Edge edge) => _edges.ContainsKey(edge);
 
+    /// <summary>Every expected edge, whether it ended, and up to which seq it is processed without a gap.</summary>
+    public IEnumerable<(Edge Edge, bool Ended, long DoneUpTo)> Progress() => _edges.Select(p => (p.Key, p.Value.Ended, p.Value.DoneUpTo));
+
     /// <summary>The upstream stage was rescaled (or its edge became a rebalancing one): expect these edges too.</summary>
     public void Expect(IEnumerable<Edge> edges)
     {

@@ -166,6 +166,18 @@ public sealed class OutboundEdges
         Pump();
     }
 
+    /// <summary>Checkpoint <paramref name="checkpoint"/>'s barrier goes out on the edges to <paramref name="destinations"/>
+    /// (all when null), after every tuple added so far (partial batches are sealed first).</summary>
+    public void Barrier(long checkpoint, IEnumerable<int>? destinations = null)
+    {
+        if (Finishing) return;
+        for (var d = 0; d < _edges.Length; d++)
+            if (_building[d].Count > 0) Seal(d);
+        foreach (var d in destinations ?? Enumerable.Range(0, _edges.Length))
+            _ready[d].Enqueue(new TupleBatch(_edges[d], ++_nextSeq[d], [], Epoch: Epoch, Barrier: checkpoint));
+        Pump();
+    }
+
     public void OnAck(BatchAck ack)
     {
         var d = ack.Edge.ToTask;

@@ -18,8 +18,10 @@ public static class TupleTransport
     }
 
     /// <summary>Batch number <see cref="Seq"/> (from 1, consecutive per edge). The last batch of an edge has
-    /// <see cref="EndOfStream"/> set and no tuples. <see cref="Epoch"/>: the routing epoch it was cut under.</summary>
-    public sealed record TupleBatch(Edge Edge, long Seq, StreamTuple[] Tuples, bool EndOfStream = false, int Epoch = 0);
+    /// <see cref="EndOfStream"/> set and no tuples. <see cref="Epoch"/>: the routing epoch it was cut under.
+    /// <see cref="Barrier"/>: when above 0 the batch is checkpoint <see cref="Barrier"/>'s barrier on this edge and has no
+    /// tuples: every batch before it belongs to that checkpoint, every batch after it to the next.</summary>
+    public sealed record TupleBatch(Edge Edge, long Seq, StreamTuple[] Tuples, bool EndOfStream = false, int Epoch = 0, long Barrier = 0);
 
     /// <summary>The receiver is done with batch <see cref="Seq"/> of <see cref="Edge"/>.</summary>
     public sealed record BatchAck(Edge Edge, long Seq);

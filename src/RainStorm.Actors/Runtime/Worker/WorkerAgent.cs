@@ -150,7 +150,7 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
     private Props TaskProps(TaskSpec spec)
     {
         var hyDfs = HyDfsClient.For(Context.System);
-        if (spec.Plan.ExactlyOnce) return DurableTaskProps(spec, hyDfs);
+        if (spec.Plan.ExactlyOnce && spec.Checkpoints == Checkpoints.CheckpointMode.None) return DurableTaskProps(spec, hyDfs);
         if (spec.IsSource) return SourceTask.Props(spec, _transport, hyDfs);
         Func<IActorContext, ITaskOutput>? sink = spec.IsLast ? context => new SinkOutput(spec, _settings, hyDfs, context) : null;
         var props = OperatorTask.Props(spec, _transport, sink);
