@@ -67,7 +67,11 @@ public sealed partial class OperatorTask
     /// True when the batch waits behind it.</summary>
     private bool BehindBarrier(TupleBatch batch)
     {
-        if (batch.Barrier > 0) _aligner.Arrived(batch.Barrier, batch.Edge, batch.Seq);
+        if (batch.Barrier > 0)
+        {
+            if (batch.Barrier > _aligner.Checkpoint) LetWaitingIn(); // the checkpoint under way was abandoned
+            _aligner.Arrived(batch.Barrier, batch.Edge, batch.Seq);
+        }
         else if (_aligner.Blocks(batch.Edge, batch.Seq))
         {
             _behindBarrier.Add((batch, Sender));
@@ -80,6 +84,7 @@ public sealed partial class OperatorTask
     private void OnTrigger(TriggerCheckpoint trigger)
     {
         if (!_inbound.AllEnded || _output is null || _phase is Phase.Completed or Phase.Failed) return;
+        if (trigger.Id > _aligner.Checkpoint) LetWaitingIn();
         _aligner.Begin(trigger.Id);
         CheckpointIfReached();
     }
@@ -101,6 +106,11 @@ public sealed partial class OperatorTask
                 break;
         }
         AcknowledgeCheckpoint(id, new TaskCheckpoint(0, groups, staged, _meter.TuplesIn, _meter.TuplesOut));
+        LetWaitingIn();
+    }
+
+    private void LetWaitingIn()
+    {
         foreach (var waiting in _behindBarrier) _queue.Enqueue(waiting);
         _behindBarrier.Clear();
     }
