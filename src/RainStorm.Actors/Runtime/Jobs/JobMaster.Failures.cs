@@ -249,6 +249,7 @@ public sealed partial class JobMaster
         var fromCheckpoint = CheckpointMode != CheckpointMode.None;
         AbandonRescale(fromCheckpoint ? "the job restarted from its last checkpoint after a failure" : "the job restarted from its source after a failure");
         _checkpoint = null;
+        RefuseWaitingRescales("the job restarted from its last checkpoint after a failure");
         var failedAttempt = _job.Attempt;
         foreach (var worker in _workers.Values) worker.Tell(new StopJobTasks(_job.Id, failedAttempt));
         var load = _workers.Keys.ToDictionary(n => n, n => _otherLoad.GetValueOrDefault(n));

@@ -162,17 +162,20 @@ public sealed partial class JobMaster
                 _job.Id, _rescale.Stage, _settings.TaskStartTimeout.TotalSeconds);
             JournalRescale();
         });
-        // exactly_once: a task or node failure before the commit rolls the rescale back (nothing moved yet: old owners
-        // keep their key groups until the commit), then the failure is handled as in the running phase.
+        // exactly_once (and with checkpoints): a task or node failure before the commit rolls the rescale back (nothing
+        // moved yet: old owners keep their key groups until the commit), then the failure is handled as in the running
+        // phase (a restart from the checkpoint then runs the shape the job table has).
         Receive<TaskFailed>(failed =>
         {
-            if (Journaled && _rescale!.Step != RescaleStep.Committing && IsJobTask(failed.Id))
+            if (WaitsForCommit(failed, IsJobTask(failed.Id))) return;
+            if (RollsBackOnFailure && _rescale!.Step != RescaleStep.Committing && IsJobTask(failed.Id))
                 RollBackRescale($"task {failed.Id} failed during it");
             OnTaskFailed(failed);
         });
         Receive<WorkerGone>(gone =>
         {
-            if (Journaled && _rescale!.Step != RescaleStep.Committing && _job.Tasks.Values.Any(t => t.Node == gone.Node))
+            if (WaitsForCommit(gone, _job.Tasks.Values.Any(t => t.Node == gone.Node))) return;
+            if (RollsBackOnFailure && _rescale!.Step != RescaleStep.Committing && _job.Tasks.Values.Any(t => t.Node == gone.Node))
                 RollBackRescale($"worker node {gone.Node} left the cluster during it");
             OnWorkerGoneMessage(gone);
         });
@@ -291,6 +294,19 @@ public sealed partial class JobMaster
         _policy?.Rescaled(run.Stage, DateTimeOffset.UtcNow);
         _rescale = null;
         Become(Running);
+        foreach (var failure in _failuresDuringCommit) Self.Tell(failure);
+        _failuresDuringCommit.Clear();
+    }
+
+    /// <summary>With checkpoints, failures that came while the commit was being journaled: handled once it is (the job
+    /// then restarts from its checkpoint in the shape the job table has).</summary>
+    private readonly List<object> _failuresDuringCommit = [];
+
+    private bool WaitsForCommit(object failure, bool concernsJob)
+    {
+        if (CheckpointMode == Checkpoints.CheckpointMode.None || _rescale!.Step != RescaleStep.Committing || !concernsJob) return false;
+        _failuresDuringCommit.Add(failure);
+        return true;
     }
 
     /// <summary>Tasks that left their stage and completed, until their end is journaled.</summary>
@@ -364,6 +380,16 @@ public sealed partial class JobMaster
     }
 
     /// <summary>The rescale under way cannot finish (the job restarts or ends): its requester hears why.</summary>
+    private bool RollsBackOnFailure => Journaled || CheckpointMode != Checkpoints.CheckpointMode.None;
+
+    /// <summary>Rescales asked for while a checkpoint was under way, when the job restarts instead: nothing moved.</summary>
+    private void RefuseWaitingRescales(string reason)
+    {
+        foreach (var (request, requester) in _rescalesAfterCheckpoint)
+            requester.Tell(new CommandFailed($"the rescale of stage {request.Stage} of {_job.Id} was rolled back: {reason}; nothing moved"));
+        _rescalesAfterCheckpoint.Clear();
+    }
+
     private void AbandonRescale(string reason)
     {
         if (_rescale is null) return;

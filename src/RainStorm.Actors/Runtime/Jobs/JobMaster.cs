@@ -104,7 +104,9 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
             if (timeout.Attempt == _job.Attempt && !_job.AllStarted)
                 EndJob(JobStatus.Failed, $"not every task started within {_settings.TaskStartTimeout.TotalSeconds:0} s");
         });
-        Receive<RescaleStage>(_ => Sender.Tell(new CommandFailed($"{_job.Id} is still starting its tasks; try again in a moment")));
+        Receive<RescaleStage>(_ => Sender.Tell(new CommandFailed(phase == JobPhase.Restarting
+            ? $"{_job.Id} is restarting after a failure and its tasks are not running yet; try again in a moment"
+            : $"{_job.Id} is still starting its tasks; try again in a moment")));
         Common();
     }
 
@@ -291,6 +293,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
 
     private void EndJob(JobStatus status, string? reason)
     {
+        RefuseWaitingRescales($"the job ended ({status.Wire()})");
         AbandonRescale($"the job ended ({status.Wire()})");
         _job.End(status, reason);
         _phase = status switch { JobStatus.Completed => JobPhase.Completed, JobStatus.Killed => JobPhase.Killed, _ => JobPhase.Failed };

@@ -94,7 +94,8 @@ public sealed partial class OperatorTask
     {
         if (!_aligner.Enabled || !_aligner.Reached(_inbound)) return;
         var id = _aligner.Complete();
-        var groups = Stateful?.Snapshot() ?? NoGroups;
+        // Only the key groups the task owns: a group it handed over in a rescale may linger here until released.
+        var groups = Stateful?.Snapshot(_own?.Groups) ?? NoGroups;
         SinkStaged? staged = null;
         switch (_output)
         {

@@ -25,6 +25,8 @@ public sealed partial class OperatorTask
         {
             _log.Info("Task {0} leaves its stage (rescale): finishing", _spec.Id);
             _inbound.EndAll();
+            // Its key groups went to other tasks: what state of them lingers here is in no checkpoint of this task.
+            if (_own is { } own) _own = (own.Epoch, []);
             Work();
         });
         Receive<RescaleProtocol.ExpectUpstream>(expect =>

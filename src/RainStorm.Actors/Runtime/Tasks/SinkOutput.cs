@@ -71,7 +71,9 @@ public sealed class SinkOutput : ITaskOutput
     /// <summary>The last append seq assigned.</summary>
     public long Seq { get; private set; }
 
-    public bool HasRoom => _buffer.WrittenCount + _appender.PendingBytes < _settings.SinkMaxPendingBytes;
+    /// <summary>Appends restored under another sink's key are in no later checkpoint of this task: it takes no input (so
+    /// reaches no barrier) until HyDFS has them.</summary>
+    public bool HasRoom => _buffer.WrittenCount + _appender.PendingBytes < _settings.SinkMaxPendingBytes && _inherited.All(a => a.Idle);
 
     public bool Drained => _finishing && _appender.Idle && _buffer.WrittenCount == 0 && _follow.Empty
                            && _epoch.Count == 0 && _uncommitted.Count == 0 && _inherited.All(a => a.Idle);
