@@ -12,8 +12,10 @@ namespace RainStorm.Actors.Runtime.Checkpoints;
 /// </summary>
 public sealed class CheckpointStore(ActorSystem system)
 {
-    private readonly HyDfsClient _client = HyDfsClient.For(system);
+    private HyDfsClient? _client;
     private readonly Akka.Serialization.Serialization _serialization = system.Serialization;
+
+    private HyDfsClient Client => _client ??= HyDfsClient.For(system);
 
     public static string Folder(string jobId) => $"_rainstorm/checkpoints/{Uri.EscapeDataString(jobId)}";
 
@@ -27,25 +29,25 @@ public sealed class CheckpointStore(ActorSystem system)
     public async Task<string> SaveTaskAsync(string jobId, long id, int stage, int index, byte[] encoded)
     {
         var name = $"{Folder(jobId)}/{id}-s{stage}-t{index}-{Fresh()}";
-        await _client.CreateAsync(name, encoded);
+        await Client.CreateAsync(name, encoded);
         return name;
     }
 
     public async Task<string> SaveManifestAsync(CheckpointManifest manifest)
     {
         var name = $"{Folder(manifest.JobId)}/{manifest.Id}-manifest-{Fresh()}";
-        await _client.CreateAsync(name, Encode(manifest));
+        await Client.CreateAsync(name, Encode(manifest));
         return name;
     }
 
-    public async Task<CheckpointManifest> LoadManifestAsync(string name) => Decode<CheckpointManifest>(await _client.GetAsync(name));
+    public async Task<CheckpointManifest> LoadManifestAsync(string name) => Decode<CheckpointManifest>(await Client.GetAsync(name));
 
     /// <summary>The parts of <paramref name="entries"/>, read from their files where not inline.</summary>
     public async Task<IReadOnlyList<(int Index, TaskCheckpoint State)>> LoadPartsAsync(IEnumerable<CheckpointEntry> entries)
     {
         var parts = new List<(int, TaskCheckpoint)>();
         foreach (var entry in entries)
-            parts.Add((entry.Index, entry.State ?? Decode<TaskCheckpoint>(await _client.GetAsync(entry.File!))));
+            parts.Add((entry.Index, entry.State ?? Decode<TaskCheckpoint>(await Client.GetAsync(entry.File!))));
         return parts;
     }
 }
