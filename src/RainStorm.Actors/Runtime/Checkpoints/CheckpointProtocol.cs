@@ -26,6 +26,10 @@ public static class CheckpointProtocol
     /// <summary>Job master → source tasks: put barrier <see cref="Id"/> into your edges now.</summary>
     public sealed record TriggerCheckpoint(long Id);
 
+    /// <summary>Source task → job master: its file is read to the end; its edges end after the next barrier, so start
+    /// the next checkpoint now rather than at the next interval.</summary>
+    public sealed record CheckpointWanted(TaskId Task);
+
     /// <summary>Task → job master: the task's part of checkpoint <see cref="Id"/> is stored: inline (<see cref="State"/>)
     /// when small, else in the HyDFS file <see cref="File"/>.</summary>
     public sealed record CheckpointAck(TaskId Task, long Id, TaskCheckpoint? State, string? File);

@@ -15,7 +15,7 @@ public sealed record CheckpointSettings(bool ExactlyOnce, bool AtLeastOnce, Time
 
     public static CheckpointSettings Create(Config? section) => new(
         section?.GetBoolean("exactly-once", true) ?? true,
-        section?.GetBoolean("at-least-once", false) ?? false,
+        section?.GetBoolean("at-least-once", true) ?? true,
         section?.GetTimeSpan("interval", TimeSpan.FromSeconds(1)) ?? TimeSpan.FromSeconds(1),
         section?.GetByteSize("inline-bytes") ?? 64 * 1024,
         section?.GetTimeSpan("timeout", TimeSpan.FromSeconds(60)) ?? TimeSpan.FromSeconds(60));

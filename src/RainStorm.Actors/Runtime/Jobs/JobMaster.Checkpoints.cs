@@ -27,6 +27,8 @@ public sealed partial class JobMaster
 
     private CheckpointRun? _checkpoint;
     private string? _checkpointFile;
+    /// <summary>A source asked for a checkpoint while one was under way: the next starts as soon as it ends.</summary>
+    private bool _checkpointWanted;
     /// <summary>The latest completed checkpoint's parts (a task that completed keeps its last part in the next ones).</summary>
     private CheckpointManifest? _lastManifest;
     private readonly List<(RescaleStage Request, IActorRef Requester)> _rescalesAfterCheckpoint = [];
@@ -47,6 +49,11 @@ public sealed partial class JobMaster
     private void ReceiveCheckpoints()
     {
         Receive<CheckpointTick>(_ => OnCheckpointTick());
+        Receive<CheckpointWanted>(_ =>
+        {
+            if (_checkpoint is null) StartCheckpoint();
+            else _checkpointWanted = true;
+        });
         Receive<ManifestLoaded>(loaded => _lastManifest ??= loaded.Manifest);
         Receive<CheckpointAck>(ack =>
         {
@@ -85,6 +92,13 @@ public sealed partial class JobMaster
             return;
         }
         CommitLastCheckpoint(); // again: a commit lost on its way must not leave a sink waiting
+        StartCheckpoint();
+    }
+
+    /// <summary>Starts the next checkpoint when the job runs whole and no rescale is under way.</summary>
+    private void StartCheckpoint()
+    {
+        _checkpointWanted = false;
         if (_phase != JobPhase.Running || _rescale is not null || !_job.IsRunning) return;
         var live = _job.Tasks.Values.Concat(_job.Retiring.Values).Where(t => t.State != TaskRunStatus.Completed).ToList();
         if (live.Count == 0 || live.Any(t => t.Actor is null || t.State != TaskRunStatus.Running) || !live.Any(t => t.Id.Stage == 0)) return;
@@ -112,7 +126,8 @@ public sealed partial class JobMaster
             sink.Actor!.Tell(new CommitCheckpoint(_job.CheckpointId));
     }
 
-    /// <summary>The checkpoint under way completed or was abandoned: rescales asked for meanwhile start now.</summary>
+    /// <summary>The checkpoint under way completed or was abandoned: rescales asked for meanwhile start now, then a
+    /// checkpoint a source asked for.</summary>
     private void CheckpointEnded()
     {
         _checkpoint = null;
@@ -120,6 +135,7 @@ public sealed partial class JobMaster
         _rescalesAfterCheckpoint.Clear();
         foreach (var (request, requester) in waiting)
             if (StartRescale(request, requester) is { } refusal) requester.Tell(new CommandFailed(refusal));
+        if (_checkpointWanted) StartCheckpoint();
     }
 
     /// <summary>A task completed: the checkpoint under way no longer waits for it.</summary>

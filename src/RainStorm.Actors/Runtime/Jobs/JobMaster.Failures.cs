@@ -257,7 +257,8 @@ public sealed partial class JobMaster
         {
             _job.NextAttemptKeepingShape();
             _job.PlaceShaped(Placement.Chains(_job.Widths.Max(), _job.StageCount + 1, load));
-            _log.Warning("job {0} restarted from checkpoint {1} (attempt {2}): {3}", _job.Id, _job.CheckpointId, _job.Attempt, reason);
+            if (_job.CheckpointId == 0) _log.Warning("job {0} restarted from its source (attempt {1}): {2}", _job.Id, _job.Attempt, reason);
+            else _log.Warning("job {0} restarted from checkpoint {1} (attempt {2}): {3}", _job.Id, _job.CheckpointId, _job.Attempt, reason);
             RecordRecoveries(failed ?? [], reason, load);
         }
         else

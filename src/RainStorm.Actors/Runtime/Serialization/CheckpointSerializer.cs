@@ -23,6 +23,7 @@ public sealed class CheckpointSerializer(ExtendedActorSystem system) : ProtocolS
         Codec.Of<CheckpointAck>("ack", (w, m) => { w.TaskId(m.Task); w.Long(m.Id); w.Optional(m.State, s => Part(w, s)); w.Optional(m.File, w.Str); },
             r => new CheckpointAck(r.TaskId(), r.Long(), r.Optional(() => Part(r)), r.Optional(r.Str))),
         Codec.Of<CommitCheckpoint>("commit", (w, m) => w.Long(m.Id), r => new CommitCheckpoint(r.Long())),
+        Codec.Of<CheckpointWanted>("wanted", (w, m) => w.TaskId(m.Task), r => new CheckpointWanted(r.TaskId())),
         Codec.Of<TaskCheckpoint>("part", Part, Part),
         Codec.Of<CheckpointManifest>("manifest", (w, m) =>
         {

@@ -20,7 +20,18 @@ public sealed partial class SourceTask
     /// <summary>With checkpoints: the last barrier went out after the last line, so the edges may end.</summary>
     private bool _barrierAfterLastLine;
 
+    /// <summary>The job master was asked for a checkpoint at the end of the file.</summary>
+    private bool _askedForLastBarrier;
+
     private bool EndsAfterBarrier => _spec.Checkpoints != CheckpointMode.None;
+
+    /// <summary>At the end of its file, with nothing left to send, a source asks for the checkpoint its edges end after.</summary>
+    private void AskForLastBarrier()
+    {
+        if (!EndsAfterBarrier || _askedForLastBarrier || _barrierAfterLastLine || !_feed.Exhausted || _toSend.Count > 0) return;
+        _askedForLastBarrier = true;
+        Coordinator?.Tell(new CheckpointWanted(_spec.Id), Self);
+    }
 
     protected override bool Restore(IReadOnlyList<(int Index, TaskCheckpoint State)> parts)
     {

@@ -267,6 +267,7 @@ public sealed partial class SourceTask : TaskActor
             }
             if (!decided || Durability is not null || !_output.HasRoom) break;
         }
+        AskForLastBarrier();
         if (_feed.Exhausted && Durability is not { InFlight: > 0 } && _toSend.Count == 0 && !_output.Edges.Finishing && _hold is null
             && (!EndsAfterBarrier || _barrierAfterLastLine))
         {
