@@ -70,6 +70,6 @@ public sealed class JobTableSerializerSpec()
         var bytes = Convert.FromHexString(EndedV1);
         bytes[0] = 9;
         var error = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => Serializer.FromBinary(bytes, "E"));
-        Assert.Equal("leader job table record of version 9: this node reads up to version 2 (written by a newer RainStorm?)", error.Message);
+        Assert.Equal("leader job table record of version 9: this node reads up to version 3 (written by a newer RainStorm?)", error.Message);
     }
 }

@@ -61,7 +61,7 @@ public sealed partial class JobMaster
 
     private void Autoscale()
     {
-        if (_policy is null || _phase != JobPhase.Running) return;
+        if (_policy is null || _phase != JobPhase.Running || _rescalesAfterCheckpoint.Count > 0) return;
         var now = DateTimeOffset.UtcNow;
         var draining = _job.StageTasks(0).Any(t => t.State != TaskRunStatus.Running || t.Report is { State: TaskPhase.Draining or TaskPhase.Completed });
         var stages = Enumerable.Range(1, _job.StageCount).Select(stage => _job.StageTasks(stage).ToList()).ToList();

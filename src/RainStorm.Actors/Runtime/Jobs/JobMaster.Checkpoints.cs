@@ -31,7 +31,8 @@ public sealed partial class JobMaster
     private bool _checkpointWanted;
     /// <summary>The latest completed checkpoint's parts (a task that completed keeps its last part in the next ones).</summary>
     private CheckpointManifest? _lastManifest;
-    private readonly List<(RescaleStage Request, IActorRef Requester)> _rescalesAfterCheckpoint = [];
+    /// <summary>Rescales asked for (by a command, or by the autoscaler without a requester) while a checkpoint ran.</summary>
+    private readonly List<(RescaleStage Request, IActorRef? Requester)> _rescalesAfterCheckpoint = [];
 
     private CheckpointMode CheckpointMode => _checkpoints.ModeFor(_job.Plan.ExactlyOnce);
 
@@ -134,7 +135,7 @@ public sealed partial class JobMaster
         var waiting = _rescalesAfterCheckpoint.ToList();
         _rescalesAfterCheckpoint.Clear();
         foreach (var (request, requester) in waiting)
-            if (StartRescale(request, requester) is { } refusal) requester.Tell(new CommandFailed(refusal));
+            if (StartRescale(request, requester) is { } refusal) requester?.Tell(new CommandFailed(refusal));
         if (_checkpointWanted) StartCheckpoint();
     }
 

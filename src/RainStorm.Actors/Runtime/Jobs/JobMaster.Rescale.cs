@@ -54,12 +54,6 @@ public sealed partial class JobMaster
 
     private void OnRescaleRequest(RescaleStage request)
     {
-        // A rescale moves key groups between checkpoints, never across one: it waits for the one under way.
-        if (_checkpoint is not null && RescaleRefusal(request) is null)
-        {
-            _rescalesAfterCheckpoint.Add((request, Sender));
-            return;
-        }
         if (StartRescale(request, Sender) is { } refusal) Sender.Tell(new CommandFailed(refusal));
     }
 
@@ -67,7 +61,12 @@ public sealed partial class JobMaster
     private string? StartRescale(RescaleStage request, IActorRef? requester)
     {
         if (RescaleRefusal(request) is { } refusal) return refusal;
-        if (_checkpoint is not null) return $"checkpoint {_checkpoint.Id} of {_job.Id} is under way; try again in a moment";
+        // A rescale moves key groups between checkpoints, never across one: it waits for the one under way.
+        if (_checkpoint is not null)
+        {
+            _rescalesAfterCheckpoint.Add((request, requester));
+            return null;
+        }
         var stage = request.Stage;
         int[]? oldTable = null, newTable = null;
         if (_job.StatefulStages[stage - 1])
@@ -386,7 +385,7 @@ public sealed partial class JobMaster
     private void RefuseWaitingRescales(string reason)
     {
         foreach (var (request, requester) in _rescalesAfterCheckpoint)
-            requester.Tell(new CommandFailed($"the rescale of stage {request.Stage} of {_job.Id} was rolled back: {reason}; nothing moved"));
+            requester?.Tell(new CommandFailed($"the rescale of stage {request.Stage} of {_job.Id} was rolled back: {reason}; nothing moved"));
         _rescalesAfterCheckpoint.Clear();
     }
 

@@ -25,21 +25,30 @@ public sealed class CheckpointSerializer(ExtendedActorSystem system) : ProtocolS
         Codec.Of<CommitCheckpoint>("commit", (w, m) => w.Long(m.Id), r => new CommitCheckpoint(r.Long())),
         Codec.Of<CheckpointWanted>("wanted", (w, m) => w.TaskId(m.Task), r => new CheckpointWanted(r.TaskId())),
         Codec.Of<TaskCheckpoint>("part", Part, Part),
-        Codec.Of<CheckpointManifest>("manifest", (w, m) =>
-        {
-            w.Str(m.JobId); w.Long(m.Id);
-            w.List(m.Entries, e => { w.Int(e.Stage); w.Int(e.Index); w.Optional(e.State, s => Part(w, s)); w.Optional(e.File, w.Str); });
-        }, r => new CheckpointManifest(r.Str(), r.Long(),
-            r.List(() => new CheckpointEntry(r.Int(), r.Int(), r.Optional(() => Part(r)), r.Optional(r.Str))).ToArray())),
+        Codec.Of<SinkStaged>("staged", Staged, Staged),
+        Codec.Of<CheckpointEntry>("entry", Entry, Entry),
+        Codec.Of<CheckpointManifest>("manifest", (w, m) => { w.Str(m.JobId); w.Long(m.Id); w.List(m.Entries, e => Entry(w, e)); },
+            r => new CheckpointManifest(r.Str(), r.Long(), r.List(() => Entry(r)))),
     ];
 
     private static void Part(WireWriter w, TaskCheckpoint p)
     {
-        w.Long(p.SourceLines); w.KeyGroupState(p.Groups);
-        w.Optional(p.Sink, s => { w.Str(s.ClientId); w.Long(s.Seq); w.List(s.Appends, a => { w.Long(a.Seq); w.Bytes(a.Data); }); });
-        w.Long(p.TuplesIn); w.Long(p.TuplesOut);
+        w.Long(p.SourceLines); w.KeyGroupState(p.Groups); w.Optional(p.Sink, s => Staged(w, s)); w.Long(p.TuplesIn); w.Long(p.TuplesOut);
     }
 
-    private static TaskCheckpoint Part(WireReader r) => new(r.Long(), r.KeyGroupState(),
-        r.Optional(() => new SinkStaged(r.Str(), r.Long(), r.List(() => new SinkAppend(r.Long(), r.Bytes())).ToArray())), r.Long(), r.Long());
+    private static TaskCheckpoint Part(WireReader r) => new(r.Long(), r.KeyGroupState(), r.Optional(() => Staged(r)), r.Long(), r.Long());
+
+    private static void Staged(WireWriter w, SinkStaged s)
+    {
+        w.Str(s.ClientId); w.Long(s.Seq); w.List(s.Appends, a => { w.Long(a.Seq); w.Bytes(a.Data); });
+    }
+
+    private static SinkStaged Staged(WireReader r) => new(r.Str(), r.Long(), r.List(() => new SinkAppend(r.Long(), r.Bytes())));
+
+    private static void Entry(WireWriter w, CheckpointEntry e)
+    {
+        w.Int(e.Stage); w.Int(e.Index); w.Optional(e.State, s => Part(w, s)); w.Optional(e.File, w.Str);
+    }
+
+    private static CheckpointEntry Entry(WireReader r) => new(r.Int(), r.Int(), r.Optional(() => Part(r)), r.Optional(r.Str));
 }
