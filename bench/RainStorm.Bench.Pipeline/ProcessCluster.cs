@@ -28,7 +28,9 @@ public sealed class ProcessCluster : IAsyncDisposable
     public List<Uri> HttpEndpoints { get; } = [];
 
     /// <param name="http">Give every node its HTTP endpoint (dashboard, API, /metrics) on a free port; otherwise none.</param>
-    public static async Task<ProcessCluster> StartAsync(int nodes, string dataRoot, bool http = false)
+    /// <param name="operatorDir">The nodes' user operator directory (default: operators/ under their working directory).</param>
+    /// <param name="extraHocon">Settings layered over the nodes' defaults.</param>
+    public static async Task<ProcessCluster> StartAsync(int nodes, string dataRoot, bool http = false, string? operatorDir = null, string extraHocon = "")
     {
         var cluster = new ProcessCluster();
         try
@@ -46,7 +48,12 @@ public sealed class ProcessCluster : IAsyncDisposable
                 };
                 foreach (var arg in new[] { dll, "node", "--port", $"{ports[i]}", "--seed", seed, "--cmd-port", "-1", "--http-port", http ? "0" : "-1", "--data", Path.Combine(dataRoot, $"node-{i + 1}") })
                     info.ArgumentList.Add(arg);
-                info.Environment["RAINSTORM_ExtraHocon"] = "rainstorm.log.console-level = OFF";
+                if (operatorDir is not null)
+                {
+                    info.ArgumentList.Add("--operators");
+                    info.ArgumentList.Add(operatorDir);
+                }
+                info.Environment["RAINSTORM_ExtraHocon"] = "rainstorm.log.console-level = OFF\n" + extraHocon;
                 var process = Process.Start(info)!;
                 cluster._processes.Add(process);
                 var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

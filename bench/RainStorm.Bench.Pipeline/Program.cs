@@ -5,6 +5,7 @@ using static RainStorm.Actors.Runtime.Protocol.JobCommands;
 
 // One command: dotnet run -c Release --project bench/RainStorm.Bench.Pipeline [-- --lines N --nodes N --tasks N]
 var lines = 5_000_000L;
+var linesGiven = false;
 var nodes = 3;
 var tasks = 3;
 var baselines = true;
@@ -17,8 +18,9 @@ var local = true;
 var dashboard = false;
 var repeat = 1;
 var rescales = 0;
-var rescaleRate = 4000;
+int? inputRate = null;
 var autoscaleRounds = 0;
+var latencySeconds = 0;
 string[] appNames = ["App 2", "App 1"];
 bool[] exactlyOnceModes = [false, true];
 for (var i = 0; i < args.Length; i += 2)
@@ -35,17 +37,21 @@ for (var i = 0; i < args.Length; i += 2)
         case "--dashboard": dashboard = true; i--; break;
         case "--repeat": repeat = int.Parse(args[i + 1]); break;
         case "--rescale": rescales = int.Parse(args[i + 1]); break;
-        case "--rate": rescaleRate = int.Parse(args[i + 1]); break;
+        case "--rate": inputRate = int.Parse(args[i + 1]); break;
         case "--autoscale": autoscaleRounds = int.Parse(args[i + 1]); break;
+        case "--latency": latencySeconds = int.Parse(args[i + 1]); break;
         case "--only-exactly-once": exactlyOnceModes = [true]; i--; break;
         case "--app": appNames = [$"App {args[i + 1]}"]; break;
         case "--hocon": hocon = args[i + 1]; break;
-        case "--lines": lines = long.Parse(args[i + 1]); break;
+        case "--lines": lines = long.Parse(args[i + 1]); linesGiven = true; break;
         case "--nodes": nodes = int.Parse(args[i + 1]); break;
         case "--tasks": tasks = int.Parse(args[i + 1]); break;
-        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-streams, --no-processes, --no-exactly-once, --only-exactly-once, --app 1|2, --memory, --keep-data, --hocon TEXT, --no-local, --dashboard, --repeat N, --rescale N [--rate tuples/s], --autoscale N)"); return 2;
+        default: Console.Error.WriteLine($"unknown option {args[i]} (expected --lines, --nodes, --tasks, --no-baselines, --no-streams, --no-processes, --no-exactly-once, --only-exactly-once, --app 1|2, --memory, --keep-data, --hocon TEXT, --no-local, --dashboard, --repeat N, --rescale N [--rate tuples/s], --autoscale N, --latency SECONDS [--rate tuples/s])"); return 2;
     }
 }
+
+// Latency mode reads its own file: SECONDS of input at the rate.
+if (latencySeconds > 0 && !linesGiven) lines = (long)latencySeconds * (inputRate ?? 10_000);
 
 var work = Path.Combine(Path.GetTempPath(), "rainstorm-bench");
 Directory.CreateDirectory(work);
@@ -71,7 +77,7 @@ void Report(string app, string runner, long n, long outputs, TimeSpan elapsed)
 if (rescales > 0)
 {
     // Rescale mode: the pause per live rescale, stateless and stateful (RescalePause.cs).
-    await RescalePause.RunAsync(source, rescales, rescaleRate, hocon, exactlyOnceModes);
+    await RescalePause.RunAsync(source, rescales, inputRate ?? 4000, hocon, exactlyOnceModes);
     return 0;
 }
 
@@ -79,6 +85,13 @@ if (autoscaleRounds > 0)
 {
     // Autoscale mode: how fast the autoscaler puts a new task to work (AutoscaleReaction.cs).
     await AutoscaleReaction.RunAsync(source, autoscaleRounds, hocon);
+    return 0;
+}
+
+if (latencySeconds > 0)
+{
+    // Latency mode: from a line entering the job to its output line in the HyDFS destination, paced (EndToEndLatency.cs).
+    await EndToEndLatency.RunAsync(source, lines + 1, inputRate ?? 10_000, nodes, tasks, hocon, exactlyOnceModes, keepData);
     return 0;
 }
 
