@@ -1,7 +1,6 @@
 using Akka.Actor;
 using RainStorm.Actors.Wire;
 using static RainStorm.Actors.Runtime.Checkpoints.CheckpointProtocol;
-using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
 
 namespace RainStorm.Actors.Runtime.Serialization;
 
