@@ -1,12 +1,12 @@
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
-using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
 
 namespace RainStorm.Actors.Runtime.Checkpoints;
 
 /// <summary>How a job's tasks take part in checkpoints (docs/checkpoints.md).</summary>
 public enum CheckpointMode
 {
-    /// <summary>No checkpoints: a failure restarts the job from its source (or, journaled exactly_once, the task).</summary>
+    /// <summary>The task takes no part in checkpoints: a task run without a job master (a single task under test), or
+    /// started by a <c>StartTask</c> of the layout before checkpoints. A job master never asks for it.</summary>
     None,
     /// <summary>exactly_once: a task waits for a checkpoint's barrier on every input before it snapshots (input after a
     /// barrier waits), and the sink commits a checkpoint's lines only once it is complete.</summary>
@@ -37,6 +37,9 @@ public static class CheckpointProtocol
     /// <summary>Job master → last-stage tasks: checkpoint <see cref="Id"/> is complete and journaled; append the lines
     /// staged up to its barrier.</summary>
     public sealed record CommitCheckpoint(long Id);
+
+    /// <summary>A sink append with its idempotency seq (HyDFS applies a repeated (key, seq) once).</summary>
+    public sealed record SinkAppend(long Seq, byte[] Data);
 
     /// <summary>What a sink had staged and not yet seen acknowledged by HyDFS at a barrier: appends under its idempotency
     /// key <see cref="ClientId"/> (seqs in order), and the last seq it assigned.</summary>

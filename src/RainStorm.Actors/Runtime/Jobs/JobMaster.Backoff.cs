@@ -7,8 +7,8 @@ namespace RainStorm.Actors.Runtime.Jobs;
 
 /// <summary>
 /// The restart back-off (<see cref="RestartBackoff"/>): a task that reports a failure after it was already restarted
-/// is handled only once its back-off has passed. A failure of a task restarted meanwhile by another path (its node
-/// left) is dropped then.
+/// is handled only once its back-off has passed. A failure of a task replaced meanwhile (the job restarted by another
+/// path, e.g. its node left) is dropped then.
 /// </summary>
 public sealed partial class JobMaster
 {
@@ -23,8 +23,7 @@ public sealed partial class JobMaster
     private bool DeferredByBackoff(TaskState task, TaskFailed failed)
     {
         if (_backingOff.Contains(task.Id)) return true;
-        var restartsSoFar = Journaled ? _restarts.GetValueOrDefault(task.Id) : _job.Attempt - 1;
-        var delay = Backoff.Delay(restartsSoFar);
+        var delay = Backoff.Delay(_job.Attempt - 1);
         if (delay <= TimeSpan.Zero) return false;
         _backingOff.Add(task.Id);
         _log.Info("Job {0}: task {1} failed again; restarting it in {2} ms", _job.Id, task.Id, (long)delay.TotalMilliseconds);
@@ -37,7 +36,7 @@ public sealed partial class JobMaster
         var failed = backedOff.Failed;
         _backingOff.Remove(failed.Id);
         if (!_job.Tasks.TryGetValue(failed.Id, out var task)) return;
-        if (task.State == TaskRunStatus.Restarting || !Equals(task.Actor, backedOff.Actor)) return;
+        if (!Equals(task.Actor, backedOff.Actor)) return;
         OnTaskDied(task, failed.Reason);
     });
 }

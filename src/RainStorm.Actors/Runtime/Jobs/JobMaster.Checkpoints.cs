@@ -34,14 +34,11 @@ public sealed partial class JobMaster
     /// <summary>Rescales asked for (by a command, or by the autoscaler without a requester) while a checkpoint ran.</summary>
     private readonly List<(RescaleStage Request, IActorRef? Requester)> _rescalesAfterCheckpoint = [];
 
-    private CheckpointMode CheckpointMode => _checkpoints.ModeFor(_job.Plan.ExactlyOnce);
-
-    /// <summary>exactly_once by per-task journals: a failed task restarts alone and replays its journal.</summary>
-    private bool Journaled => _job.Plan.ExactlyOnce && CheckpointMode == CheckpointMode.None;
+    /// <summary>How the job's tasks take part: aligned with exactly_once, unaligned otherwise.</summary>
+    private CheckpointMode CheckpointMode => _job.Plan.ExactlyOnce ? CheckpointMode.Aligned : CheckpointMode.Unaligned;
 
     private void StartCheckpoints()
     {
-        if (CheckpointMode == CheckpointMode.None) return;
         Timers.StartPeriodicTimer("checkpoint", CheckpointTick.Instance, _checkpoints.Interval);
         if (_job.CheckpointManifest is { } file)
             new CheckpointStore(Context.System).LoadManifestAsync(file).PipeTo(Self, success: m => new ManifestLoaded(m), failure: _ => new ManifestLoaded(null));

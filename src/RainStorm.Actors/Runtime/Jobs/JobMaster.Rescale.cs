@@ -13,8 +13,8 @@ namespace RainStorm.Actors.Runtime.Jobs;
 
 /// <summary>
 /// Live rescale of one operator stage (docs/elastic.md), the job master's rescaling phase: the stage in front holds back
-/// the key groups that move until their old owners acknowledged everything sent to them (and journaled, exactly_once;
-/// see <see cref="HeldGroups"/> for when the whole output is held), new tasks start, the key groups that move (the fewest,
+/// the key groups that move until their old owners acknowledged everything sent to them (see
+/// <see cref="HeldGroups"/> for when the whole output is held), new tasks start, the key groups that move (the fewest,
 /// <see cref="KeyGroupMover"/>) go from their old owner to their new one with their state, the stages around expect
 /// their new edges, tasks that leave finish and stop, and the new routing (next epoch) releases the hold.
 /// </summary>
@@ -88,21 +88,15 @@ public sealed partial class JobMaster
     }
 
     /// <summary>What task <paramref name="upstream"/> of the stage in front holds back, while the rest flows on: the
-    /// tuples of the key groups that change owner (stateful stage) or whose owner leaves (stateless stage; exactly_once:
-    /// every group whose owner changes, since a replay must cut the same batches whichever routing it recovers with).
-    /// Over a forward edge a task holds all of its output if the task it feeds leaves, else nothing. exactly_once holds
-    /// the whole output where routing changes beyond the held groups: over a forward edge (it becomes a rebalancing one)
-    /// and when the stage's own forward edge to the next stage does (the stage's tasks then must take no input until
-    /// the new routing). Asked before the new shape takes effect.</summary>
+    /// tuples of the key groups that change owner (stateful stage) or whose owner leaves (stateless stage). Over a
+    /// forward edge a task holds all of its output if the task it feeds leaves, else nothing. Asked before the new
+    /// shape takes effect.</summary>
     private int[]? HeldGroups(RescaleRun run, TaskState upstream)
     {
-        var exactlyOnce = Journaled;
-        if (Placement.ModeInto(_job, run.Stage) == RoutingMode.Forward) return exactlyOnce || upstream.Id.Index >= run.To ? null : [];
-        if (exactlyOnce && run.Stage < _job.StageCount && Placement.ModeInto(_job, run.Stage + 1) == RoutingMode.Forward) return null;
+        if (Placement.ModeInto(_job, run.Stage) == RoutingMode.Forward) return upstream.Id.Index >= run.To ? null : [];
         if (run.OldTable is not null) return KeyGroupMover.Moved(run.OldTable, run.NewTable!).ToArray();
         var table = Placement.TableInto(_job, run.Stage);
-        var next = Placement.KeyGroupTable(run.To);
-        return Enumerable.Range(0, table.Length).Where(g => exactlyOnce ? table[g] != next[g] : table[g] >= run.To).ToArray();
+        return Enumerable.Range(0, table.Length).Where(g => table[g] >= run.To).ToArray();
     }
 
     private void Rescaling()
@@ -116,7 +110,7 @@ public sealed partial class JobMaster
         });
         Receive<TaskStarted>(started =>
         {
-            // exactly_once jobs have their workers re-report every task now and then: a task re-reported as it runs
+            // Workers re-report every task now and then (exactly_once jobs, re-attached jobs): a task re-reported as it runs
             // gets no routing while the rescale runs (that would end a hold before its stage is quiet).
             if (_job.Tasks.TryGetValue(started.Id, out var known) && known.State == TaskRunStatus.Running && Equals(known.Actor, started.Task)) return;
             var task = Attach(started);
@@ -126,7 +120,7 @@ public sealed partial class JobMaster
                 if (_rescale.Answered(RescaleStep.Starting, task.Id, _rescale.Number)) HandOffGroups();
                 return;
             }
-            OnTaskRestarted(task);
+            OnTaskReattached(task);
         });
         Receive<HandedOff>(handedOff =>
         {
@@ -161,20 +155,20 @@ public sealed partial class JobMaster
                 _job.Id, _rescale.Stage, _settings.TaskStartTimeout.TotalSeconds);
             JournalRescale();
         });
-        // exactly_once (and with checkpoints): a task or node failure before the commit rolls the rescale back (nothing
+        // A task or node failure before the commit rolls the rescale back (nothing
         // moved yet: old owners keep their key groups until the commit), then the failure is handled as in the running
         // phase (a restart from the checkpoint then runs the shape the job table has).
         Receive<TaskFailed>(failed =>
         {
             if (WaitsForCommit(failed, IsJobTask(failed.Id))) return;
-            if (RollsBackOnFailure && _rescale!.Step != RescaleStep.Committing && IsJobTask(failed.Id))
+            if (_rescale!.Step != RescaleStep.Committing && IsJobTask(failed.Id))
                 RollBackRescale($"task {failed.Id} failed during it");
             OnTaskFailed(failed);
         });
         Receive<WorkerGone>(gone =>
         {
             if (WaitsForCommit(gone, _job.Tasks.Values.Any(t => t.Node == gone.Node))) return;
-            if (RollsBackOnFailure && _rescale!.Step != RescaleStep.Committing && _job.Tasks.Values.Any(t => t.Node == gone.Node))
+            if (_rescale!.Step != RescaleStep.Committing && _job.Tasks.Values.Any(t => t.Node == gone.Node))
                 RollBackRescale($"worker node {gone.Node} left the cluster during it");
             OnWorkerGoneMessage(gone);
         });
@@ -217,16 +211,13 @@ public sealed partial class JobMaster
 
     private TaskState StageTask(int stage, int index) => _job.StageTasks(stage).First(t => t.Id.Index == index);
 
-    /// <summary>Old owners hand the moving key groups over (and keep them until the commit). exactly_once: every old
-    /// task of the stage is asked, with or without groups, so each journals a snapshot of this point and no replay of
-    /// theirs crosses the rescale (their output routing may change with it).</summary>
+    /// <summary>Old owners hand the moving key groups over (and keep them until the commit).</summary>
     private void HandOffGroups()
     {
         Timers.Cancel("rescale-start");
         var run = _rescale!;
         var handOffs = run.HandOffs().ToDictionary(h => h.OldTask, h => h.Groups);
-        var asked = Journaled ? Enumerable.Range(0, run.From) : handOffs.Keys;
-        Ask(RescaleStep.HandingOff, asked.Select(index => StageTask(run.Stage, index) is var task
+        Ask(RescaleStep.HandingOff, handOffs.Keys.Select(index => StageTask(run.Stage, index) is var task
             ? (task, (object)new HandOff(task.Id, handOffs.GetValueOrDefault(index) ?? [], run.Number)) : default).ToList(), TakeOverGroups);
     }
 
@@ -297,13 +288,13 @@ public sealed partial class JobMaster
         _failuresDuringCommit.Clear();
     }
 
-    /// <summary>With checkpoints, failures that came while the commit was being journaled: handled once it is (the job
-    /// then restarts from its checkpoint in the shape the job table has).</summary>
+    /// <summary>Failures that came while the commit was being journaled: handled once it is (the job then restarts from
+    /// its checkpoint in the shape the job table has).</summary>
     private readonly List<object> _failuresDuringCommit = [];
 
     private bool WaitsForCommit(object failure, bool concernsJob)
     {
-        if (CheckpointMode == Checkpoints.CheckpointMode.None || _rescale!.Step != RescaleStep.Committing || !concernsJob) return false;
+        if (_rescale!.Step != RescaleStep.Committing || !concernsJob) return false;
         _failuresDuringCommit.Add(failure);
         return true;
     }
@@ -335,7 +326,7 @@ public sealed partial class JobMaster
 
     /// <summary>A retired task's end is journaled: it stops, and the next stage forgets its ended edge (a later task of
     /// that index starts a fresh one). Not before: a leader taking over in between finds the task still there, completed,
-    /// rather than restarting it from its journal to send its end of stream again on an edge already forgotten.</summary>
+    /// rather than restarting it to send its end of stream again on an edge already forgotten.</summary>
     private void OnRetireJournaled(JobJournal.RetireJournaled journaled)
     {
         var id = _retiredUnjournaled.Keys.FirstOrDefault(t => t.Stage == journaled.Stage && t.Index == journaled.Index && t.Generation == journaled.Generation);
@@ -377,9 +368,6 @@ public sealed partial class JobMaster
         _rescale = null;
         Become(Running);
     }
-
-    /// <summary>The rescale under way cannot finish (the job restarts or ends): its requester hears why.</summary>
-    private bool RollsBackOnFailure => Journaled || CheckpointMode != Checkpoints.CheckpointMode.None;
 
     /// <summary>Rescales asked for while a checkpoint was under way, when the job restarts instead: nothing moved.</summary>
     private void RefuseWaitingRescales(string reason)

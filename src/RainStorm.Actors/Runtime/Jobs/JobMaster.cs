@@ -117,7 +117,7 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         _phase = JobPhase.Running;
         Receive<TaskStarted>(started =>
         {
-            if (Attach(started) is { } task) OnTaskRestarted(task);
+            if (Attach(started) is { } task) OnTaskReattached(task);
         });
         Receive<RescaleStage>(OnRescaleRequest);
         Receive<StartTimeout>(_ => { });
@@ -185,10 +185,10 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
     {
         if (_job.Retiring.TryGetValue(failed.Id, out var leaving))
         {
-            if (leaving.State != TaskRunStatus.Restarting) OnTaskDied(leaving, failed.Reason);
+            OnTaskDied(leaving, failed.Reason);
             return;
         }
-        if (!_job.Tasks.TryGetValue(failed.Id, out var task) || task.State == TaskRunStatus.Restarting) return;
+        if (!_job.Tasks.TryGetValue(failed.Id, out var task)) return;
         if (DeferredByBackoff(task, failed)) return;
         OnTaskDied(task, failed.Reason);
     }
@@ -199,12 +199,12 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
         foreach (var task in _job.Tasks.Values.Where(t => t.State == TaskRunStatus.Scheduled).OrderBy(t => t.Id.Index).ThenBy(t => t.Id.Stage))
         {
             if (!_workers.TryGetValue(task.Node, out var worker)) continue; // the start timeout fails the job
-            worker.Tell(new StartTask(SpecOf(task.Id, restore: CheckpointMode != CheckpointMode.None)));
+            worker.Tell(new StartTask(SpecOf(task.Id, restore: true)));
             _log.Info("Job {0}: task {1} ({2}) scheduled on {3}", _job.Id, task.Id, task.Op, task.Node);
         }
     }
 
-    /// <param name="restore">The task starts from the latest completed checkpoint (the job restarted from it).</param>
+    /// <param name="restore">The task starts from the latest completed checkpoint, if any (the job restarted from it).</param>
     private TaskSpec SpecOf(TaskId id, bool restore = false) =>
         new(id, _job.Plan, _job.Widths[id.Stage], id.Stage == 0 ? [] : Placement.Upstream(_job, id.Stage, id.Index), _operatorDir, _job.SourceBlockBytes,
             CheckpointMode, restore ? _job.CheckpointManifest : null);
@@ -260,8 +260,8 @@ public sealed partial class JobMaster : ReceiveActor, IWithTimers
     /// <summary>exactly_once sinks: per sink task, the last append whose lines went to the followers.</summary>
     private readonly Dictionary<TaskId, long> _followedThrough = new();
 
-    /// <summary>Lines of an exactly_once sink's append go to the followers once: a restarted sink resends appends its
-    /// journal replays, with their seqs. (A new leader starts with no record; the CLI follower reconciles with the file.)</summary>
+    /// <summary>Lines of an exactly_once sink's append go to the followers once, however often they are sent (by sink
+    /// and seq). (A new leader starts with no record; the CLI follower reconciles with the file.)</summary>
     private bool FirstTimeFollowed(OutputLines lines)
     {
         if (lines.Sink is not { } sink) return true;

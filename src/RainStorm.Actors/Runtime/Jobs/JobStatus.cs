@@ -14,9 +14,9 @@ public enum JobPhase
 {
     /// <summary>Tasks placed, waiting until every one of them runs; then the routing goes out.</summary>
     Starting,
-    /// <summary>Every task has its routing; failures restart single tasks (exactly_once).</summary>
+    /// <summary>Every task has its routing; a failure restarts the job from its last checkpoint.</summary>
     Running,
-    /// <summary>An at-least-once job restarting from its source as a new attempt, waiting for its tasks.</summary>
+    /// <summary>A job restarting from its last checkpoint as a new attempt, waiting for its tasks.</summary>
     Restarting,
     /// <summary>One stage changes width while the job runs (JobMaster.Rescale.cs).</summary>
     Rescaling,

@@ -22,7 +22,6 @@ public sealed partial class LeaderActor
         Receive<TaskCompleted>(completed => ToMaster(completed.Id.JobId, completed));
         Receive<TaskFailed>(failed => ToMaster(failed.Id.JobId, failed));
         Receive<OutputLines>(lines => ToMaster(lines.JobId, lines));
-        Receive<RecoveryProtocol.TaskRecovered>(recovered => ToMaster(recovered.Id.JobId, recovered));
         Receive<RecoveryProtocol.FirstOutput>(first => ToMaster(first.Id.JobId, first));
         Receive<WorkerReport>(report =>
         {

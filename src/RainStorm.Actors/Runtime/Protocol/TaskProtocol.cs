@@ -7,10 +7,8 @@ namespace RainStorm.Actors.Runtime.Protocol;
 public static class TaskProtocol
 {
     /// <summary>Task <see cref="Index"/> of stage <see cref="Stage"/> (0 = the source, 1..N = the job's operators) in
-    /// run <see cref="Attempt"/> of its job. An exactly_once job always runs attempt 1 (its tasks restart one by one
-    /// and recover from their journals); an at-least-once job is restarted whole from its source as attempt 2, 3, ...,
-    /// and the attempt keeps everything of an older run (actor names, edges, sink append keys, reports) apart from the
-    /// new one. Its string form <c>job/stage/index</c> (<c>job/stage/index#attempt</c> after a restart) is
+    /// run <see cref="Attempt"/> of its job. A job is restarted whole from its last checkpoint as attempt 2, 3, ...,
+    /// and the attempt keeps everything of an older run (actor names, edges, reports) apart from the new one. Its string form <c>job/stage/index</c> (<c>job/stage/index#attempt</c> after a restart) is
     /// node-independent (the persistence id of issue 6).</summary>
     /// <remarks><see cref="Generation"/>: 0 for the tasks a job starts with; a task a rescale adds gets the routing
     /// epoch it joins in (shown as <c>@epoch</c>), so it never meets an earlier task of the same index that left.</remarks>
@@ -70,7 +68,7 @@ public static class TaskProtocol
     /// <summary>What a task actor reports about itself.</summary>
     public enum TaskPhase
     {
-        /// <summary>Waiting for its routing (or its journal).</summary>
+        /// <summary>Waiting for its routing (or restoring its checkpoint).</summary>
         Starting,
         Running,
         /// <summary>Its input ended; flushing what it holds.</summary>

@@ -5,9 +5,6 @@ namespace RainStorm.Actors.Runtime.Recovery;
 /// <summary>Messages about task recovery (task → worker → leader, and the leader's answers to tests and tools).</summary>
 public static class RecoveryProtocol
 {
-    /// <summary>An exactly-once task finished replaying its journal.</summary>
-    public sealed record TaskRecovered(TaskId Id, long ReplayedEvents, bool FromSnapshot, long ReplayedTuples, TimeSpan Duration);
-
     /// <summary>A restarted task produced its first output (sent once per incarnation).</summary>
     public sealed record FirstOutput(TaskId Id);
 

@@ -1,7 +1,6 @@
 using Akka.Actor;
 using RainStorm.Actors.Wire;
 using static RainStorm.Actors.Runtime.Checkpoints.CheckpointProtocol;
-using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
 
 namespace RainStorm.Actors.Runtime.Serialization;
 
@@ -26,6 +25,7 @@ public sealed class CheckpointSerializer(ExtendedActorSystem system) : ProtocolS
         Codec.Of<CheckpointWanted>("wanted", (w, m) => w.TaskId(m.Task), r => new CheckpointWanted(r.TaskId())),
         Codec.Of<TaskCheckpoint>("part", Part, Part),
         Codec.Of<SinkStaged>("staged", Staged, Staged),
+        Codec.Of<SinkAppend>("append", Append, Append),
         Codec.Of<CheckpointEntry>("entry", Entry, Entry),
         Codec.Of<CheckpointManifest>("manifest", (w, m) => { w.Str(m.JobId); w.Long(m.Id); w.List(m.Entries, e => Entry(w, e)); },
             r => new CheckpointManifest(r.Str(), r.Long(), r.List(() => Entry(r)))),
@@ -40,10 +40,17 @@ public sealed class CheckpointSerializer(ExtendedActorSystem system) : ProtocolS
 
     private static void Staged(WireWriter w, SinkStaged s)
     {
-        w.Str(s.ClientId); w.Long(s.Seq); w.List(s.Appends, a => { w.Long(a.Seq); w.Bytes(a.Data); });
+        w.Str(s.ClientId); w.Long(s.Seq); w.List(s.Appends, a => Append(w, a));
     }
 
-    private static SinkStaged Staged(WireReader r) => new(r.Str(), r.Long(), r.List(() => new SinkAppend(r.Long(), r.Bytes())));
+    private static SinkStaged Staged(WireReader r) => new(r.Str(), r.Long(), r.List(() => Append(r)));
+
+    private static void Append(WireWriter w, SinkAppend a)
+    {
+        w.Long(a.Seq); w.Bytes(a.Data);
+    }
+
+    private static SinkAppend Append(WireReader r) => new(r.Long(), r.Bytes());
 
     private static void Entry(WireWriter w, CheckpointEntry e)
     {

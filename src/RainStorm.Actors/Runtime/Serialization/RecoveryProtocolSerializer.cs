@@ -16,8 +16,6 @@ public sealed class RecoveryProtocolSerializer(ExtendedActorSystem system) : Pro
 
     public static readonly IReadOnlyList<Codec> Codecs =
     [
-        Codec.Of<TaskRecovered>("recovered", (w, m) => { w.TaskId(m.Id); w.Long(m.ReplayedEvents); w.Bool(m.FromSnapshot); w.Long(m.ReplayedTuples); w.Time(m.Duration); },
-            r => new TaskRecovered(r.TaskId(), r.Long(), r.Bool(), r.Long(), r.Time())),
         Codec.Of<FirstOutput>("first-output", (w, m) => w.TaskId(m.Id), r => new FirstOutput(r.TaskId())),
         Codec.Empty<ReportTasks>("report-tasks"),
         Codec.Of<TasksReported>("tasks-reported", (w, m) => { w.Str(m.Node); w.Int(m.Count); }, r => new TasksReported(r.Str(), r.Int())),

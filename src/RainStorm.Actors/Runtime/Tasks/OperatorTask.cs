@@ -11,7 +11,6 @@ using RainStorm.Operators.Contract;
 using RainStorm.Operators.UserOperators;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
 using static RainStorm.Actors.Runtime.Recovery.RecoveryProtocol;
-using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
 using static RainStorm.Actors.Runtime.Transport.TupleTransport;
 
 namespace RainStorm.Actors.Runtime.Tasks;
@@ -22,21 +21,15 @@ namespace RainStorm.Actors.Runtime.Tasks;
 /// once the round is settled, and completes when every upstream edge has ended and its own output has drained. Holds,
 /// key-group handoffs and upstream changes of a rescale are handled here too. An operator that throws fails the task
 /// (never the node).
-/// <para>With exactly_once the task owns a <see cref="TaskDurability"/>, and that is all that differs: a round (input
-/// marks, state delta, outputs) settles once its <see cref="TaskJournal"/> append is durable (a plain task settles each
-/// batch at once), outputs are cut into batches per round so that a replay cuts them alike, a snapshot now and then
-/// bounds the replay, and every step of a rescale that changes what the task owns (hold, handoff, takeover, forgotten
-/// edges) is in the journal before it is answered. After a crash the journal restores state, dedup marks and
-/// outputs; the outputs are resent with their original seqs, and downstream drops those it already has.</para>
+/// <para>Recovery is by checkpoints (docs/checkpoints.md, <see cref="OperatorTask"/>'s Checkpoints part): with
+/// exactly_once the task aligns barriers and its sink stages appends until a checkpoint commits.</para>
 /// </summary>
 public sealed partial class OperatorTask : TaskActor
 {
     /// <summary>Where the task is in its life (its <see cref="TaskPhase"/> in reports).</summary>
     private enum Phase
     {
-        /// <summary>exactly_once: its journal is being replayed (messages wait).</summary>
-        Recovering,
-        /// <summary>Waiting for its first routing.</summary>
+        /// <summary>Waiting for its first routing (and restoring its checkpoint, if it has one).</summary>
         Starting,
         Running,
         /// <summary>Every input edge ended: its output is finishing.</summary>
@@ -55,25 +48,10 @@ public sealed partial class OperatorTask : TaskActor
     private readonly Queue<(TupleBatch Batch, IActorRef Sender)> _queue = new();
     private readonly List<StreamTuple> _outputs = [];
     private readonly RateMeter _meter = new();
-    private readonly RoundStats _rounds = new();
     private IOperator? _operator;
     private ITaskOutput? _output;
     private Phase _phase;
     private bool _firstOutputSent;
-    /// <summary>exactly_once, after recovery until the first routing: what the output starts from.</summary>
-    private TaskSnapshot? _restored;
-    /// <summary>exactly_once, after recovery until the first routing: the journaled rounds and hold records to cut again.</summary>
-    private readonly List<IRecoveryRecord> _replayed = [];
-    private int _roundsSinceSnapshot;
-    /// <summary>exactly_once: the key groups of the hold whose start is the journal's last hold record (its release is
-    /// journaled before what was kept aside goes out).</summary>
-    private int[]? _journaledHold;
-    /// <summary>exactly_once: a hold's end is being journaled; the routing it applies when it is (the latest one: a task
-    /// restarted meanwhile must get the batches its predecessor never acknowledged).</summary>
-    private StageRouting? _releasing;
-    /// <summary>exactly_once: steps that need every round under way in the journal (a snapshot of this point); while any
-    /// waits, no new round starts, so a stage under flow still reaches such a point at once.</summary>
-    private readonly List<Action> _afterRounds = [];
     /// <summary>The job master holding this task's output for a rescale (held whole, it takes no input until the next
     /// routing; held partly, it keeps the moving key groups' tuples aside and the rest flows).</summary>
     private HoldState? _hold;
@@ -81,21 +59,18 @@ public sealed partial class OperatorTask : TaskActor
     private (int Epoch, HashSet<int> Groups)? _own;
 
     /// <param name="sinkFactory">Creates the last stage's output (the HyDFS sink); unused by other stages.</param>
-    /// <param name="exactlyOnce">The recovery settings of an exactly_once task (it then journals its rounds); null for
-    /// an at-least-once task.</param>
-    public static Props Props(TaskSpec spec, TransportSettings transport, Func<IActorContext, ITaskOutput>? sinkFactory,
-        RecoverySettings? exactlyOnce = null) =>
-        Akka.Actor.Props.Create(() => new OperatorTask(spec, transport, sinkFactory, exactlyOnce));
+    public static Props Props(TaskSpec spec, TransportSettings transport, Func<IActorContext, ITaskOutput>? sinkFactory) =>
+        Akka.Actor.Props.Create(() => new OperatorTask(spec, transport, sinkFactory));
 
-    public OperatorTask(TaskSpec spec, TransportSettings transport, Func<IActorContext, ITaskOutput>? sinkFactory, RecoverySettings? exactlyOnce)
-        : base(spec, transport, exactlyOnce)
+    public OperatorTask(TaskSpec spec, TransportSettings transport, Func<IActorContext, ITaskOutput>? sinkFactory)
+        : base(spec, transport)
     {
         _spec = spec;
         _transport = transport;
         _sinkFactory = sinkFactory;
         _inbound = new InboundEdges(spec.UpstreamTasks.Select(InboundEdge));
         _aligner = new BarrierAligner(spec.Checkpoints);
-        _phase = exactlyOnce is null ? Phase.Starting : Phase.Recovering;
+        _phase = Phase.Starting;
         BecomeInitial();
     }
 
@@ -103,7 +78,7 @@ public sealed partial class OperatorTask : TaskActor
 
     private TaskPhase Reported => _phase switch
     {
-        Phase.Recovering or Phase.Starting => TaskPhase.Starting,
+        Phase.Starting => TaskPhase.Starting,
         Phase.Running => TaskPhase.Running,
         Phase.Draining => TaskPhase.Draining,
         _ => TaskPhase.Completed,
@@ -132,11 +107,6 @@ public sealed partial class OperatorTask : TaskActor
         Receive<TaskTicks.Flush>(_ =>
         {
             _meter.Sample(_queue.Count > 0 && _output is { HasRoom: false });
-            if (Durability is { Stuck: true })
-            {
-                Fail(new HyDfsSinkException($"a journal append has not completed within {Durability.Settings.StuckAfter.TotalSeconds:0} s"));
-                return;
-            }
             Guard(() => _output?.Tick());
             Work();
         });
@@ -148,21 +118,6 @@ public sealed partial class OperatorTask : TaskActor
                 _meter.InPerSecond, _meter.OutPerSecond, _meter.Backpressure, (_operator as UserOperator)?.CurrentPid,
                 _queue.Sum(q => (long)q.Batch.Tuples.Length), _meter.BusyFraction, (_output as EdgeOutput)?.TakeGroupsOut()));
         });
-        Receive<TaskJournal.Appended>(_ =>
-        {
-            if (_phase != Phase.Failed) Durability!.Appended();
-        });
-        Receive<TaskJournal.SnapshotSaved>(_ =>
-        {
-            Durability!.SnapshotAnswered(stored: true);
-            Work();
-        });
-        Receive<TaskJournal.SnapshotFailed>(failed =>
-        {
-            if (!Durability!.SnapshotAnswered(stored: false))
-                Fail(new HyDfsSinkException($"a snapshot the rescale needs could not be saved: {failed.Reason}"));
-        });
-        ReceiveJournalDeath();
         ReceiveAny(message =>
         {
             if (_output is not null && Guard(() => _output.Handle(message))) Work();
@@ -182,54 +137,25 @@ public sealed partial class OperatorTask : TaskActor
         }
         else if (_output is EdgeOutput edges && routing.Downstream is not null)
         {
-            Reroute(edges, routing.Downstream);
+            edges.Reroute(routing.Downstream);
         }
         _hold?.Cancel();
         _hold = null;
         Work();
     }
 
-    /// <summary>The output; with exactly_once it starts from the snapshot's outstanding batches and seqs (and a partial
-    /// hold's kept-aside tuples), then the replayed rounds' outputs are cut again (same batches, same seqs) and queued
-    /// to be resent. A hold the journal leaves open ends with this routing.</summary>
+    /// <summary>The output: the HyDFS sink for the last stage, else the edges to the next stage.</summary>
     private void CreateOutput(Routing routing)
     {
         if (_spec.IsLast)
         {
             var sink = _sinkFactory!(Context);
-            if (_restored is not null && sink is SinkOutput durable) durable.Restore(_restored.Appends, _restored.SinkSeq);
             _output = sink;
             if (routing.Follow) sink.Handle(new SetFollow(true));
         }
         else
         {
-            var edges = EdgeOutput.For(_spec, routing.Downstream!, _transport, Self);
-            if (_restored is not null) edges.Edges.Restore(_restored.Outstanding, _restored.NextSeqs, _restored.Finishing);
-            if (_restored?.HeldGroups is { } held) edges.RestoreHold(held, _restored.KeptAside ?? []);
-            _output = edges;
-        }
-        foreach (var step in _replayed)
-        {
-            switch (step)
-            {
-                case TaskRound round:
-                    Emit(round.Outputs);
-                    break;
-                case HoldStarted started:
-                    (_output as EdgeOutput)?.TryHoldGroups(started.Groups);
-                    break;
-                case HoldReleased when _output is EdgeOutput edges:
-                    edges.Reroute(routing.Downstream!);
-                    edges.Edges.Flush(force: true);
-                    break;
-            }
-        }
-        _replayed.Clear();
-        _restored = null;
-        if (_output is EdgeOutput { HeldGroups: { } open } output)
-        {
-            _journaledHold = open;
-            Reroute(output, routing.Downstream!);
+            _output = EdgeOutput.For(_spec, routing.Downstream!, _transport, Self);
         }
     }
 
@@ -271,17 +197,15 @@ public sealed partial class OperatorTask : TaskActor
     {
         using var busy = _meter.Busy();
         if (_output is null || _phase is Phase.Completed or Phase.Failed) return;
-        RunAfterRounds();
         if (_hold is not null)
         {
             AnswerHold();
             if (_hold.Whole) return;
         }
-        while (_queue.Count > 0 && _afterRounds.Count == 0 && _output.HasRoom && (Durability?.CanStartRound ?? true))
+        while (_queue.Count > 0 && _output.HasRoom)
         {
             if (!Guard(RunRound)) return;
         }
-        if (Durability is { InFlight: > 0 }) return;
         if (_phase == Phase.Running && _queue.Count == 0 && _inbound.AllEnded && _hold is null)
         {
             _phase = Phase.Draining;
@@ -290,83 +214,31 @@ public sealed partial class OperatorTask : TaskActor
         if (_phase == Phase.Draining && _output.Drained)
         {
             _phase = Phase.Completed;
-            _log.Info("Task {0} completed: {1} tuples in, {2} tuples out{3}", _spec.Id, _meter.TuplesIn, _meter.TuplesOut,
-                Durability is null ? "" : "; " + _rounds.Describe("input batches"));
+            _log.Info("Task {0} completed: {1} tuples in, {2} tuples out", _spec.Id, _meter.TuplesIn, _meter.TuplesOut);
             RuntimeMetrics.For(Context.System).Observe(_spec.Id, _meter, _output);
             Context.Parent.Tell(new TaskCompleted(_spec.Id, _meter.TuplesIn, _meter.TuplesOut));
         }
     }
 
-    /// <summary>Runs the operator on the next queued batch (at-least-once: settled at once), or on up to
-    /// max-batches-per-round of them as one journal round (exactly_once: settled once durable; rounds are pipelined
-    /// and settle in order; a retry of a batch in a round under way is still Pending in the dedup marks and dropped).</summary>
+    /// <summary>Runs the operator on the next queued batch, hands its outputs on and acknowledges it.</summary>
     private void RunRound()
     {
-        if (Durability is null)
-        {
-            var (batch, sender) = _queue.Dequeue();
-            _outputs.Clear();
-            if (batch.Tuples.Length > 0) _operator!.Process(batch.Tuples, _outputs);
-            Settle(batch.Tuples.Length, _outputs);
-            Acknowledge(new InputMark(batch.Edge, batch.Seq, batch.EndOfStream), sender);
-            CheckpointIfReached();
-            return;
-        }
-        var inputs = new List<InputMark>();
-        var senders = new List<IActorRef>();
-        long tuplesIn = 0;
+        var (batch, sender) = _queue.Dequeue();
         _outputs.Clear();
-        var outputChars = 0L;
-        var settings = Durability.Settings;
-        while (_queue.Count > 0 && inputs.Count < settings.MaxBatchesPerRound && outputChars < settings.MaxRoundChars)
-        {
-            var (batch, sender) = _queue.Dequeue();
-            var before = _outputs.Count;
-            if (batch.Tuples.Length > 0) _operator!.Process(batch.Tuples, _outputs);
-            for (var i = before; i < _outputs.Count; i++) outputChars += _outputs[i].Key.Length + _outputs[i].Value.Length + 8;
-            tuplesIn += batch.Tuples.Length;
-            inputs.Add(new InputMark(batch.Edge, batch.Seq, batch.EndOfStream));
-            senders.Add(sender);
-        }
-        var round = new TaskRound(inputs.ToArray(), Stateful?.TakeDelta(), _outputs.ToArray(), tuplesIn);
-        var startedAt = Environment.TickCount64;
-        Durability.Append(round, () =>
-        {
-            _rounds.Persisted(round.Inputs.Length, startedAt);
-            if (!Guard(() => Settle(round.TuplesIn, round.Outputs))) return;
-            for (var i = 0; i < round.Inputs.Length; i++) Acknowledge(round.Inputs[i], senders[i]);
-            // A snapshot must cover exactly the journal up to its sequence number: only with no round under way.
-            if (++_roundsSinceSnapshot >= Durability.Settings.SnapshotEvery && Durability.InFlight == 0) SaveSnapshot();
-            Work();
-        });
+        if (batch.Tuples.Length > 0) _operator!.Process(batch.Tuples, _outputs);
+        _meter.CountIn(batch.Tuples.Length);
+        _meter.CountOut(_outputs.Count);
+        Emit();
+        _inbound.Complete(batch.Edge, batch.Seq, batch.EndOfStream);
+        sender.Tell(new BatchAck(batch.Edge, batch.Seq));
+        CheckpointIfReached();
     }
 
-    /// <summary>A round's effects take place: counted, and its outputs handed to the output.</summary>
-    private void Settle(long tuplesIn, IReadOnlyCollection<StreamTuple> outputs)
+    /// <summary>Hands the round's outputs to the output.</summary>
+    private void Emit()
     {
-        _meter.CountIn((int)tuplesIn);
-        _meter.CountOut(outputs.Count);
-        Emit(outputs);
-    }
-
-    private void Acknowledge(InputMark input, IActorRef sender)
-    {
-        _inbound.Complete(input.Edge, input.Seq, input.EndOfStream);
-        sender.Tell(new BatchAck(input.Edge, input.Seq));
-    }
-
-    /// <summary>Hands outputs to the output; with exactly_once each round's outputs become their own batches (a replay
-    /// cuts them alike, so they keep their seqs).</summary>
-    private void Emit(IReadOnlyCollection<StreamTuple> outputs)
-    {
-        if (outputs.Count == 0) return;
-        if (!ReferenceEquals(outputs, _outputs))
-        {
-            _outputs.Clear();
-            _outputs.AddRange(outputs);
-        }
+        if (_outputs.Count == 0) return;
         _output!.Emit(_outputs);
-        if (Durability is not null && _output is EdgeOutput edges) edges.Edges.Flush(force: true);
         if (_firstOutputSent) return;
         _firstOutputSent = true;
         Context.Parent.Tell(new FirstOutput(_spec.Id));

@@ -4,7 +4,6 @@ using RainStorm.Actors.HyDfs;
 using RainStorm.Operators.Contract;
 using static RainStorm.Actors.Runtime.Checkpoints.CheckpointProtocol;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
-using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
 
 namespace RainStorm.Actors.Runtime.Tasks;
 
@@ -16,17 +15,14 @@ public sealed class HyDfsSinkException(string message) : Exception(message);
 /// one at a time, in seq order (<see cref="OrderedAppender"/>; HyDFS applies a repeated (task, seq) once). While too
 /// much waits for HyDFS the task takes no input (backpressure). Lines also go to the leader for <c>wait --follow</c>
 /// while someone follows.
-/// <para>At-least-once, lines are coalesced into large appends (by size, or after the sink flush interval). With
-/// exactly_once that is all that differs: every round's outputs become one append whose seq the journal fixes, so a
-/// replayed round re-sends the very same append; the appends not yet acknowledged go into the task's snapshots, an
-/// append unanswered for <see cref="StuckAfter"/> fails the task (it restarts and resends from its journal), and
-/// followers get an append's lines once HyDFS acknowledged it (the appends a snapshot restores are not followed
-/// again).</para>
-/// <para>With aligned checkpoints (two-phase commit, as Flink's exactly-once sinks): lines are cut into appends as they
-/// come, under a key that does not change when the job restarts from a checkpoint, and staged; at a barrier the staged
+/// <para>Lines are coalesced into large appends (by size, or after the sink flush interval). At-least-once they are
+/// appended at once. With aligned checkpoints (exactly_once; two-phase commit, as Flink's exactly-once sinks) they are
+/// cut under a key that does not change when the job restarts from a checkpoint, and staged; at a barrier the staged
 /// appends become that checkpoint's and go into its snapshot; once the job master reports the checkpoint complete
 /// they are appended. A restart from the checkpoint appends what its snapshot staged (HyDFS drops what it has) and
-/// cuts what follows with the seqs after it.</para>
+/// cuts what follows with the seqs after it. Followers then get an append's lines once HyDFS acknowledged it (the
+/// appends a restart restores are not followed again), and an append unanswered for <see cref="StuckAfter"/> fails
+/// the task.</para>
 /// </summary>
 public sealed class SinkOutput : ITaskOutput
 {
@@ -34,7 +30,6 @@ public sealed class SinkOutput : ITaskOutput
     private readonly RuntimeSettings _settings;
     private readonly HyDfsClient _client;
     private readonly IActorContext _context;
-    private readonly bool _exactlyOnce;
     private readonly bool _staged;
     private readonly OrderedAppender _appender;
     private readonly FollowStream _follow;
@@ -47,25 +42,24 @@ public sealed class SinkOutput : ITaskOutput
     private long _bufferSince;
     private bool _finishing;
 
-    public SinkOutput(TaskSpec spec, RuntimeSettings settings, HyDfsClient client, IActorContext context, bool exactlyOnce = false)
+    public SinkOutput(TaskSpec spec, RuntimeSettings settings, HyDfsClient client, IActorContext context)
     {
         _spec = spec;
         _settings = settings;
         _client = client;
         _context = context;
         _staged = spec.Checkpoints == Checkpoints.CheckpointMode.Aligned;
-        _exactlyOnce = exactlyOnce || _staged;
         var key = _staged ? spec.Id with { Attempt = 1 } : spec.Id;
-        _follow = new FollowStream(spec.Id.JobId, settings.FollowMaxChars, context.Parent, _exactlyOnce ? key : null);
-        _appender = new OrderedAppender(spec, client, context, maxAttempts: _exactlyOnce ? 40 : 20, clientId: ClientIdOf(key))
+        _follow = new FollowStream(spec.Id.JobId, settings.FollowMaxChars, context.Parent, _staged ? key : null);
+        _appender = new OrderedAppender(spec, client, context, maxAttempts: _staged ? 40 : 20, clientId: ClientIdOf(key))
         {
-            Appended = _exactlyOnce ? _follow.Committed : null,
+            Appended = _staged ? _follow.Committed : null,
         };
     }
 
     private static string ClientIdOf(TaskId key) => $"sink:{key}";
 
-    /// <summary>exactly_once: an append unanswered this long fails the task.</summary>
+    /// <summary>Aligned checkpoints: an append unanswered this long fails the task.</summary>
     public TimeSpan StuckAfter { get; init; } = TimeSpan.FromSeconds(45);
 
     /// <summary>The last append seq assigned.</summary>
@@ -77,17 +71,6 @@ public sealed class SinkOutput : ITaskOutput
 
     public bool Drained => _finishing && _appender.Idle && _buffer.WrittenCount == 0 && _follow.Empty
                            && _epoch.Count == 0 && _uncommitted.Count == 0 && _inherited.All(a => a.Idle);
-
-    /// <summary>exactly_once: the appends HyDFS has not acknowledged (for snapshots).</summary>
-    public SinkAppend[] Outstanding() => _appender.Pending.Select(p => new SinkAppend(p.Seq, p.Data.ToArray())).ToArray();
-
-    /// <summary>exactly_once, after recovery, before anything else: the appends that were outstanding and the seq to
-    /// continue from.</summary>
-    public void Restore(IEnumerable<SinkAppend> outstanding, long seq)
-    {
-        Seq = seq;
-        foreach (var append in outstanding) _appender.Enqueue(append.Seq, append.Data);
-    }
 
     /// <summary>Aligned checkpoints: barrier <paramref name="checkpoint"/> passed; what was cut since the last one becomes
     /// its staged appends. The sink's part of the checkpoint: everything staged or sent and not yet acknowledged.</summary>
@@ -130,14 +113,6 @@ public sealed class SinkOutput : ITaskOutput
     public void Emit(List<StreamTuple> outputs)
     {
         if (outputs.Count == 0) return;
-        if (_exactlyOnce && !_staged)
-        {
-            var round = new ArrayBufferWriter<byte>(outputs.Sum(o => o.Value.Length + 1) + 16);
-            foreach (var tuple in outputs) _follow.Write(round, tuple.Value);
-            _follow.Seal(++Seq);
-            _appender.Enqueue(Seq, round.WrittenMemory);
-            return;
-        }
         if (_buffer.WrittenCount == 0) _bufferSince = Environment.TickCount64;
         foreach (var tuple in outputs)
         {
@@ -148,7 +123,7 @@ public sealed class SinkOutput : ITaskOutput
 
     public void Tick()
     {
-        if (_exactlyOnce && _appender.InFlightFor > StuckAfter)
+        if (_staged && _appender.InFlightFor > StuckAfter)
             throw new HyDfsSinkException($"an append to '{_spec.Plan.Destination}' has not completed within {StuckAfter.TotalSeconds:0} s");
         if (_buffer.WrittenCount > 0 && Environment.TickCount64 - _bufferSince >= (long)_settings.SinkFlushInterval.TotalMilliseconds)
             Seal();

@@ -1,6 +1,5 @@
 using Akka.Actor;
 using RainStorm.Actors.Runtime.Checkpoints;
-using RainStorm.Actors.Runtime.Recovery;
 using RainStorm.Actors.Runtime.Transport;
 using static RainStorm.Actors.Runtime.Checkpoints.CheckpointProtocol;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
@@ -10,11 +9,10 @@ namespace RainStorm.Actors.Runtime.Tasks;
 /// <summary>
 /// What every task shares, source or operator, whatever its delivery mode: its flush and report ticks; with checkpoints
 /// the restore from a completed checkpoint while every other message waits, and the storing and acknowledging of its
-/// parts; with journaled exactly_once its journal (a watched child), the replay of that journal while every other
-/// message waits, and failing when the journal stops. A task starts in <see cref="Recovering"/> when it has something
-/// to restore and in its active behaviour otherwise.
+/// parts. A task starts in <see cref="Recovering"/> when it has a checkpoint to restore and in its active behaviour
+/// otherwise.
 /// </summary>
-public abstract class TaskActor(TaskSpec spec, TransportSettings transport, RecoverySettings? exactlyOnce) : ReceiveActor, IWithTimers, IWithUnboundedStash
+public abstract class TaskActor(TaskSpec spec, TransportSettings transport) : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     private sealed record PartsLoaded(IReadOnlyList<(int Index, TaskCheckpoint State)> Parts);
     private sealed record RestoreFailed(string Reason);
@@ -24,19 +22,13 @@ public abstract class TaskActor(TaskSpec spec, TransportSettings transport, Reco
     public ITimerScheduler Timers { get; set; } = null!;
     public IStash Stash { get; set; } = null!;
 
-    /// <summary>exactly_once: what the task journals and how; null for an at-least-once task.</summary>
-    protected TaskDurability? Durability { get; private set; }
-
     /// <summary>Where checkpoint acknowledgements go: the sender of the latest routing (the job master).</summary>
     protected IActorRef? Coordinator { get; set; }
 
-    private bool Restoring => exactlyOnce is null && spec.RestoreFrom is not null;
+    private bool Restoring => spec.RestoreFrom is not null;
 
     /// <summary>The task's behaviour once it may take input.</summary>
     protected abstract void Active();
-
-    /// <summary>exactly_once: restores what the journal replayed; false when the task failed doing so.</summary>
-    protected abstract bool Restore(TaskJournal.Recovered recovered);
 
     /// <summary>Checkpoints: restores the parts of the completed checkpoint it needs (see <see cref="NeedsPart"/>);
     /// false when the task failed doing so.</summary>
@@ -45,19 +37,13 @@ public abstract class TaskActor(TaskSpec spec, TransportSettings transport, Reco
     /// <summary>Checkpoints: whether the task restores from this entry of the checkpoint (by default its own).</summary>
     protected virtual bool NeedsPart(CheckpointEntry entry) => entry.Stage == spec.Id.Stage && entry.Index == spec.Id.Index;
 
-    /// <summary>exactly_once: the journal stopped (an append to HyDFS failed); the task fails.</summary>
-    protected abstract void JournalStopped();
-
     /// <summary>The task cannot go on (a checkpoint could not be read or stored): it fails with this reason.</summary>
     protected abstract void CheckpointFailed(string reason);
 
-    /// <summary>An at-least-once task without a checkpoint to restore ticks at once; others first restore: from the
-    /// checkpoint's files, or exactly_once from the journal, which replays itself.</summary>
+    /// <summary>A task without a checkpoint to restore ticks at once; one with a checkpoint first reads its parts.</summary>
     protected override void PreStart()
     {
-        if (exactlyOnce is not null)
-            Durability = new TaskDurability(Context.Watch(Context.ActorOf(TaskJournal.Props(spec.Id), TaskJournal.Name)), exactlyOnce);
-        else if (Restoring)
+        if (Restoring)
             LoadParts().PipeTo(Self, success: parts => new PartsLoaded(parts),
                 failure: e => new RestoreFailed(e is AggregateException { InnerException: { } inner } ? inner.Message : e.Message));
         else
@@ -74,22 +60,17 @@ public abstract class TaskActor(TaskSpec spec, TransportSettings transport, Reco
     /// <summary>The behaviour to start in: restoring first when there is something to restore.</summary>
     protected void BecomeInitial()
     {
-        if (exactlyOnce is null && !Restoring) Become(Active);
+        if (!Restoring) Become(Active);
         else Become(Recovering);
     }
 
     protected void Recovering()
     {
-        Receive<TaskJournal.Recovered>(recovered =>
-        {
-            if (Restore(recovered)) Resume();
-        });
         Receive<PartsLoaded>(loaded =>
         {
             if (Restore(loaded.Parts)) Resume();
         });
         Receive<RestoreFailed>(failed => CheckpointFailed($"its checkpoint '{spec.RestoreFrom}' could not be read: {failed.Reason}"));
-        ReceiveJournalDeath();
         ReceiveAny(_ => Stash.Stash());
     }
 
@@ -99,11 +80,6 @@ public abstract class TaskActor(TaskSpec spec, TransportSettings transport, Reco
         Stash.UnstashAll();
         Become(Active);
     }
-
-    protected void ReceiveJournalDeath() => Receive<Terminated>(terminated =>
-    {
-        if (Durability is not null && terminated.ActorRef.Equals(Durability.Journal)) JournalStopped();
-    });
 
     /// <summary>Checkpoints: the task's part of checkpoint <paramref name="id"/> goes to the coordinator, inline when small,
     /// else once stored in a HyDFS file (asynchronously: the task goes on meanwhile).</summary>

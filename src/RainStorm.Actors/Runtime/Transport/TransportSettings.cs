@@ -9,14 +9,8 @@ namespace RainStorm.Actors.Runtime.Transport;
 /// <param name="Window">Unacknowledged batches allowed per edge: the credit window.</param>
 /// <param name="RetryTimeout">An unacknowledged batch is resent after this long.</param>
 /// <param name="ReadyLimit">Sealed batches waiting for credit per edge before the task stops taking input.</param>
-/// <param name="DurableWindow">The credit window of exactly_once edges: a receiver acknowledges only once its journal
-/// round is durable (tens of ms), so more batches must be under way for the same throughput, and each round carries
-/// more of them.</param>
-public sealed record TransportSettings(int MaxBatchBytes, TimeSpan FlushInterval, int Window, TimeSpan RetryTimeout, int ReadyLimit, int DurableWindow = 128)
+public sealed record TransportSettings(int MaxBatchBytes, TimeSpan FlushInterval, int Window, TimeSpan RetryTimeout, int ReadyLimit)
 {
-    /// <summary>These settings for the edges of an exactly_once job.</summary>
-    public TransportSettings ForExactlyOnce() => this with { Window = DurableWindow };
-
     public static TransportSettings Create(ActorSystem system) => Create(system.Settings.Config.GetConfig("rainstorm.transport"));
 
     public static TransportSettings Create(Config section)
@@ -26,12 +20,11 @@ public sealed record TransportSettings(int MaxBatchBytes, TimeSpan FlushInterval
             section.GetTimeSpan("flush-interval", TimeSpan.FromMilliseconds(5)),
             section.GetInt("window", 8),
             section.GetTimeSpan("retry-timeout", TimeSpan.FromSeconds(5)),
-            section.GetInt("ready-limit", 2),
-            section.GetInt("durable-window", 128));
+            section.GetInt("ready-limit", 2));
         if (settings.MaxBatchBytes is < 1024 or > 1_000_000)
             throw new ConfigurationException("rainstorm.transport.max-batch-bytes must be between 1 KiB and 1 MB (frames are 4 MB, UTF-8 may triple it).");
-        if (settings.Window < 1 || settings.ReadyLimit < 1 || settings.DurableWindow < 1)
-            throw new ConfigurationException("rainstorm.transport.window, durable-window and ready-limit must be at least 1.");
+        if (settings.Window < 1 || settings.ReadyLimit < 1)
+            throw new ConfigurationException("rainstorm.transport.window and ready-limit must be at least 1.");
         return settings;
     }
 }

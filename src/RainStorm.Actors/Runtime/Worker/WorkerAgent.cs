@@ -113,7 +113,6 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
         });
         Receive<TaskFailed>(failed => ToLeader(failed, settle: true));
         Receive<OutputLines>(lines => _leader.Tell(lines));
-        Receive<RecoveryProtocol.TaskRecovered>(recovered => _leader.Tell(recovered));
         Receive<RecoveryProtocol.FirstOutput>(first => _leader.Tell(first));
         Receive<Terminated>(OnTerminated);
         Receive<RegisterTick>(_ => _leader.Tell(new RegisterWorker(_node, Self)));
@@ -150,20 +149,9 @@ public sealed class WorkerAgent : ReceiveActor, IWithTimers
     private Props TaskProps(TaskSpec spec)
     {
         var hyDfs = HyDfsClient.For(Context.System);
-        if (spec.Plan.ExactlyOnce && spec.Checkpoints == Checkpoints.CheckpointMode.None) return DurableTaskProps(spec, hyDfs);
         if (spec.IsSource) return SourceTask.Props(spec, _transport, hyDfs);
         Func<IActorContext, ITaskOutput>? sink = spec.IsLast ? context => new SinkOutput(spec, _settings, hyDfs, context) : null;
         var props = OperatorTask.Props(spec, _transport, sink);
-        return OperatorFactory.IsBuiltIn(spec.Operator!.Op) ? props : props.WithDispatcher(UserOperatorDispatcher);
-    }
-
-    /// <summary>exactly_once: persistent tasks journaling to HyDFS (the user operator dispatcher for user operators).</summary>
-    private Props DurableTaskProps(TaskSpec spec, HyDfsClient hyDfs)
-    {
-        var recovery = RecoverySettings.Create(Context.System);
-        var transport = _transport.ForExactlyOnce();
-        if (spec.IsSource) return SourceTask.Props(spec, transport, hyDfs, recovery);
-        var props = OperatorTask.Props(spec, transport, context => new SinkOutput(spec, _settings, hyDfs, context, exactlyOnce: true), recovery);
         return OperatorFactory.IsBuiltIn(spec.Operator!.Op) ? props : props.WithDispatcher(UserOperatorDispatcher);
     }
 

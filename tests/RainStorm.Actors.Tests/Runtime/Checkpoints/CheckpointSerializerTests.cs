@@ -3,7 +3,6 @@ using Akka.TestKit.Xunit2;
 using RainStorm.Actors.Runtime.Serialization;
 using static RainStorm.Actors.Runtime.Checkpoints.CheckpointProtocol;
 using static RainStorm.Actors.Runtime.Protocol.TaskProtocol;
-using static RainStorm.Actors.Runtime.Recovery.RecoveryRecords;
 using static RainStorm.Actors.Runtime.Transport.TupleTransport;
 
 namespace RainStorm.Actors.Tests.Runtime.Checkpoints;
