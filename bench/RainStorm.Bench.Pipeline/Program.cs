@@ -97,7 +97,7 @@ if (latencySeconds > 0)
 
 if (memory)
 {
-    // Memory mode: App 2, App 1, then App 2 with exactly_once, on node processes only, their resident memory sampled while each job reads the
+    // Memory mode: App 2, App 1, then both with exactly_once, on node processes only, their resident memory sampled while each job reads the
     // whole file (a long run also gives the steady-state throughput, start-up being a small share of it).
     var memoryData = Path.Combine(work, $"run-{Environment.ProcessId}");
     await using (var cluster = await ProcessCluster.StartAsync(nodes, memoryData))
@@ -105,7 +105,7 @@ if (memory)
         var name = Path.GetFileName(source);
         await JobRunner.EnsureSourceAsync(cluster.HyDfs, name, source);
         Console.WriteLine("| app | source | lines | job | tuples/s | " + string.Join(" | ", cluster.NodeProcesses.Select((_, i) => $"node {i + 1} RSS")) + " |");
-        var runs = new[] { (App.App2, false), (App.App1, false) }.Concat(exactlyOnceModes.Contains(true) ? [(App.App2, true)] : []);
+        var runs = new[] { (App.App2, false), (App.App1, false) }.Concat(exactlyOnceModes.Contains(true) ? [(App.App2, true), (App.App1, true)] : []);
         foreach (var (app, exactlyOnce) in runs)
         {
             var clock = Stopwatch.StartNew();

@@ -17,15 +17,19 @@ public sealed class AlignedOperatorTaskTests : TaskTestKit
         new JobPlan([new StageSpec("Filter", "keep"), new StageSpec("Transform", "0")], 1, "src.csv", "out.txt", true, false, 0, 0, 0),
         StageTasks: 1, UpstreamTasks: [0, 1], OperatorDir, Checkpoints: mode);
 
+    /// <summary>A Filter task with two inputs, its routing sent by <c>master</c> (where it acknowledges its parts).</summary>
+    private (Akka.Actor.IActorRef Task, Akka.TestKit.TestProbe Master, Akka.TestKit.TestProbe Upstream, Akka.TestKit.TestProbe Downstream) Started(CheckpointMode mode)
+    {
+        var (master, upstream, downstream) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
+        var task = CreateTestProbe().ChildActorOf(OperatorTask.Props(Spec(mode), Transport, null));
+        task.Tell(new Routing(new TaskId("job-1", 1, 0), new StageRouting(RoutingMode.Forward, new int[KeyGroups.Count], [downstream.Ref])), master.Ref);
+        return (task, master, upstream, downstream);
+    }
+
     [Fact]
     public void Aligned_input_behind_a_barrier_waits_until_every_input_delivered_it_then_the_barrier_follows_what_came_before_it()
     {
-        var parent = CreateTestProbe();
-        var master = CreateTestProbe();
-        var upstream = CreateTestProbe();
-        var downstream = CreateTestProbe();
-        var task = parent.ChildActorOf(OperatorTask.Props(Spec(CheckpointMode.Aligned), Transport, null));
-        task.Tell(new Routing(new TaskId("job-1", 1, 0), new StageRouting(RoutingMode.Forward, new int[KeyGroups.Count], [downstream.Ref])), master.Ref);
+        var (task, master, upstream, downstream) = Started(CheckpointMode.Aligned);
 
         task.Tell(new TupleBatch(FromA, 1, [new("f:1", "keep,a1")]), upstream.Ref);
         Assert.Equal("keep,a1", downstream.ExpectMsg<TupleBatch>().Tuples.Single().Value);
@@ -54,12 +58,7 @@ public sealed class AlignedOperatorTaskTests : TaskTestKit
     [Fact]
     public void Unaligned_nothing_waits_and_the_part_is_acknowledged_once_every_barrier_is_in()
     {
-        var parent = CreateTestProbe();
-        var master = CreateTestProbe();
-        var upstream = CreateTestProbe();
-        var downstream = CreateTestProbe();
-        var task = parent.ChildActorOf(OperatorTask.Props(Spec(CheckpointMode.Unaligned), Transport, null));
-        task.Tell(new Routing(new TaskId("job-1", 1, 0), new StageRouting(RoutingMode.Forward, new int[KeyGroups.Count], [downstream.Ref])), master.Ref);
+        var (task, master, upstream, downstream) = Started(CheckpointMode.Unaligned);
 
         task.Tell(new TupleBatch(FromA, 1, [], Barrier: 4), upstream.Ref);
         task.Tell(new TupleBatch(FromA, 2, [new("f:3", "keep,a2")]), upstream.Ref);
