@@ -93,6 +93,8 @@ public sealed partial class OperatorTask
     private void CheckpointIfReached()
     {
         if (!_aligner.Enabled || !_aligner.Reached(_inbound)) return;
+        // Inputs that ended (or were ended by a Retire) may still have batches queued here: they belong before the snapshot.
+        if (_inbound.AllEnded && _queue.Count > 0) return;
         var id = _aligner.Complete();
         // Only the key groups the task owns: a group it handed over in a rescale may linger here until released.
         var groups = Stateful?.Snapshot(_own?.Groups) ?? NoGroups;

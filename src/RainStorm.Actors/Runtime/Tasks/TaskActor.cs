@@ -22,6 +22,11 @@ public abstract class TaskActor(TaskSpec spec, TransportSettings transport) : Re
     public ITimerScheduler Timers { get; set; } = null!;
     public IStash Stash { get; set; } = null!;
 
+    private CheckpointStore? _store;
+    private long? _inlineBytes;
+
+    private CheckpointStore Store => _store ??= new CheckpointStore(Context.System);
+
     /// <summary>Where checkpoint acknowledgements go: the sender of the latest routing (the job master).</summary>
     protected IActorRef? Coordinator { get; set; }
 
@@ -52,7 +57,7 @@ public abstract class TaskActor(TaskSpec spec, TransportSettings transport) : Re
 
     private async Task<IReadOnlyList<(int Index, TaskCheckpoint State)>> LoadParts()
     {
-        var store = new CheckpointStore(Context.System);
+        var store = Store;
         var manifest = await store.LoadManifestAsync(spec.RestoreFrom!);
         return await store.LoadPartsAsync(manifest.Entries.Where(NeedsPart));
     }
@@ -85,9 +90,9 @@ public abstract class TaskActor(TaskSpec spec, TransportSettings transport) : Re
     /// else once stored in a HyDFS file (asynchronously: the task goes on meanwhile).</summary>
     protected void AcknowledgeCheckpoint(long id, TaskCheckpoint part)
     {
-        var store = new CheckpointStore(Context.System);
+        var store = Store;
         var encoded = store.Encode(part);
-        if (encoded.Length <= CheckpointSettings.Create(Context.System).InlineBytes)
+        if (encoded.Length <= (_inlineBytes ??= CheckpointSettings.Create(Context.System).InlineBytes))
         {
             Coordinator?.Tell(new CheckpointAck(spec.Id, id, part, null));
             return;
